@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/** Reusable parsers for environment variables, which always arrive as strings. */
+
+export const port = z.coerce
+  .number({ message: "must be a port number" })
+  .int("must be a whole number")
+  .min(0, "must be between 0 and 65535")
+  .max(65535, "must be between 0 and 65535");
+
+export const positiveInt = z.coerce
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .positive("must be positive");
+
+export const nonNegativeInt = z.coerce
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .nonnegative("must not be negative");
+
+export const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/** `host:port,host:port` as Kafka's bootstrap list is written. */
+export const hostPortList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "each entry must be host:port"))
+      .min(1, "must list at least one host:port"),
+  );
+
+export const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+  .pipe(z.url({ message: "must be a valid URL" }));
+
+export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { contentType } from "./chat-message";
+import type { ErrorBody } from "./errors";
+import { clientMessageId, entityId, messageId, sequence } from "./ids";
+import { LIMITS } from "./limits";
+import type { ChatMessageView, NotificationView } from "./views";
+
+/**
+ * The socket.io events between the browser and im-gateway. Types give both sides the same map; the
+ * gateway still validates every inbound payload with the schemas below, since types validate nothing.
+ */
+export const sendMessageInput = z.object({
+  conversationId: entityId,
+  clientMsgId: clientMessageId,
+  contentType,
+  content: z.string().min(1).max(LIMITS.messageContentChars),
+});
+export type SendMessageInput = z.infer<typeof sendMessageInput>;
+
+export const readInput = z.object({ conversationId: entityId, seq: sequence });
+export type ReadInput = z.infer<typeof readInput>;
+
+export const recallInput = z.object({ conversationId: entityId, messageId });
+export type RecallInput = z.infer<typeof recallInput>;
+
+export const typingInput = z.object({ conversationId: entityId, isTyping: z.boolean() });
+export type TypingInput = z.infer<typeof typingInput>;
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+/** The sender learns the server id and `seq` of its message once im-logic has accepted it. */
+export type SendMessageAck = Ack<{
+  conversationId: string;
+  clientMsgId: string;
+  messageId: number;
+  seq: number;
+}>;
+export type AcceptedAck = Ack<{ accepted: true }>;
+
+export const CLIENT_EVENT_SCHEMAS = {
+  "message:send": sendMessageInput,
+  "message:read": readInput,
+  "message:recall": recallInput,
+  typing: typingInput,
+} as const;
+export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
+
+export interface ClientToServerEvents {
+  "message:send": (payload: SendMessageInput, ack: (result: SendMessageAck) => void) => void;
+  "message:read": (payload: ReadInput, ack?: (result: AcceptedAck) => void) => void;
+  "message:recall": (payload: RecallInput, ack?: (result: AcceptedAck) => void) => void;
+  typing: (payload: TypingInput) => void;
+}
+
+export interface ServerToClientEvents {
+  "message:new": (message: ChatMessageView) => void;
+  "message:rejected": (rejection: { conversationId: string; clientMsgId: string; error: ErrorBody }) => void;
+  "message:read": (receipt: { conversationId: string; userId: string; seq: number }) => void;
+  "message:recalled": (recall: {
+    conversationId: string;
+    messageId: number;
+    seq: number;
+    operatorId: string;
+  }) => void;
+  typing: (typing: { conversationId: string; userId: string; isTyping: boolean }) => void;
+  presence: (presence: { userId: string; online: boolean; lastSeen: number }) => void;
+  "notification:new": (notification: NotificationView) => void;
+}
+
+/** Token the client presents in the socket.io handshake (`auth: { token }`). */
+export const handshakeAuth = z.object({ token: z.string().min(1).max(4096) });

@@ -1,0 +1,3 @@
+export default function printRuntime(): void {
+  console.log(`[runtime] Node.js ${process.version} (${process.platform}-${process.arch})`);
+}
