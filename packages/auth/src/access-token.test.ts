@@ -1,0 +1,55 @@
+import { AppError } from "@gochat/contracts";
+import { describe, expect, it } from "vitest";
+import { issueAccessToken, verifyAccessToken } from "./access-token";
+
+const secret = "s".repeat(32);
+const subject = { userId: "user-123", sessionId: "sess-1" };
+
+function refusal(token: string, key = secret, now?: number): string {
+  try {
+    verifyAccessToken(token, key, now);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("UNAUTHENTICATED");
+    return (error as AppError).message;
+  }
+  throw new Error("token was accepted");
+}
+
+describe("access tokens", () => {
+  it("verifies a token it issued and returns its claims", () => {
+    const now = 1_700_000_000_000;
+    const { token, expiresAt } = issueAccessToken(subject, secret, { ttlSeconds: 900, now });
+    expect(expiresAt).toBe(now + 900_000);
+    expect(verifyAccessToken(token, secret, now + 1000)).toMatchObject({
+      sub: "user-123",
+      sid: "sess-1",
+      v: 1,
+    });
+  });
+
+  it("refuses an expired token", () => {
+    const now = 1_700_000_000_000;
+    const { token } = issueAccessToken(subject, secret, { ttlSeconds: 60, now });
+    expect(refusal(token, secret, now + 60_000)).toBe("access token expired");
+  });
+
+  it("refuses a token signed with another secret or with a changed payload", () => {
+    const { token } = issueAccessToken(subject, secret, { ttlSeconds: 60 });
+    expect(refusal(token, "t".repeat(32))).toMatch(/signature/);
+    const [, signature] = token.split(".");
+    const forged = Buffer.from(JSON.stringify({ v: 1, sub: "admin", sid: "x", iat: 0, exp: 9e9 })).toString(
+      "base64url",
+    );
+    expect(refusal(`${forged}.${signature ?? ""}`)).toMatch(/signature/);
+  });
+
+  it("refuses malformed tokens", () => {
+    for (const bad of ["", "abc", "a.b.c", ".sig", "payload."])
+      expect(refusal(bad)).toMatch(/malformed|signature/);
+  });
+
+  it("refuses to work with a short secret", () => {
+    expect(() => issueAccessToken(subject, "short", { ttlSeconds: 60 })).toThrow(/at least 32 bytes/);
+  });
+});

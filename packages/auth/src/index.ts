@@ -1,0 +1,6 @@
+export {
+  issueAccessToken,
+  MIN_SECRET_BYTES,
+  verifyAccessToken,
+  type AccessTokenClaims,
+} from "./access-token";
