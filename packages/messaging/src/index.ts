@@ -1,0 +1,9 @@
+export {
+  batchByInstance,
+  routeMessage,
+  type DeliveryPlan,
+  type DownstreamRecord,
+  type PresenceMap,
+  type RouteInput,
+} from "./route-message";
+export { TokenBucket } from "./token-bucket";
