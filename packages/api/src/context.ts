@@ -1,0 +1,40 @@
+import { verifyAccessToken } from "@gochat/auth";
+import type { TopicValue } from "@gochat/contracts";
+import type { PrismaClient } from "@gochat/db/server";
+
+/** What im-repo gives the API when it starts. */
+export interface ApiDeps {
+  db: PrismaClient;
+  tokenSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlMs: number;
+  /** Produces to `gochat.user-events` (profile updates). */
+  publishUserEvent: (event: TopicValue<"userEvents">) => Promise<void>;
+}
+
+export interface ApiContext extends ApiDeps {
+  /** The caller, when a valid access token came with the request. */
+  auth: { userId: string; sessionId: string } | undefined;
+  /** Why a presented token was refused, reported only when a procedure needs a caller. */
+  authError: string | undefined;
+  userAgent: string | undefined;
+}
+
+/** Builds the per-request context from the `Authorization: Bearer <access token>` header. */
+export function createApiContext(
+  deps: ApiDeps,
+  request: { authorization?: string | undefined; userAgent?: string | undefined },
+): ApiContext {
+  const base = { ...deps, userAgent: request.userAgent, auth: undefined, authError: undefined };
+  const header = request.authorization;
+  if (header === undefined || header === "") return base;
+  const match = /^Bearer (.+)$/.exec(header);
+  if (match?.[1] === undefined)
+    return { ...base, authError: "the Authorization header must be 'Bearer <token>'" };
+  try {
+    const claims = verifyAccessToken(match[1], deps.tokenSecret);
+    return { ...base, auth: { userId: claims.sub, sessionId: claims.sid } };
+  } catch (error) {
+    return { ...base, authError: error instanceof Error ? error.message : "invalid access token" };
+  }
+}

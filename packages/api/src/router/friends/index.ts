@@ -1,0 +1,79 @@
+import { entityId } from "@gochat/contracts";
+import {
+  acceptFriendRequest,
+  declineFriendRequest,
+  listFriends,
+  listIncomingFriendRequests,
+  listOutgoingFriendRequests,
+  removeFriend,
+  sendFriendRequest,
+  type FriendRequestWithUser,
+} from "@gochat/db/server";
+import { z } from "zod";
+import { toUserView } from "../../services/session-tokens";
+import { authedProcedure, router } from "../../trpc";
+
+type FriendRequest = Awaited<ReturnType<typeof sendFriendRequest>>;
+
+const requestInput = z.object({ requestId: entityId });
+
+function toRequestView(request: FriendRequest) {
+  return {
+    id: request.id,
+    requesterId: request.requesterId,
+    addresseeId: request.addresseeId,
+    status: request.status,
+    message: request.message,
+    createdAt: request.createdAt.getTime(),
+  };
+}
+
+const withUser = (request: FriendRequestWithUser) => ({
+  ...toRequestView(request),
+  user: toUserView(request.user),
+});
+
+export const friendsRouter = router({
+  list: authedProcedure.query(async ({ ctx }) =>
+    (await listFriends(ctx.db, ctx.auth.userId)).map((f) => ({
+      ...toUserView(f),
+      friendsSince: f.friendsSince.getTime(),
+    })),
+  ),
+
+  requests: authedProcedure.query(async ({ ctx }) => ({
+    incoming: (await listIncomingFriendRequests(ctx.db, ctx.auth.userId)).map(withUser),
+    outgoing: (await listOutgoingFriendRequests(ctx.db, ctx.auth.userId)).map(withUser),
+  })),
+
+  /** Asks to be friends; when the other user already asked, this accepts their request instead. */
+  request: authedProcedure
+    .input(z.object({ userId: entityId, message: z.string().max(200).optional() }))
+    .mutation(async ({ ctx, input }) =>
+      toRequestView(
+        await sendFriendRequest(ctx.db, {
+          requesterId: ctx.auth.userId,
+          addresseeId: input.userId,
+          ...(input.message === undefined ? {} : { message: input.message }),
+        }),
+      ),
+    ),
+
+  accept: authedProcedure
+    .input(requestInput)
+    .mutation(async ({ ctx, input }) =>
+      toRequestView(await acceptFriendRequest(ctx.db, input.requestId, ctx.auth.userId)),
+    ),
+
+  decline: authedProcedure
+    .input(requestInput)
+    .mutation(async ({ ctx, input }) =>
+      toRequestView(await declineFriendRequest(ctx.db, input.requestId, ctx.auth.userId)),
+    ),
+
+  remove: authedProcedure
+    .input(z.object({ userId: entityId }))
+    .mutation(async ({ ctx, input }) => ({
+      removed: await removeFriend(ctx.db, ctx.auth.userId, input.userId),
+    })),
+});

@@ -1,0 +1,104 @@
+import { issueAccessToken } from "@gochat/auth";
+import { AppError } from "@gochat/contracts";
+import {
+  createSession,
+  createUser,
+  findUserById,
+  revokeSession,
+  rotateSession,
+  verifyUserPassword,
+  type PublicUser,
+} from "@gochat/db/server";
+import type { ApiDeps } from "../context";
+
+export interface SessionTokens {
+  user: UserView;
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: number;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarColor: string;
+  bio: string;
+  role: "user" | "admin";
+}
+
+export function toUserView(user: PublicUser): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    avatarColor: user.avatarColor,
+    bio: user.bio,
+    role: user.role,
+  };
+}
+
+async function openSession(
+  deps: ApiDeps,
+  user: PublicUser,
+  userAgent: string | undefined,
+): Promise<SessionTokens> {
+  const { session, refreshToken } = await createSession(deps.db, {
+    userId: user.id,
+    ttlMs: deps.refreshTokenTtlMs,
+    ...(userAgent === undefined ? {} : { userAgent }),
+  });
+  const access = issueAccessToken({ userId: user.id, sessionId: session.id }, deps.tokenSecret, {
+    ttlSeconds: deps.accessTokenTtlSeconds,
+  });
+  return {
+    user: toUserView(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken,
+    refreshTokenExpiresAt: session.expiresAt.getTime(),
+  };
+}
+
+export async function signUp(
+  deps: ApiDeps,
+  input: { username: string; displayName: string; password: string },
+  userAgent: string | undefined,
+): Promise<SessionTokens> {
+  const user = await createUser(deps.db, input);
+  return openSession(deps, user, userAgent);
+}
+
+export async function signIn(
+  deps: ApiDeps,
+  input: { username: string; password: string },
+  userAgent: string | undefined,
+): Promise<SessionTokens> {
+  const user = await verifyUserPassword(deps.db, input.username, input.password);
+  // One message for both cases, so sign-in cannot be used to find out which usernames exist.
+  if (user === null) throw new AppError("UNAUTHENTICATED", "wrong username or password");
+  return openSession(deps, user, userAgent);
+}
+
+/** Exchanges a refresh token for a new pair; the old refresh token stops working. */
+export async function refreshSession(deps: ApiDeps, refreshToken: string): Promise<SessionTokens> {
+  const rotated = await rotateSession(deps.db, refreshToken, deps.refreshTokenTtlMs);
+  if (rotated === null) throw new AppError("UNAUTHENTICATED", "the session has expired or was signed out");
+  const user = await findUserById(deps.db, rotated.session.userId);
+  if (user === null) throw new AppError("UNAUTHENTICATED", "the account no longer exists");
+  const access = issueAccessToken({ userId: user.id, sessionId: rotated.session.id }, deps.tokenSecret, {
+    ttlSeconds: deps.accessTokenTtlSeconds,
+  });
+  return {
+    user: toUserView(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken: rotated.refreshToken,
+    refreshTokenExpiresAt: rotated.session.expiresAt.getTime(),
+  };
+}
+
+export async function signOut(deps: ApiDeps, refreshToken: string): Promise<void> {
+  await revokeSession(deps.db, refreshToken);
+}
