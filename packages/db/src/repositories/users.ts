@@ -1,0 +1,96 @@
+import { AppError } from "@gochat/contracts";
+import { hashPassword, verifyPassword } from "../auth/password";
+import type { User, UserRole } from "../generated/prisma/client";
+import { isUniqueViolation, type DbClient } from "./db-client";
+
+/** A user as every caller outside authentication sees one: never with the password hash. */
+export type PublicUser = Omit<User, "passwordHash">;
+
+const omitHash = { passwordHash: true } as const;
+
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+export type CreateUserInput = {
+  username: string;
+  displayName: string;
+  password: string;
+  role?: UserRole;
+  avatarColor?: string;
+  bio?: string;
+};
+
+export async function createUser(db: DbClient, input: CreateUserInput): Promise<PublicUser> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.user.create({
+      data: {
+        username: normalizeUsername(input.username),
+        displayName: input.displayName,
+        passwordHash,
+        role: input.role ?? "user",
+        ...(input.avatarColor === undefined ? {} : { avatarColor: input.avatarColor }),
+        ...(input.bio === undefined ? {} : { bio: input.bio }),
+      },
+      omit: omitHash,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError("CONFLICT", `The username "${input.username}" is taken.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+export function findUserById(db: DbClient, userId: string): Promise<PublicUser | null> {
+  return db.user.findUnique({ where: { id: userId }, omit: omitHash });
+}
+
+export function findUserByUsername(db: DbClient, username: string): Promise<PublicUser | null> {
+  return db.user.findUnique({ where: { username: normalizeUsername(username) }, omit: omitHash });
+}
+
+export function findUsersByIds(db: DbClient, userIds: readonly string[]): Promise<PublicUser[]> {
+  return db.user.findMany({ where: { id: { in: [...userIds] } }, omit: omitHash });
+}
+
+/** The user when the password matches; null for an unknown user or a wrong password alike. */
+export async function verifyUserPassword(
+  db: DbClient,
+  username: string,
+  password: string,
+): Promise<PublicUser | null> {
+  const user = await db.user.findUnique({ where: { username: normalizeUsername(username) } });
+  if (!user || !(await verifyPassword(password, user.passwordHash))) return null;
+  const { passwordHash: _hash, ...publicUser } = user;
+  return publicUser;
+}
+
+export async function changeUserPassword(db: DbClient, userId: string, password: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+}
+
+export type ProfileChanges = { displayName?: string; avatarColor?: string; bio?: string };
+
+export function updateUserProfile(
+  db: DbClient,
+  userId: string,
+  changes: ProfileChanges,
+): Promise<PublicUser> {
+  return db.user.update({ where: { id: userId }, data: changes, omit: omitHash });
+}
+
+export async function recordUserSeen(db: DbClient, userId: string, at: Date = new Date()): Promise<void> {
+  await db.user.updateMany({ where: { id: userId }, data: { lastSeenAt: at } });
+}
+
+/** Prefix search for adding friends; usernames are stored lower-case so the index serves it. */
+export function searchUsers(db: DbClient, query: string, limit = 20): Promise<PublicUser[]> {
+  return db.user.findMany({
+    where: { username: { startsWith: normalizeUsername(query) } },
+    orderBy: { username: "asc" },
+    take: limit,
+    omit: omitHash,
+  });
+}

@@ -1,0 +1,3 @@
+import { defineRepositorySuite } from "./support/repository-suite";
+
+defineRepositorySuite("postgres");

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import * as repo from "../../src/repositories/index";
+import { type SuiteContext } from "./suite-context";
+
+/** Groups, notifications and fan-out task records. */
+export function defineGroupTests({ db, createUser }: SuiteContext): void {
+  describe("groups", () => {
+    it("creates groups, adds and removes members, keeps the count and pages members", async () => {
+      const owner = await createUser();
+      const others = await Promise.all(Array.from({ length: 4 }, () => createUser()));
+      const group = await repo.createGroup(db(), {
+        ownerId: owner.id,
+        name: "Big",
+        memberIds: [others[0]?.id ?? ""],
+        superLargeThreshold: 3,
+      });
+      expect(group.memberCount).toBe(2);
+      expect(await repo.getGroupMemberRole(db(), group.id, owner.id)).toBe("owner");
+      const added = await repo.addGroupMembers(
+        db(),
+        group.id,
+        others.map((u) => u.id),
+      );
+      expect(added).toEqual({ added: 3, memberCount: 5 });
+      expect(await repo.countGroupMembers(db(), group.id)).toBe(5);
+      expect(repo.isSuperLargeGroup((await repo.findGroup(db(), group.id)) ?? group)).toBe(true);
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: repo.GroupMemberPage = await repo.listGroupMembers(db(), group.id, {
+          after: cursor,
+          limit: 2,
+        });
+        seen.push(...page.members.map((m) => m.userId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual([owner.id, ...others.map((u) => u.id)].sort());
+
+      await repo.setGroupMemberRole(db(), group.id, others[1]?.id ?? "", "admin");
+      expect(await repo.getGroupMemberRole(db(), group.id, others[1]?.id ?? "")).toBe("admin");
+      await expect(repo.setGroupMemberRole(db(), group.id, owner.id, "member")).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      await expect(repo.removeGroupMember(db(), group.id, owner.id)).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
+      expect(await repo.removeGroupMember(db(), group.id, others[2]?.id ?? "")).toBe(true);
+      expect(await repo.removeGroupMember(db(), group.id, others[2]?.id ?? "")).toBe(false);
+      expect(await repo.countGroupMembers(db(), group.id)).toBe(4);
+
+      const transferred = await repo.transferGroupOwnership(db(), group.id, others[3]?.id ?? "");
+      expect(transferred.ownerId).toBe(others[3]?.id);
+      expect(await repo.getGroupMemberRole(db(), group.id, owner.id)).toBe("admin");
+
+      const announced = await repo.updateGroupAnnouncement(db(), group.id, "Ship it");
+      expect(announced.announcement).toBe("Ship it");
+      expect(announced.announcementAt).not.toBeNull();
+      const settings = await repo.updateGroupSettings(db(), group.id, { onlyAdminsCanPost: true });
+      expect(settings.onlyAdminsCanPost).toBe(true);
+      expect((await repo.listGroupsForUser(db(), owner.id)).map((g) => g.id)).toContain(group.id);
+    });
+
+    it("refuses members beyond the group's limit and leaves the count unchanged", async () => {
+      const owner = await createUser();
+      const group = await repo.createGroup(db(), { ownerId: owner.id, name: "Tiny", maxMembers: 2 });
+      const [u1, u2] = [await createUser(), await createUser()];
+      await expect(repo.addGroupMembers(db(), group.id, [u1.id, u2.id])).rejects.toMatchObject({
+        code: "CONFLICT",
+      });
+      expect(await repo.countGroupMembers(db(), group.id)).toBe(1);
+      expect(await repo.isConversationMember(db(), group.id, u1.id)).toBe(false);
+    });
+  });
+
+  describe("notifications", () => {
+    it("stores once per event id, lists the inbox and marks read", async () => {
+      const user = await createUser();
+      const eventId = crypto.randomUUID();
+      const input = {
+        eventId,
+        userId: user.id,
+        type: "friend.request",
+        payload: { request_id: "r1", requester_id: "x", requester_name: "X" },
+        channels: ["socket", "push"] as const,
+      };
+      const first = await repo.insertNotification(db(), { ...input, channels: [...input.channels] });
+      expect(first.isNew).toBe(true);
+      expect(first.notification.deliveries.map((d) => [d.channel, d.status])).toEqual([
+        ["socket", "pending"],
+        ["push", "pending"],
+      ]);
+      const second = await repo.insertNotification(db(), { ...input, channels: [...input.channels] });
+      expect(second).toMatchObject({ isNew: false, notification: { id: first.notification.id } });
+      await repo.insertNotification(db(), { ...input, eventId: crypto.randomUUID(), channels: ["socket"] });
+      expect(await repo.countUnreadNotifications(db(), user.id)).toBe(2);
+      expect(await repo.listNotifications(db(), user.id)).toHaveLength(2);
+      expect(await repo.markNotificationsRead(db(), user.id, [first.notification.id])).toBe(1);
+      expect(await repo.listNotifications(db(), user.id, { unreadOnly: true })).toHaveLength(1);
+      expect(await repo.markNotificationsRead(db(), user.id)).toBe(1);
+      expect(await repo.countUnreadNotifications(db(), user.id)).toBe(0);
+
+      const delivery = await repo.recordDeliveryAttempt(db(), {
+        notificationId: first.notification.id,
+        channel: "push",
+        status: "failed",
+        error: "gateway down",
+      });
+      expect(delivery).toMatchObject({ attempts: 1, status: "failed", lastError: "gateway down" });
+      const pending = await repo.listPendingDeliveries(db(), "push");
+      expect(pending.map((d) => d.notificationId)).toContain(first.notification.id);
+      const sent = await repo.recordDeliveryAttempt(db(), {
+        notificationId: first.notification.id,
+        channel: "push",
+        status: "sent",
+      });
+      expect(sent).toMatchObject({ attempts: 2, status: "sent", lastError: null });
+    });
+  });
+
+  describe("fan-out tasks", () => {
+    it("records a task once and tracks its progress to completion", async () => {
+      const owner = await createUser();
+      const group = await repo.createGroup(db(), { ownerId: owner.id, name: "Crowd" });
+      const taskId = crypto.randomUUID();
+      const input = { taskId, groupId: group.id, messageId: 42, totalRecipients: 1000, batchesTotal: 2 };
+      const created = await repo.createFanoutTask(db(), input);
+      expect(created.status).toBe("pending");
+      await repo.createFanoutTask(db(), { ...input, totalRecipients: 1 });
+      expect((await repo.findFanoutTask(db(), taskId))?.totalRecipients).toBe(1000);
+      expect((await repo.startFanoutTask(db(), taskId)).status).toBe("running");
+      await Promise.all([
+        repo.recordFanoutProgress(db(), taskId, { recipients: 500, onlineRecipients: 10 }),
+        repo.recordFanoutProgress(db(), taskId, { recipients: 500, onlineRecipients: 7 }),
+      ]);
+      const done = await repo.finishFanoutTask(db(), taskId, { status: "completed" });
+      expect(done).toMatchObject({
+        processedRecipients: 1000,
+        onlineRecipients: 17,
+        batchesDone: 2,
+        status: "completed",
+      });
+      expect(done.finishedAt).not.toBeNull();
+      const listed = await repo.listFanoutTasks(db(), { groupId: group.id });
+      expect(listed.map((t) => t.id)).toEqual([taskId]);
+      expect(await repo.listFanoutTasks(db(), { status: "running", groupId: group.id })).toEqual([]);
+    });
+  });
+}
