@@ -1,3 +1,4 @@
+export * from "./claims";
 export * from "./conversations";
 export * from "./db-client";
 export * from "./fanout-tasks";
@@ -5,5 +6,6 @@ export * from "./friends";
 export * from "./groups";
 export * from "./messages";
 export * from "./notifications";
+export * from "./presence";
 export * from "./sessions";
 export * from "./users";

@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { DatabaseKind } from "../../src/open-database";
 import { defineGroupTests } from "./groups-suite";
+import { defineLogicTests } from "./logic-suite";
 import { defineMessageTests } from "./messages-suite";
 import { useTestDatabase } from "./suite-context";
 import { defineUserTests } from "./users-suite";
@@ -12,5 +13,6 @@ export function defineRepositorySuite(kind: DatabaseKind): void {
     defineUserTests(context);
     defineMessageTests(context);
     defineGroupTests(context);
+    defineLogicTests(context);
   });
 }

@@ -1,0 +1,96 @@
+import type { DbClient } from "./db-client";
+
+/** How long a gateway's presence counts after its last heartbeat. */
+export const DEFAULT_PRESENCE_TTL_MS = 15_000;
+
+/**
+ * Registers a gateway instance at start-up. Whatever presence it had before a restart is gone (its sockets
+ * died with it), so its rows are cleared.
+ */
+export async function registerGateway(
+  db: DbClient,
+  gatewayId: string,
+  now: Date = new Date(),
+): Promise<void> {
+  await db.userPresence.deleteMany({ where: { gatewayId } });
+  await db.gatewayInstance.upsert({
+    where: { id: gatewayId },
+    create: { id: gatewayId, startedAt: now, lastBeatAt: now },
+    update: { startedAt: now, lastBeatAt: now },
+  });
+}
+
+export async function beatGateway(db: DbClient, gatewayId: string, now: Date = new Date()): Promise<void> {
+  await db.gatewayInstance.updateMany({ where: { id: gatewayId }, data: { lastBeatAt: now } });
+}
+
+/** A gateway leaving cleanly takes its users' presence with it at once. */
+export async function unregisterGateway(db: DbClient, gatewayId: string): Promise<void> {
+  await db.gatewayInstance.deleteMany({ where: { id: gatewayId } });
+}
+
+/** One more socket of the user on the gateway. */
+export async function attachSocket(db: DbClient, userId: string, gatewayId: string): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO user_presence (user_id, gateway_id, sockets, since) VALUES (${userId}, ${gatewayId}, 1, now())
+    ON CONFLICT (user_id, gateway_id) DO UPDATE SET sockets = user_presence.sockets + 1`;
+}
+
+/** One socket fewer; the row goes when the last one does. */
+export async function detachSocket(db: DbClient, userId: string, gatewayId: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE user_presence SET sockets = sockets - 1 WHERE user_id = ${userId} AND gateway_id = ${gatewayId}`;
+  await db.userPresence.deleteMany({ where: { userId, gatewayId, sockets: { lte: 0 } } });
+}
+
+/** For each given user who is online, the live gateway instances holding their sockets. */
+export async function lookupPresence(
+  db: DbClient,
+  userIds: readonly string[],
+  options: { ttlMs?: number; now?: Date } = {},
+): Promise<Map<string, string[]>> {
+  if (userIds.length === 0) return new Map();
+  const freshSince = new Date(
+    (options.now ?? new Date()).getTime() - (options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS),
+  );
+  const rows = await db.userPresence.findMany({
+    where: { userId: { in: [...userIds] }, sockets: { gt: 0 }, gateway: { lastBeatAt: { gte: freshSince } } },
+    select: { userId: true, gatewayId: true },
+    orderBy: [{ userId: "asc" }, { gatewayId: "asc" }],
+  });
+  const presence = new Map<string, string[]>();
+  for (const row of rows) {
+    const gateways = presence.get(row.userId);
+    if (gateways) gateways.push(row.gatewayId);
+    else presence.set(row.userId, [row.gatewayId]);
+  }
+  return presence;
+}
+
+/**
+ * Members of a conversation who are online, with their gateways, in one indexed join. For super-large
+ * groups im-task pages the members instead and asks `lookupPresence` per page.
+ */
+export async function lookupConversationPresence(
+  db: DbClient,
+  conversationId: string,
+  options: { ttlMs?: number; now?: Date } = {},
+): Promise<Map<string, string[]>> {
+  const freshSince = new Date(
+    (options.now ?? new Date()).getTime() - (options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS),
+  );
+  const rows = await db.$queryRaw<{ user_id: string; gateway_id: string }[]>`
+    SELECT p.user_id, p.gateway_id
+    FROM conversation_members m
+    JOIN user_presence p ON p.user_id = m.user_id AND p.sockets > 0
+    JOIN gateway_instances g ON g.id = p.gateway_id AND g.last_beat_at >= ${freshSince}
+    WHERE m.conversation_id = ${conversationId}
+    ORDER BY p.user_id, p.gateway_id`;
+  const presence = new Map<string, string[]>();
+  for (const row of rows) {
+    const gateways = presence.get(row.user_id);
+    if (gateways) gateways.push(row.gateway_id);
+    else presence.set(row.user_id, [row.gateway_id]);
+  }
+  return presence;
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import * as repo from "../../src/repositories/index";
+import type { SuiteContext } from "./suite-context";
+import { uniqueName } from "./suite-context";
+
+/** Message claims (seq + id per client message id) and gateway presence. */
+export function defineLogicTests({ db, createUser }: SuiteContext): void {
+  describe("message claims", () => {
+    it("gives each client message id one seq and id, however often and concurrently it is claimed", async () => {
+      const [a, b] = [await createUser(), await createUser()];
+      const conversation = await repo.getOrCreateDirectConversation(db(), a.id, b.id);
+      const claims = await Promise.all(
+        ["m1", "m2", "m1", "m3", "m2", "m1"].map((clientMsgId) =>
+          repo.claimMessage(db(), { conversationId: conversation.id, senderId: a.id, clientMsgId }),
+        ),
+      );
+      const bySeq = new Map(claims.map((claim) => [claim.seq, claim.messageId]));
+      expect([...bySeq.keys()].sort()).toEqual([1, 2, 3]);
+      expect(claims.filter((claim) => claim.status === "accepted")).toHaveLength(3);
+      const again = await repo.claimMessage(db(), {
+        conversationId: conversation.id,
+        senderId: a.id,
+        clientMsgId: "m2",
+      });
+      expect(again.status).toBe("duplicate");
+      expect(claims.find((c) => c.seq === again.seq)?.messageId).toBe(again.messageId);
+      // Another sender may use the same client id: it is unique per sender only.
+      const other = await repo.claimMessage(db(), {
+        conversationId: conversation.id,
+        senderId: b.id,
+        clientMsgId: "m1",
+      });
+      expect(other).toMatchObject({ status: "accepted", seq: 4 });
+      expect((await repo.findConversation(db(), conversation.id))?.lastSeq).toBe(4n);
+    });
+
+    it("takes no seq for an unknown conversation", async () => {
+      const a = await createUser();
+      await expect(
+        repo.claimMessage(db(), { conversationId: "missing", senderId: a.id, clientMsgId: uniqueName("x") }),
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    });
+
+    it("prunes claims by age", async () => {
+      const [a, b] = [await createUser(), await createUser()];
+      const conversation = await repo.getOrCreateDirectConversation(db(), a.id, b.id);
+      await repo.claimMessage(db(), {
+        conversationId: conversation.id,
+        senderId: a.id,
+        clientMsgId: "old",
+        now: new Date("2020-01-01T00:00:00Z"),
+      });
+      expect(await repo.pruneMessageClaims(db(), new Date("2021-01-01T00:00:00Z"))).toBeGreaterThanOrEqual(1);
+      const reclaimed = await repo.claimMessage(db(), {
+        conversationId: conversation.id,
+        senderId: a.id,
+        clientMsgId: "old",
+      });
+      expect(reclaimed.status).toBe("accepted");
+    });
+  });
+
+  describe("presence", () => {
+    it("tracks sockets per gateway and forgets a gateway that stops beating", async () => {
+      const [a, b, c] = [await createUser(), await createUser(), await createUser()];
+      const [gw1, gw2] = [uniqueName("gw"), uniqueName("gw")];
+      const t0 = new Date();
+      await repo.registerGateway(db(), gw1, t0);
+      await repo.registerGateway(db(), gw2, t0);
+      await repo.attachSocket(db(), a.id, gw1);
+      await repo.attachSocket(db(), a.id, gw1);
+      await repo.attachSocket(db(), a.id, gw2);
+      await repo.attachSocket(db(), b.id, gw2);
+      const now = { now: t0, ttlMs: 10_000 };
+      expect(await repo.lookupPresence(db(), [a.id, b.id, c.id], now)).toEqual(
+        new Map([
+          [a.id, [gw1, gw2].sort()],
+          [b.id, [gw2]],
+        ]),
+      );
+
+      await repo.detachSocket(db(), a.id, gw1);
+      expect((await repo.lookupPresence(db(), [a.id], now)).get(a.id)?.sort()).toEqual([gw1, gw2].sort());
+      await repo.detachSocket(db(), a.id, gw1);
+      expect((await repo.lookupPresence(db(), [a.id], now)).get(a.id)).toEqual([gw2]);
+
+      // gw2 stops beating: after the TTL its users count as offline.
+      await repo.beatGateway(db(), gw1, new Date(t0.getTime() + 20_000));
+      await repo.attachSocket(db(), c.id, gw1);
+      const later = { now: new Date(t0.getTime() + 20_000), ttlMs: 10_000 };
+      expect(await repo.lookupPresence(db(), [a.id, b.id, c.id], later)).toEqual(new Map([[c.id, [gw1]]]));
+
+      // A restart of gw2 starts from no sockets at all.
+      await repo.registerGateway(db(), gw2, later.now);
+      expect(await repo.lookupPresence(db(), [a.id, b.id], later)).toEqual(new Map());
+    });
+
+    it("looks up the online members of a conversation in one query", async () => {
+      const [owner, x, y] = [await createUser(), await createUser(), await createUser()];
+      const group = await repo.createGroup(db(), { ownerId: owner.id, name: "g", memberIds: [x.id, y.id] });
+      const gw = uniqueName("gw");
+      await repo.registerGateway(db(), gw);
+      await repo.attachSocket(db(), x.id, gw);
+      await repo.attachSocket(db(), owner.id, gw);
+      const stranger = await createUser();
+      await repo.attachSocket(db(), stranger.id, gw);
+      const online = await repo.lookupConversationPresence(db(), group.id);
+      expect([...online.keys()].sort()).toEqual([owner.id, x.id].sort());
+      await repo.unregisterGateway(db(), gw);
+      expect((await repo.lookupConversationPresence(db(), group.id)).size).toBe(0);
+    });
+  });
+}
