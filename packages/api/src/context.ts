@@ -1,4 +1,5 @@
-import { verifyAccessToken } from "@gochat/auth";
+import type { IncomingMessage } from "node:http";
+import { isServiceCredential, verifyAccessToken } from "@gochat/auth";
 import type { TopicValue } from "@gochat/contracts";
 import type { PrismaClient } from "@gochat/db/server";
 
@@ -8,6 +9,8 @@ export interface ApiDeps {
   tokenSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlMs: number;
+  /** How long a gateway's presence counts after its last heartbeat. */
+  presenceTtlMs: number;
   /** Produces to `gochat.user-events` (profile updates). */
   publishUserEvent: (event: TopicValue<"userEvents">) => Promise<void>;
 }
@@ -18,14 +21,28 @@ export interface ApiContext extends ApiDeps {
   /** Why a presented token was refused, reported only when a procedure needs a caller. */
   authError: string | undefined;
   userAgent: string | undefined;
+  /** A GoChat service presented the internal credential (`x-gochat-service`). */
+  isService: boolean;
 }
+
+export const SERVICE_CREDENTIAL_HEADER = "x-gochat-service";
 
 /** Builds the per-request context from the `Authorization: Bearer <access token>` header. */
 export function createApiContext(
   deps: ApiDeps,
-  request: { authorization?: string | undefined; userAgent?: string | undefined },
+  request: {
+    authorization?: string | undefined;
+    userAgent?: string | undefined;
+    serviceCredential?: string | undefined;
+  },
 ): ApiContext {
-  const base = { ...deps, userAgent: request.userAgent, auth: undefined, authError: undefined };
+  const base = {
+    ...deps,
+    userAgent: request.userAgent,
+    auth: undefined,
+    authError: undefined,
+    isService: isServiceCredential(request.serviceCredential, deps.tokenSecret),
+  };
   const header = request.authorization;
   if (header === undefined || header === "") return base;
   const match = /^Bearer (.+)$/.exec(header);
@@ -37,4 +54,14 @@ export function createApiContext(
   } catch (error) {
     return { ...base, authError: error instanceof Error ? error.message : "invalid access token" };
   }
+}
+
+/** The context of one HTTP request, from its headers. */
+export function createRequestContext(deps: ApiDeps, request: IncomingMessage): ApiContext {
+  const credential = request.headers[SERVICE_CREDENTIAL_HEADER];
+  return createApiContext(deps, {
+    authorization: request.headers.authorization,
+    userAgent: request.headers["user-agent"],
+    serviceCredential: typeof credential === "string" ? credential : undefined,
+  });
 }

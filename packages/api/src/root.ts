@@ -2,6 +2,7 @@ import { authRouter } from "./router/auth";
 import { conversationsRouter } from "./router/conversations";
 import { friendsRouter } from "./router/friends";
 import { groupsRouter } from "./router/groups";
+import { internalRouter } from "./router/internal";
 import { usersRouter } from "./router/users";
 import { createCallerFactory, router } from "./trpc";
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   friends: friendsRouter,
   conversations: conversationsRouter,
   groups: groupsRouter,
+  internal: internalRouter,
 });
 
 export type AppRouter = typeof appRouter;

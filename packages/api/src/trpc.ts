@@ -59,3 +59,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
+
+/** Only GoChat's own services, presenting the internal credential, reach these procedures. */
+export const serviceProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.isService) throw new AppError("FORBIDDEN", "internal procedure");
+  return next();
+});

@@ -3,7 +3,8 @@ import type { TopicValue } from "@gochat/contracts";
 import { openDatabase, type Database } from "@gochat/db/server";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
-import { appRouter, createApiContext, type AppRouter } from "../src/index";
+import { appRouter, createRequestContext, SERVICE_CREDENTIAL_HEADER, type AppRouter } from "../src/index";
+import { serviceCredential } from "@gochat/auth";
 
 export const TEST_SECRET = "api-test-secret-that-is-32-bytes!";
 
@@ -16,17 +17,14 @@ export async function startTestApi() {
     tokenSecret: TEST_SECRET,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlMs: 30 * 24 * 3600 * 1000,
+    presenceTtlMs: 15_000,
     publishUserEvent: async (event: TopicValue<"userEvents">) => {
       userEvents.push(event);
     },
   };
   const server = createHTTPServer({
     router: appRouter,
-    createContext: ({ req }) =>
-      createApiContext(deps, {
-        authorization: req.headers.authorization,
-        userAgent: req.headers["user-agent"],
-      }),
+    createContext: ({ req }) => createRequestContext(deps, req),
   });
   await new Promise<void>((resolve) => {
     server.listen(0, "127.0.0.1", resolve);
@@ -38,9 +36,16 @@ export async function startTestApi() {
         httpLink({ url, headers: () => (token === undefined ? {} : { authorization: `Bearer ${token}` }) }),
       ],
     });
+  const serviceClient = () =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpLink({ url, headers: () => ({ [SERVICE_CREDENTIAL_HEADER]: serviceCredential(TEST_SECRET) }) }),
+      ],
+    });
   return {
     url,
     client,
+    serviceClient,
     deps,
     userEvents,
     async stop() {

@@ -4,3 +4,4 @@ export {
   verifyAccessToken,
   type AccessTokenClaims,
 } from "./access-token";
+export { isServiceCredential, serviceCredential } from "./service-credential";

@@ -1,3 +1,4 @@
+import { AppError } from "@gochat/contracts";
 import type { PrismaClient } from "../generated/prisma/client";
 import { isUniqueViolation, toSafeNumber } from "./db-client";
 import { allocateSequence, nextMessageIds } from "./messages";
@@ -22,7 +23,7 @@ export async function claimMessage(
 ): Promise<MessageClaimResult> {
   const key = { senderId: input.senderId, clientMsgId: input.clientMsgId };
   const existing = await db.messageClaim.findUnique({ where: { senderId_clientMsgId: key } });
-  if (existing) return toResult("duplicate", existing);
+  if (existing) return toDuplicate(existing, input.conversationId);
   try {
     return await db.$transaction(async (tx) => {
       const { last: seq } = await allocateSequence(tx, input.conversationId);
@@ -43,8 +44,22 @@ export async function claimMessage(
     if (!isUniqueViolation(error)) throw error;
     const winner = await db.messageClaim.findUnique({ where: { senderId_clientMsgId: key } });
     if (!winner) throw error;
-    return toResult("duplicate", winner);
+    return toDuplicate(winner, input.conversationId);
   }
+}
+
+/** A client message id names one message of one conversation; reusing it elsewhere is a client bug. */
+function toDuplicate(
+  claim: { conversationId: string; seq: bigint; messageId: bigint; createdAt: Date },
+  conversationId: string,
+): MessageClaimResult {
+  if (claim.conversationId !== conversationId) {
+    throw new AppError(
+      "CONFLICT",
+      "this client message id was already used for a message in another conversation",
+    );
+  }
+  return toResult("duplicate", claim);
 }
 
 function toResult(

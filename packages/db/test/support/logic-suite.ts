@@ -34,6 +34,17 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       expect((await repo.findConversation(db(), conversation.id))?.lastSeq).toBe(4n);
     });
 
+    it("refuses a client message id reused in another conversation", async () => {
+      const [a, b, c] = [await createUser(), await createUser(), await createUser()];
+      const first = await repo.getOrCreateDirectConversation(db(), a.id, b.id);
+      const second = await repo.getOrCreateDirectConversation(db(), a.id, c.id);
+      await repo.claimMessage(db(), { conversationId: first.id, senderId: a.id, clientMsgId: "same" });
+      await expect(
+        repo.claimMessage(db(), { conversationId: second.id, senderId: a.id, clientMsgId: "same" }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      expect((await repo.findConversation(db(), second.id))?.lastSeq).toBe(0n);
+    });
+
     it("takes no seq for an unknown conversation", async () => {
       const a = await createUser();
       await expect(

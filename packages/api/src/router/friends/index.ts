@@ -71,9 +71,7 @@ export const friendsRouter = router({
       toRequestView(await declineFriendRequest(ctx.db, input.requestId, ctx.auth.userId)),
     ),
 
-  remove: authedProcedure
-    .input(z.object({ userId: entityId }))
-    .mutation(async ({ ctx, input }) => ({
-      removed: await removeFriend(ctx.db, ctx.auth.userId, input.userId),
-    })),
+  remove: authedProcedure.input(z.object({ userId: entityId })).mutation(async ({ ctx, input }) => ({
+    removed: await removeFriend(ctx.db, ctx.auth.userId, input.userId),
+  })),
 });

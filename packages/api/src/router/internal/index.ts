@@ -1,0 +1,138 @@
+import { chatMessage, clientMessageId, contentType, entityId, instanceId, LIMITS } from "@gochat/contracts";
+import {
+  attachSocket,
+  beatGateway,
+  createFanoutTask,
+  detachSocket,
+  finishFanoutTask,
+  insertMessages,
+  isConversationMember,
+  listConversationMemberIds,
+  listGroupMembers,
+  lookupPresence,
+  recordFanoutProgress,
+  registerGateway,
+  startFanoutTask,
+  unregisterGateway,
+} from "@gochat/db/server";
+import { z } from "zod";
+import { acceptMessage } from "../../services/accept-message";
+import { router, serviceProcedure } from "../../trpc";
+
+const gatewayInput = z.object({ gatewayId: instanceId });
+const socketInput = gatewayInput.extend({ userId: entityId });
+
+/**
+ * The data service's API for GoChat's own services: im-logic, im-task and the gateways reach the database
+ * only through these, since im-repo is its one owner.
+ */
+export const internalRouter = router({
+  acceptMessage: serviceProcedure
+    .input(
+      z.object({
+        conversation_id: entityId,
+        sender_id: entityId,
+        client_msg_id: clientMessageId,
+        content_type: contentType,
+        content: z.string().min(1).max(LIMITS.messageContentChars),
+      }),
+    )
+    .mutation(({ ctx, input }) => acceptMessage(ctx.db, input, { presenceTtlMs: ctx.presenceTtlMs })),
+
+  /** Who in a conversation is online where, for typing and read receipts; refused for non-members. */
+  audience: serviceProcedure
+    .input(z.object({ conversation_id: entityId, user_id: entityId }))
+    .query(async ({ ctx, input }) => {
+      if (!(await isConversationMember(ctx.db, input.conversation_id, input.user_id))) {
+        return { isMember: false, presence: [] as [string, string[]][] };
+      }
+      const members = await listConversationMemberIds(ctx.db, input.conversation_id);
+      const presence = await lookupPresence(ctx.db, members, { ttlMs: ctx.presenceTtlMs });
+      return { isMember: true, presence: [...presence] };
+    }),
+
+  persistMessages: serviceProcedure
+    .input(z.object({ messages: z.array(chatMessage).min(1).max(1000) }))
+    .mutation(({ ctx, input }) => insertMessages(ctx.db, input.messages)),
+
+  registerGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
+    await registerGateway(ctx.db, input.gatewayId);
+  }),
+  beatGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
+    await beatGateway(ctx.db, input.gatewayId);
+  }),
+  unregisterGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
+    await unregisterGateway(ctx.db, input.gatewayId);
+  }),
+  attachSocket: serviceProcedure.input(socketInput).mutation(async ({ ctx, input }) => {
+    await attachSocket(ctx.db, input.userId, input.gatewayId);
+  }),
+  detachSocket: serviceProcedure.input(socketInput).mutation(async ({ ctx, input }) => {
+    await detachSocket(ctx.db, input.userId, input.gatewayId);
+  }),
+
+  /** Records a fan-out task (once, however often it is redelivered) and marks it running. */
+  startFanout: serviceProcedure
+    .input(
+      z.object({
+        task_id: z.uuid(),
+        group_id: entityId,
+        message_id: z.number().int().positive(),
+        member_count: z.number().int().nonnegative(),
+        page_size: z.number().int().positive(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await createFanoutTask(ctx.db, {
+        taskId: input.task_id,
+        groupId: input.group_id,
+        messageId: input.message_id,
+        totalRecipients: input.member_count,
+        batchesTotal: Math.ceil(input.member_count / input.page_size),
+      });
+      const task = await startFanoutTask(ctx.db, input.task_id);
+      return { status: task.status, batchesDone: task.batchesDone };
+    }),
+
+  /** One page of a group's members with the online ones' gateways. */
+  fanoutPage: serviceProcedure
+    .input(
+      z.object({ group_id: entityId, after: entityId.nullable(), limit: z.number().int().min(1).max(5000) }),
+    )
+    .query(async ({ ctx, input }) => {
+      const page = await listGroupMembers(ctx.db, input.group_id, { after: input.after, limit: input.limit });
+      const memberIds = page.members.map((member) => member.userId);
+      const presence = await lookupPresence(ctx.db, memberIds, { ttlMs: ctx.presenceTtlMs });
+      return { memberCount: memberIds.length, presence: [...presence], nextCursor: page.nextCursor };
+    }),
+
+  recordFanoutProgress: serviceProcedure
+    .input(
+      z.object({
+        task_id: z.uuid(),
+        recipients: z.number().int().nonnegative(),
+        online_recipients: z.number().int().nonnegative(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await recordFanoutProgress(ctx.db, input.task_id, {
+        recipients: input.recipients,
+        onlineRecipients: input.online_recipients,
+      });
+    }),
+
+  finishFanout: serviceProcedure
+    .input(
+      z.object({
+        task_id: z.uuid(),
+        status: z.enum(["completed", "failed"]),
+        error: z.string().max(1000).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await finishFanoutTask(ctx.db, input.task_id, {
+        status: input.status,
+        ...(input.error === undefined ? {} : { error: input.error }),
+      });
+    }),
+});
