@@ -1,0 +1,38 @@
+import type { GroupCoordinator } from "../groups/group-coordinator";
+import type { TopicStore } from "../log/topic-store";
+import type { Reader } from "../protocol/reader";
+import type { Writer } from "../protocol/writer";
+import type { FetchWaiters } from "./fetch-waiters";
+
+export interface RequestHeader {
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string;
+  clientHost: string;
+}
+
+/** Everything a request handler may touch; owned by the one event loop, so handlers never race. */
+export interface BrokerContext {
+  nodeId: number;
+  clusterId: string;
+  advertisedHost: string;
+  advertisedPort: number;
+  defaultPartitions: number;
+  autoCreateTopics: boolean;
+  topics: TopicStore;
+  groups: GroupCoordinator;
+  fetchWaiters: FetchWaiters;
+  allocateProducerId(): bigint;
+}
+
+/** A response body (after the correlation id) or `undefined` when the protocol says not to answer. */
+export type HandlerResult = Writer | undefined | Promise<Writer | undefined>;
+
+export interface ApiHandler {
+  apiKey: number;
+  name: string;
+  minVersion: number;
+  maxVersion: number;
+  handle(context: BrokerContext, header: RequestHeader, reader: Reader, response: Writer): HandlerResult;
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+const MIB = 1024 * 1024;
+
+export const brokerOptionsSchema = z.object({
+  host: z.string().min(1).default("127.0.0.1"),
+  /** 0 picks a free port; the chosen one is what Metadata advertises. */
+  port: z.number().int().min(0).max(65535).default(9092),
+  /** Host name clients should connect to, when it differs from the bind address. */
+  advertisedHost: z.string().min(1).optional(),
+  dataDir: z.string().min(1),
+  nodeId: z.number().int().min(0).default(1),
+  defaultPartitions: z.number().int().min(1).max(10_000).default(3),
+  autoCreateTopics: z.boolean().default(true),
+  maxFrameBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(100 * MIB),
+  segmentBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * MIB),
+  /** Per partition; -1 keeps everything. */
+  retentionBytes: z.number().int().min(-1).default(-1),
+  /** -1 keeps everything; Kafka's default is seven days. */
+  retentionMs: z
+    .number()
+    .int()
+    .min(-1)
+    .default(7 * 24 * 60 * 60 * 1000),
+  retentionCheckIntervalMs: z.number().int().min(10).default(30_000),
+  /** Recently appended batches kept in memory so consumers at the tail never touch the disk. */
+  cacheBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(64 * MIB),
+});
+
+export type BrokerOptions = z.input<typeof brokerOptionsSchema>;
+export type ResolvedBrokerOptions = z.output<typeof brokerOptionsSchema>;

@@ -1,0 +1,161 @@
+import { ErrorCode, type ErrorCodeValue } from "../protocol/error-codes";
+import { Group } from "./group";
+import type { GroupState, JoinRequest, JoinResult, SyncResult } from "./group-types";
+import type { CommittedOffset, OffsetStore } from "./offset-store";
+
+const TICK_MS = 100;
+
+export interface GroupSummary {
+  groupId: string;
+  state: GroupState;
+  protocolType: string;
+  protocolName: string;
+  members: {
+    memberId: string;
+    clientId: string;
+    clientHost: string;
+    metadata: Buffer;
+    assignment: Buffer;
+  }[];
+}
+
+/** Owns every consumer group and their committed offsets; the broker is coordinator for all of them. */
+export class GroupCoordinator {
+  private readonly groups = new Map<string, Group>();
+  private readonly offsets: OffsetStore;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(offsets: OffsetStore) {
+    this.offsets = offsets;
+  }
+
+  start(onError: (error: unknown) => void): void {
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      for (const group of this.groups.values()) {
+        try {
+          group.tick(now);
+        } catch (error) {
+          onError(error);
+        }
+      }
+    }, TICK_MS);
+    this.timer.unref();
+  }
+
+  private groupFor(groupId: string): Group {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new Group(groupId);
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  join(request: JoinRequest): JoinResult | Promise<JoinResult> {
+    if (request.groupId === "") {
+      return {
+        errorCode: ErrorCode.INVALID_GROUP_ID,
+        generationId: -1,
+        protocolName: "",
+        leader: "",
+        memberId: "",
+        members: [],
+      };
+    }
+    if (request.sessionTimeoutMs < 100 || request.sessionTimeoutMs > 3_600_000) {
+      return {
+        errorCode: ErrorCode.INVALID_SESSION_TIMEOUT,
+        generationId: -1,
+        protocolName: "",
+        leader: "",
+        memberId: request.memberId,
+        members: [],
+      };
+    }
+    return this.groupFor(request.groupId).join(request, Date.now());
+  }
+
+  sync(
+    groupId: string,
+    memberId: string,
+    generationId: number,
+    assignments: { memberId: string; assignment: Buffer }[],
+  ): SyncResult | Promise<SyncResult> {
+    const group = this.groups.get(groupId);
+    if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
+    return group.sync(memberId, generationId, assignments, Date.now());
+  }
+
+  heartbeat(groupId: string, memberId: string, generationId: number): ErrorCodeValue {
+    return (
+      this.groups.get(groupId)?.heartbeat(memberId, generationId, Date.now()) ?? ErrorCode.UNKNOWN_MEMBER_ID
+    );
+  }
+
+  leave(groupId: string, memberId: string): ErrorCodeValue {
+    return this.groups.get(groupId)?.leave(memberId, Date.now()) ?? ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+
+  checkCommit(groupId: string, memberId: string, generationId: number): ErrorCodeValue {
+    if (groupId === "") return ErrorCode.INVALID_GROUP_ID;
+    return this.groupFor(groupId).checkCommit(memberId, generationId, Date.now());
+  }
+
+  commit(groupId: string, topic: string, partition: number, committed: CommittedOffset): void {
+    this.offsets.commit(groupId, topic, partition, committed);
+  }
+
+  fetchOffset(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.offsets.get(groupId, topic, partition);
+  }
+
+  fetchAllOffsets(groupId: string): { topic: string; partition: number; committed: CommittedOffset }[] {
+    return this.offsets.list(groupId);
+  }
+
+  deleteTopic(topic: string): void {
+    this.offsets.deleteTopic(topic);
+  }
+
+  /** Groups with members, and groups that only have committed offsets (they are Empty, like Kafka's). */
+  listGroups(): { groupId: string; protocolType: string }[] {
+    const ids = new Set([...this.groups.keys(), ...this.offsets.groupIds()]);
+    return [...ids].map((groupId) => ({
+      groupId,
+      protocolType: this.groups.get(groupId)?.protocolType ?? "consumer",
+    }));
+  }
+
+  describe(groupId: string): GroupSummary {
+    const group = this.groups.get(groupId);
+    if (!group) {
+      const hasOffsets = this.offsets.list(groupId).length > 0;
+      return {
+        groupId,
+        state: hasOffsets ? "Empty" : "Dead",
+        protocolType: hasOffsets ? "consumer" : "",
+        protocolName: "",
+        members: [],
+      };
+    }
+    return {
+      groupId,
+      state: group.state,
+      protocolType: group.protocolType ?? "",
+      protocolName: group.protocolName ?? "",
+      members: [...group.members.values()].map((member) => ({
+        memberId: member.memberId,
+        clientId: member.clientId,
+        clientHost: member.clientHost,
+        metadata: member.protocols.find((p) => p.name === group.protocolName)?.metadata ?? Buffer.alloc(0),
+        assignment: member.assignment,
+      })),
+    };
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const group of this.groups.values()) group.shutdown();
+  }
+}

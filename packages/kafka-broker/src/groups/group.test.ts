@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { ErrorCode } from "../protocol/error-codes";
+import { Group } from "./group";
+import type { JoinRequest, JoinResult } from "./group-types";
+
+function request(memberId: string, overrides: Partial<JoinRequest> = {}): JoinRequest {
+  return {
+    groupId: "g",
+    sessionTimeoutMs: 1_000,
+    rebalanceTimeoutMs: 2_000,
+    memberId,
+    groupInstanceId: null,
+    protocolType: "consumer",
+    protocols: [{ name: "range", metadata: Buffer.from(memberId) }],
+    clientId: "client",
+    clientHost: "/127.0.0.1",
+    requiresKnownMemberId: false,
+    ...overrides,
+  };
+}
+
+describe("Group", () => {
+  it("elects the first member leader and moves through the rebalance states", async () => {
+    const group = new Group("g");
+    const first: JoinResult = await group.join(request(""), 0);
+    expect(first).toMatchObject({ errorCode: 0, generationId: 1 });
+    expect(first.leader).toBe(first.memberId);
+    expect(group.state).toBe("CompletingRebalance");
+    const synced = await group.sync(
+      first.memberId,
+      1,
+      [{ memberId: first.memberId, assignment: Buffer.from("p0") }],
+      0,
+    );
+    expect(synced.assignment.toString()).toBe("p0");
+    expect(group.state).toBe("Stable");
+  });
+
+  it("asks v4+ clients to rejoin with a member id", () => {
+    const group = new Group("g");
+    const answer = group.join(request("", { requiresKnownMemberId: true }), 0);
+    expect(answer).toMatchObject({ errorCode: ErrorCode.MEMBER_ID_REQUIRED });
+    expect(group.join(request("made-up"), 0)).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
+  });
+
+  it("expires a member that stops heartbeating and rebalances the rest", async () => {
+    const group = new Group("g");
+    const a = await group.join(request(""), 0);
+    await group.sync(a.memberId, 1, [], 0);
+    const bJoin = group.join(request(""), 10);
+    expect(group.heartbeat(a.memberId, 1, 20)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    const aJoin = group.join(request(a.memberId), 30);
+    const [a2, b2] = await Promise.all([aJoin, bJoin]);
+    expect(a2.generationId).toBe(2);
+    expect(b2.generationId).toBe(2);
+    expect(a2.leader).toBe(a.memberId);
+    await Promise.all([group.sync(b2.memberId, 2, [], 40), group.sync(a.memberId, 2, [], 40)]);
+    expect(group.state).toBe("Stable");
+    expect(group.heartbeat(a.memberId, 2, 900)).toBe(ErrorCode.NONE);
+    // b stays silent past its session timeout.
+    group.tick(1_200);
+    expect(group.members.has(b2.memberId)).toBe(false);
+    expect(group.state).toBe("PreparingRebalance");
+    expect(group.heartbeat(b2.memberId, 2, 1_200)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    const a3 = await group.join(request(a.memberId), 1_300);
+    expect(a3).toMatchObject({ generationId: 3, leader: a.memberId });
+  });
+
+  it("drops members that miss the rebalance timeout", async () => {
+    const group = new Group("g");
+    const a = await group.join(request(""), 0);
+    await group.sync(a.memberId, 1, [], 0);
+    const bJoin = group.join(request(""), 100);
+    group.tick(500);
+    expect(group.state).toBe("PreparingRebalance");
+    group.tick(2_200);
+    const b = await bJoin;
+    expect(b).toMatchObject({ errorCode: 0, generationId: 2, leader: b.memberId });
+    expect([...group.members.keys()]).toEqual([b.memberId]);
+  });
+
+  it("becomes Empty when the last member leaves, and accepts admin commits then", async () => {
+    const group = new Group("g");
+    const a = await group.join(request(""), 0);
+    await group.sync(a.memberId, 1, [], 0);
+    expect(group.checkCommit("", -1, 0)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(group.leave(a.memberId, 10)).toBe(ErrorCode.NONE);
+    expect(group.state).toBe("Empty");
+    expect(group.checkCommit("", -1, 20)).toBe(ErrorCode.NONE);
+  });
+
+  it("refuses members whose protocols do not match the group", async () => {
+    const group = new Group("g");
+    await group.join(request(""), 0);
+    expect(
+      group.join(request("", { protocols: [{ name: "other", metadata: Buffer.alloc(0) }] }), 0),
+    ).toMatchObject({
+      errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+    });
+  });
+});

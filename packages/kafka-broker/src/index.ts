@@ -1,0 +1,3 @@
+export { startBroker, type Broker } from "./broker";
+export type { BrokerOptions } from "./broker-options";
+export { startTemporaryBroker, type TemporaryBroker } from "./temporary-broker";
