@@ -40,7 +40,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/env.ts", "**/*.config.ts", "**/*.config.js", "tooling/**"],
+    // Tests start services as child processes and hand them an environment.
+    files: ["**/env.ts", "**/*.config.ts", "**/*.config.js", "tooling/**", "**/*.test.ts", "**/test/**"],
     rules: { "no-restricted-properties": "off" },
   },
   {

@@ -1,0 +1,29 @@
+import { fields } from "@gochat/config";
+import { z } from "zod";
+
+/**
+ * Settings every service shares; each service's env module spreads these into its own shape. This module
+ * imports nothing that telemetry instruments, so an entrypoint can read its configuration before starting
+ * OpenTelemetry.
+ */
+export const kafkaEnvShape = {
+  /** Bootstrap list; the start command passes the embedded broker's address when none is configured. */
+  KAFKA_BROKERS: fields.hostPortList,
+  KAFKA_CLIENT_ID: z.string().min(1).max(100).default("gochat"),
+  /** Partitions of topics that GoChat creates itself. */
+  KAFKA_TOPIC_PARTITIONS: fields.positiveInt.max(1000).default(3),
+  KAFKA_REPLICATION_FACTOR: fields.positiveInt.max(10).default(1),
+  /**
+   * How long a consumer may go silent before its group hands its partitions to another member. Shorter
+   * than kafkajs's 30 s so that a crashed instance's conversations move on quickly; brokers must allow it
+   * (Apache Kafka's group.min.session.timeout.ms is 6 s).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: fields.positiveInt.min(6_000).max(300_000).default(10_000),
+};
+
+export const serviceEnvShape = {
+  LOG_LEVEL: fields.logLevel.default("info"),
+  /** Serves /healthz, /readyz and /metrics; 0 picks a free port and logs it. */
+  HEALTH_PORT: fields.port.default(0),
+  HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+};

@@ -1,0 +1,17 @@
+export { createLogger, type Logger } from "./logger";
+export { runService, type RunningService, type ServiceHandle } from "./lifecycle";
+export { createKafkaClient, type KafkaClientOptions } from "./kafka/client";
+export { kafkaEnvShape, serviceEnvShape } from "./env";
+export { ensureTopics, fixedTopicNames, type TopicLayout } from "./kafka/topics";
+export { TopicProducer, toMessage } from "./kafka/topic-producer";
+export { sendToDeadLetter, type FailedRecord } from "./kafka/dead-letter";
+export { isPermanentFailure } from "./kafka/failure-policy";
+export {
+  startConsumer,
+  type ConsumedRecord,
+  type ConsumerOptions,
+  type BatchHandler,
+  type RecordHandler,
+  type RunningConsumer,
+  type Subscription,
+} from "./kafka/consume";

@@ -1,0 +1,291 @@
+import { ContractError, decodeRecordFromTopic, type TopicId, type TopicValue } from "@gochat/contracts";
+import type {
+  Consumer,
+  EachBatchPayload,
+  EachMessagePayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Producer,
+} from "kafkajs";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "../logger";
+import { sendToDeadLetter, type FailedRecord } from "./dead-letter";
+import { describeError, isPermanentFailure, retryDelayMs } from "./failure-policy";
+
+export interface ConsumedRecord {
+  topic: string;
+  topicId: TopicId;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: TopicValue<TopicId>;
+  headers: IHeaders;
+  timestamp: string;
+}
+
+export type RecordHandler = (record: ConsumedRecord) => Promise<void>;
+
+/** Handles a whole fetched batch at once (e.g. one INSERT for many records); it must be idempotent. */
+export type BatchHandler = (records: ConsumedRecord[]) => Promise<void>;
+
+export type Subscription =
+  | { topics: readonly string[] }
+  /** Matched against the topic list now and every `refreshIntervalMs`, since kafkajs resolves a regex once. */
+  | { pattern: RegExp; refreshIntervalMs?: number };
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  subscription: Subscription;
+  /** One record at a time, which keeps the producer's span as the parent of the handler's. */
+  handle?: RecordHandler;
+  /** Whole batches; the trace of each record is then a link rather than the parent. */
+  handleBatch?: BatchHandler;
+  /** Where undecodable or unhandleable records go; a connected producer. */
+  deadLetterProducer: Producer;
+  logger: Logger;
+  /** Attempts for a transient failure before the record is dead-lettered. */
+  maxAttempts?: number;
+  retryBaseDelayMs?: number;
+  partitionsConsumedConcurrently?: number;
+  /** Heartbeats go out at a fifth of it. */
+  sessionTimeoutMs?: number;
+}
+
+export interface RunningConsumer {
+  /** The topics currently consumed. */
+  topics(): readonly string[];
+  /** Re-reads the topic list now (pattern subscriptions only). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one consumer group member. Each record is decoded by the contracts codec and handed to the
+ * handler; offsets are committed only after the handler returns, so a crash reprocesses them (handlers
+ * are idempotent). A record that cannot be decoded, or whose handling keeps failing, is dead-lettered
+ * and committed, so one bad record never stops its partition.
+ */
+export async function startConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
+  if ((options.handle === undefined) === (options.handleBatch === undefined)) {
+    throw new Error("startConsumer needs exactly one of handle and handleBatch");
+  }
+  const log = options.logger.child({ component: "consumer", group: options.groupId });
+  const maxAttempts = options.maxAttempts ?? 8;
+  const baseDelay = options.retryBaseDelayMs ?? 200;
+  let stopping = false;
+
+  const asFailed = (topic: string, partition: number, message: KafkaMessage): FailedRecord => ({
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+  });
+
+  /** The decoded record, or undefined after dead-lettering it. */
+  async function decode(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): Promise<ConsumedRecord | undefined> {
+    try {
+      const { topicId, value } = decodeRecordFromTopic(topic, message.value);
+      return {
+        topic,
+        topicId,
+        partition,
+        offset: message.offset,
+        key: message.key === null ? null : message.key.toString("utf8"),
+        value,
+        headers: message.headers ?? {},
+        timestamp: message.timestamp,
+      };
+    } catch (error) {
+      const code =
+        error instanceof ContractError && error.code !== "UNKNOWN_TOPIC" ? error.code : "SCHEMA_MISMATCH";
+      log.warn(
+        { topic, partition, offset: message.offset, code, err: describeError(error) },
+        "dead-lettering undecodable record",
+      );
+      await sendToDeadLetter(options.deadLetterProducer, asFailed(topic, partition, message), {
+        group: options.groupId,
+        code,
+        reason: describeError(error),
+      });
+      return undefined;
+    }
+  }
+
+  /**
+   * Runs `work` until it succeeds; a transient failure is retried with backoff, a permanent one (or one
+   * that outlasts the attempts) is returned so the caller can dead-letter.
+   */
+  async function attempt(
+    work: () => Promise<void>,
+    heartbeat: () => Promise<void>,
+    where: object,
+  ): Promise<unknown> {
+    for (let attemptNo = 1; ; attemptNo++) {
+      try {
+        await work();
+        return undefined;
+      } catch (error) {
+        if (isPermanentFailure(error) || attemptNo >= maxAttempts) {
+          return new Error(
+            `${isPermanentFailure(error) ? "rejected" : `failed ${attemptNo} times`}: ${describeError(error)}`,
+          );
+        }
+        // Leaving without committing hands the records to whoever owns the partition next.
+        if (stopping) throw error;
+        log.warn({ ...where, attempt: attemptNo, err: describeError(error) }, "retrying");
+        await sleep(retryDelayMs(attemptNo, baseDelay));
+        await heartbeat();
+      }
+    }
+  }
+
+  async function deadLetterHandled(
+    record: ConsumedRecord,
+    message: KafkaMessage,
+    failure: unknown,
+  ): Promise<void> {
+    log.error(
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        err: describeError(failure),
+      },
+      "dead-lettering record",
+    );
+    await sendToDeadLetter(options.deadLetterProducer, asFailed(record.topic, record.partition, message), {
+      group: options.groupId,
+      code: "HANDLER_FAILED",
+      reason: describeError(failure).replace(/^Error: /, ""),
+    });
+  }
+
+  async function processMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const handle = options.handle;
+    if (handle === undefined) return;
+    const record = await decode(topic, partition, message);
+    if (record === undefined) return;
+    const failure = await attempt(() => handle(record), heartbeat, {
+      topic,
+      partition,
+      offset: message.offset,
+    });
+    if (failure !== undefined) await deadLetterHandled(record, message, failure);
+  }
+
+  async function processBatch(payload: EachBatchPayload): Promise<void> {
+    const handleBatch = options.handleBatch;
+    if (handleBatch === undefined) return;
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const decoded: { record: ConsumedRecord; message: KafkaMessage }[] = [];
+    for (const message of batch.messages) {
+      const record = await decode(batch.topic, batch.partition, message);
+      if (record !== undefined) decoded.push({ record, message });
+    }
+    if (decoded.length > 0) {
+      const where = { topic: batch.topic, partition: batch.partition, offset: batch.firstOffset() };
+      const failure = await attempt(() => handleBatch(decoded.map((d) => d.record)), heartbeat, where);
+      if (failure !== undefined) {
+        // Find the record that spoils the batch: one at a time, the good ones still get through.
+        for (const { record, message } of decoded) {
+          const single = await attempt(() => handleBatch([record]), heartbeat, {
+            ...where,
+            offset: record.offset,
+          });
+          if (single !== undefined) await deadLetterHandled(record, message, single);
+        }
+      }
+    }
+    const last = batch.messages.at(-1);
+    if (last !== undefined) payload.resolveOffset(last.offset);
+    await payload.commitOffsetsIfNecessary();
+    await heartbeat();
+  }
+
+  let consumer: Consumer | undefined;
+  let current: string[] = [];
+
+  async function run(topics: string[]): Promise<void> {
+    if (consumer !== undefined) await consumer.disconnect();
+    consumer = undefined;
+    current = topics;
+    if (topics.length === 0) return;
+    const next = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: Math.max(100, Math.floor((options.sessionTimeoutMs ?? 10_000) / 5)),
+      allowAutoTopicCreation: false,
+      // A fetch parked on an idle partition delays leaving the group and joining a rebalance until it
+      // returns; a second keeps both prompt at the cost of one empty fetch per second.
+      maxWaitTimeInMs: 1_000,
+    });
+    await next.connect();
+    // With no committed offset a group starts at the beginning: a topic that appeared after the service
+    // started, or a group's first run, must not skip what was already written.
+    await next.subscribe({ topics, fromBeginning: true });
+    await next.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      ...(options.handleBatch === undefined
+        ? { eachMessage: processMessage }
+        : { eachBatchAutoResolve: false, eachBatch: processBatch }),
+    });
+    consumer = next;
+    log.info({ topics }, "consuming");
+  }
+
+  const subscription = options.subscription;
+  let chain = Promise.resolve();
+  const serialize = (task: () => Promise<void>): Promise<void> => {
+    chain = chain.then(task, task);
+    return chain;
+  };
+
+  async function refresh(): Promise<void> {
+    if (!("pattern" in subscription) || stopping) return;
+    const admin = options.kafka.admin();
+    await admin.connect();
+    try {
+      const matched = (await admin.listTopics()).filter((name) => subscription.pattern.test(name)).sort();
+      if (matched.join("\n") !== current.join("\n")) await run(matched);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  if ("pattern" in subscription) {
+    await serialize(refresh);
+    timer = setInterval(() => {
+      serialize(refresh).catch((error: unknown) => {
+        log.warn({ err: describeError(error) }, "topic refresh failed");
+      });
+    }, subscription.refreshIntervalMs ?? 5_000);
+    timer.unref();
+  } else {
+    await serialize(() => run([...subscription.topics]));
+  }
+
+  return {
+    topics: () => current,
+    refresh: () => serialize(refresh),
+    stop: async () => {
+      stopping = true;
+      if (timer !== undefined) clearInterval(timer);
+      await serialize(async () => {
+        if (consumer !== undefined) await consumer.disconnect();
+        consumer = undefined;
+      });
+    },
+  };
+}

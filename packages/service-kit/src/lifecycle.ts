@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "./logger";
+
+export interface RunningService {
+  /** Whether the service can take work now (its consumers joined, its dependencies reachable). */
+  isReady(): boolean;
+  /** Drains consumers, closes sockets and connections; called once. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceHandle {
+  healthPort: number;
+  shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * The one way a service starts and stops: build it, serve `/healthz` (alive) and `/readyz` (ready) on the
+ * health port, and on SIGINT or SIGTERM stop it once, with a deadline after which the process exits anyway.
+ */
+export async function runService(options: {
+  name: string;
+  logger: Logger;
+  healthPort: number;
+  healthHost?: string;
+  shutdownTimeoutMs?: number;
+  start: () => Promise<RunningService>;
+  exitOnShutdown?: boolean;
+  /** Serves `GET /metrics` (the Prometheus handler from telemetry). */
+  metricsHandler?: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+}): Promise<ServiceHandle> {
+  const { logger } = options;
+  let service: RunningService | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const health: Server = createServer((request, response) => {
+    if (request.url === "/metrics" && options.metricsHandler !== undefined) {
+      options.metricsHandler(request, response);
+      return;
+    }
+    const ready = service !== undefined && stopping === undefined && service.isReady();
+    const status = request.url === "/healthz" ? 200 : request.url === "/readyz" ? (ready ? 200 : 503) : 404;
+    response.writeHead(status, { "content-type": "application/json" });
+    response.end(JSON.stringify({ service: options.name, ok: status === 200, ready }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    health.once("error", reject);
+    health.listen(options.healthPort, options.healthHost ?? "127.0.0.1", resolve);
+  });
+  const address = health.address();
+  const healthPort = typeof address === "object" && address !== null ? address.port : options.healthPort;
+
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, "stopping");
+      const deadline = setTimeout(() => {
+        logger.error("shutdown deadline passed; exiting");
+        process.exit(1);
+      }, options.shutdownTimeoutMs ?? 15_000);
+      deadline.unref();
+      try {
+        await service?.stop();
+      } finally {
+        clearTimeout(deadline);
+        health.close();
+        logger.info("stopped");
+      }
+      if (options.exitOnShutdown ?? true) process.exit(0);
+    })();
+    return stopping;
+  };
+
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  try {
+    service = await options.start();
+  } catch (error) {
+    logger.fatal({ err: error }, "failed to start");
+    health.close();
+    throw error;
+  }
+  logger.info({ healthPort }, "started");
+  return { healthPort, shutdown };
+}
