@@ -49,7 +49,7 @@ export interface ClientToServerEvents {
   "message:send": (payload: SendMessageInput, ack: (result: SendMessageAck) => void) => void;
   "message:read": (payload: ReadInput, ack?: (result: AcceptedAck) => void) => void;
   "message:recall": (payload: RecallInput, ack?: (result: AcceptedAck) => void) => void;
-  typing: (payload: TypingInput) => void;
+  typing: (payload: TypingInput, ack?: (result: AcceptedAck) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -65,6 +65,8 @@ export interface ServerToClientEvents {
   typing: (typing: { conversationId: string; userId: string; isTyping: boolean }) => void;
   presence: (presence: { userId: string; online: boolean; lastSeen: number }) => void;
   "notification:new": (notification: NotificationView) => void;
+  /** A client event was refused and had no acknowledgement callback to carry the error. */
+  "request:error": (failure: { event: string; error: ErrorBody }) => void;
 }
 
 /** Token the client presents in the socket.io handshake (`auth: { token }`). */

@@ -1,6 +1,6 @@
 export { createLogger, type Logger } from "./logger";
 export { runService, type RunningService, type ServiceHandle } from "./lifecycle";
-export { createKafkaClient, type KafkaClientOptions } from "./kafka/client";
+export { createKafkaClient, createProducer, type KafkaClientOptions } from "./kafka/client";
 export { kafkaEnvShape, serviceEnvShape } from "./env";
 export { ensureTopics, fixedTopicNames, type TopicLayout } from "./kafka/topics";
 export { TopicProducer, toMessage } from "./kafka/topic-producer";

@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "../logger";
 
 export interface KafkaClientOptions {
@@ -14,7 +14,11 @@ const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [KafkaLogLevel.DEBUG]: "debug",
 };
 
-/** The one Kafka client factory: kafkajs, logging through the service's logger. */
+/**
+ * The one Kafka client factory: kafkajs, logging through the service's logger. (kafkajs 2.2.4 sets a
+ * negative timer on Node 24, which Node clamps to 1 ms and reports as TimeoutNegativeWarning: harmless,
+ * tulios/kafkajs#1751; the start command disables that one warning.)
+ */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const kafkaLogger = options.logger.child({ component: "kafkajs" });
   return new Kafka({
@@ -29,5 +33,19 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
         kafkaLogger[LEVELS[level] ?? "info"](extra, message);
       },
     retry: { initialRetryTime: 100, retries: 8 },
+  });
+}
+
+/**
+ * The one producer factory. Keys are hashed as Java clients hash them (kafkajs's default partitioner), so a
+ * conversation lands on the same partition whichever client wrote it. Not idempotent: a retried send can
+ * append a record twice, which every GoChat consumer tolerates (claims, unique keys, client-side message
+ * ids), and a send fails after the client's retries instead of hanging through a long outage.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
   });
 }

@@ -4,7 +4,7 @@ import type { Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTemporaryBroker, type TemporaryBroker } from "@gochat/kafka-broker";
 import { createLogger } from "../logger";
-import { createKafkaClient } from "./client";
+import { createKafkaClient, createProducer } from "./client";
 import { startConsumer, type ConsumedRecord, type RunningConsumer } from "./consume";
 import { ensureTopics } from "./topics";
 import { TopicProducer } from "./topic-producer";
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await admin.disconnect();
   producer = new TopicProducer(kafka);
   await producer.connect();
-  rawProducer = kafka.producer();
+  rawProducer = createProducer(kafka);
   await rawProducer.connect();
 });
 

@@ -1,22 +1,18 @@
 import { downstreamTopic, encodeRecord, TOPICS, type TopicId, type TopicValue } from "@gochat/contracts";
 import type { Kafka, Message, Producer } from "kafkajs";
+import { createProducer } from "./client";
 
 type FixedTopicId = Exclude<TopicId, "downstream">;
 
 /**
  * Produces GoChat bodies: every value is validated and encoded by the contracts codec and keyed by its
- * topic's key field, so no service builds a record by hand. The producer is idempotent: a retried send
- * after a lost acknowledgement does not append the record twice.
+ * topic's key field, so no service builds a record by hand.
  */
 export class TopicProducer {
   readonly #producer: Producer;
 
   constructor(kafka: Kafka) {
-    this.#producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: true,
-    });
+    this.#producer = createProducer(kafka);
   }
 
   async connect(): Promise<void> {

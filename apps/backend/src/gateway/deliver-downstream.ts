@@ -1,0 +1,71 @@
+import { toChatMessageView, type TopicValue } from "@gochat/contracts";
+import type { PendingAcks } from "./pending-acks";
+import { userRoom, type GatewayServer } from "./socket-types";
+
+/**
+ * Hands one downstream record to the sockets of its recipients on this instance. The sender is among the
+ * recipients of its own message, which both confirms the send to the waiting tab and shows the message
+ * on the sender's other tabs and devices.
+ */
+export function deliverDownstream(
+  io: GatewayServer,
+  acks: PendingAcks,
+  body: TopicValue<"downstream">,
+): void {
+  const rooms = body.recipients.map(userRoom);
+  switch (body.kind) {
+    case "message": {
+      const { message } = body;
+      io.to(rooms).emit("message:new", toChatMessageView(message));
+      acks.accept(message.sender_id, message.client_msg_id, {
+        conversationId: message.conversation_id,
+        messageId: message.message_id,
+        seq: message.seq,
+      });
+      return;
+    }
+    case "rejected": {
+      const error = { code: body.code, message: body.reason };
+      io.to(rooms).emit("message:rejected", {
+        conversationId: body.conversation_id,
+        clientMsgId: body.client_msg_id,
+        error,
+      });
+      for (const recipient of body.recipients) acks.reject(recipient, body.client_msg_id, error);
+      return;
+    }
+    case "read":
+      io.to(rooms).emit("message:read", {
+        conversationId: body.conversation_id,
+        userId: body.reader_id,
+        seq: body.seq,
+      });
+      return;
+    case "recall":
+      io.to(rooms).emit("message:recalled", {
+        conversationId: body.conversation_id,
+        messageId: body.message_id,
+        seq: body.seq,
+        operatorId: body.operator_id,
+      });
+      return;
+    case "typing":
+      io.to(rooms).emit("typing", {
+        conversationId: body.conversation_id,
+        userId: body.user_id,
+        isTyping: body.is_typing,
+      });
+      return;
+    case "presence":
+      io.to(rooms).emit("presence", { userId: body.user_id, online: body.online, lastSeen: body.last_seen });
+      return;
+    case "notification":
+      io.to(rooms).emit("notification:new", {
+        notificationId: body.notification_id,
+        type: body.event_type,
+        createdAt: body.created_at_ms,
+        payload: body.payload,
+      });
+      return;
+  }
+}

@@ -1,0 +1,29 @@
+import { fields, parseEnv } from "@gochat/config";
+import { instanceId, LIMITS } from "@gochat/contracts";
+import { kafkaEnvShape, serviceEnvShape } from "@gochat/service-kit/env";
+import { z } from "zod";
+
+const shape = {
+  ...serviceEnvShape,
+  ...kafkaEnvShape,
+  /** Names this instance's downstream topic and consumer group; unique per running gateway. */
+  GATEWAY_INSTANCE_ID: instanceId,
+  GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
+  GATEWAY_PORT: fields.port.default(7001),
+  /** im-repo's tRPC endpoint, where this gateway keeps its users' presence. */
+  REPO_URL: z.url({ message: "must be a URL" }),
+  PRESENCE_HEARTBEAT_MS: fields.positiveInt.default(5_000),
+  GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
+  GATEWAY_ACK_TIMEOUT_MS: fields.positiveInt.default(10_000),
+  GATEWAY_RATE_CAPACITY: fields.positiveInt.default(30),
+  GATEWAY_RATE_PER_SECOND: fields.positiveInt.default(10),
+  GATEWAY_MAX_PAYLOAD_BYTES: fields.positiveInt.default(LIMITS.socketEventBytes),
+  /** Comma-separated origins allowed to open sockets, or `*` for any. */
+  GATEWAY_CORS_ORIGINS: z.string().default("*"),
+};
+
+export type GatewayEnv = z.infer<z.ZodObject<typeof shape>>;
+
+export function readGatewayEnv(source: Record<string, string | undefined> = process.env): GatewayEnv {
+  return parseEnv("im-gateway", shape, source);
+}

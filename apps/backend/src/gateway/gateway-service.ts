@@ -1,0 +1,124 @@
+import { createServer } from "node:http";
+import { downstreamTopic, gatewayDownstreamGroup, TOPICS, type TopicValue } from "@gochat/contracts";
+import {
+  createKafkaClient,
+  createProducer,
+  ensureTopics,
+  startConsumer,
+  TopicProducer,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
+import { createRepoClient } from "../clients/repo-client";
+import { createGateway } from "./gateway";
+import { startGatewayPresence } from "./repo-presence";
+
+export interface GatewayConfig {
+  instanceId: string;
+  host: string;
+  port: number;
+  brokers: readonly string[];
+  clientId: string;
+  topicPartitions: number;
+  replicationFactor: number;
+  tokenSecret: string;
+  sessionTimeoutMs: number;
+  ackTimeoutMs: number;
+  maxPayloadBytes: number;
+  rateLimit: { capacity: number; refillPerSecond: number };
+  corsOrigins: string[] | true;
+  /** im-repo, where presence is kept; without it (socket-layer tests) presence is not recorded. */
+  presence?: { repoUrl: string; heartbeatMs: number };
+}
+
+export interface RunningGateway extends RunningService {
+  /** The port socket.io listens on (resolved when 0 was asked for). */
+  port: number;
+}
+
+/**
+ * One im-gateway instance: socket.io on its port, producing to `gochat.messages.upstream` and
+ * `gochat.user-events`, consuming its own `gochat.messages.downstream.{instanceID}` in
+ * `gateway.downstream.group.{instanceID}`.
+ */
+export async function startGatewayService(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(
+      admin,
+      [
+        downstreamTopic(config.instanceId),
+        TOPICS.upstream.name,
+        TOPICS.userEvents.name,
+        TOPICS.deadLetter.name,
+      ],
+      { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+
+  const presence =
+    config.presence === undefined
+      ? undefined
+      : await startGatewayPresence(
+          createRepoClient(config.presence.repoUrl, config.tokenSecret),
+          config.instanceId,
+          config.presence.heartbeatMs,
+          logger,
+        );
+  const producer = new TopicProducer(kafka);
+  await producer.connect();
+  const deadLetters = createProducer(kafka);
+  await deadLetters.connect();
+
+  const httpServer = createServer();
+  const gateway = createGateway({
+    instanceId: config.instanceId,
+    httpServer,
+    tokenSecret: config.tokenSecret,
+    publishUpstream: (body) => producer.send("upstream", [body]),
+    publishUserEvent: (body) => producer.send("userEvents", [body]),
+    ...(presence === undefined ? {} : { presence }),
+    logger,
+    rateLimit: config.rateLimit,
+    ackTimeoutMs: config.ackTimeoutMs,
+    maxPayloadBytes: config.maxPayloadBytes,
+    corsOrigins: config.corsOrigins,
+  });
+
+  const consumer = await startConsumer({
+    kafka,
+    groupId: gatewayDownstreamGroup(config.instanceId),
+    subscription: { topics: [downstreamTopic(config.instanceId)] },
+    deadLetterProducer: deadLetters,
+    logger,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    handle: async (record) => {
+      gateway.deliver(record.value as TopicValue<"downstream">);
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.port;
+  logger.info({ port, instanceId: config.instanceId }, "im-gateway listening");
+
+  return {
+    port,
+    isReady: () => httpServer.listening,
+    stop: async () => {
+      // Stop taking new sockets and events first, then drain the downstream consumer and producers.
+      await gateway.close();
+      await presence?.stop();
+      await consumer.stop();
+      await producer.disconnect();
+      await deadLetters.disconnect();
+    },
+  };
+}

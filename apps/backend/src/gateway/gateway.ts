@@ -1,0 +1,116 @@
+import type { Server as HttpServer } from "node:http";
+import { verifyAccessToken } from "@gochat/auth";
+import { handshakeAuth, isAppError, type TopicValue } from "@gochat/contracts";
+import type { Logger } from "@gochat/service-kit";
+import { Server } from "socket.io";
+import { handleClientEvents } from "./client-events";
+import { deliverDownstream } from "./deliver-downstream";
+import { PendingAcks } from "./pending-acks";
+import { userRoom, type GatewayServer } from "./socket-types";
+import { presenceEvent } from "./user-events";
+
+export interface PresenceSink {
+  /** The user's first socket on this instance connected. */
+  online(userId: string): Promise<void>;
+  /** The user's last socket on this instance went away. */
+  offline(userId: string): Promise<void>;
+}
+
+export interface GatewayOptions {
+  instanceId: string;
+  httpServer: HttpServer;
+  tokenSecret: string;
+  publishUpstream: (body: TopicValue<"upstream">) => Promise<void>;
+  publishUserEvent: (body: TopicValue<"userEvents">) => Promise<void>;
+  presence?: PresenceSink;
+  logger: Logger;
+  rateLimit: { capacity: number; refillPerSecond: number };
+  ackTimeoutMs: number;
+  maxPayloadBytes: number;
+  corsOrigins: string[] | true;
+}
+
+export interface Gateway {
+  io: GatewayServer;
+  deliver(body: TopicValue<"downstream">): void;
+  connectedSockets(): number;
+  close(): Promise<void>;
+}
+
+class HandshakeError extends Error {
+  readonly data: { code: string };
+  constructor(code: string, message: string) {
+    super(message);
+    this.data = { code };
+  }
+}
+
+/**
+ * The socket.io side of im-gateway: authenticates each handshake with an access token, turns client events
+ * into upstream records, and delivers downstream records to the sockets of their recipients.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const log = options.logger.child({ component: "gateway" });
+  const acks = new PendingAcks(options.ackTimeoutMs);
+  const io: GatewayServer = new Server(options.httpServer, {
+    maxHttpBufferSize: options.maxPayloadBytes,
+    cors: { origin: options.corsOrigins, credentials: true },
+    serveClient: false,
+  });
+
+  io.use((socket, next) => {
+    const auth = handshakeAuth.safeParse(socket.handshake.auth);
+    if (!auth.success) {
+      next(new HandshakeError("UNAUTHENTICATED", "an access token is required (auth: { token })"));
+      return;
+    }
+    try {
+      const claims = verifyAccessToken(auth.data.token, options.tokenSecret);
+      socket.data.userId = claims.sub;
+      socket.data.sessionId = claims.sid;
+      next();
+    } catch (error) {
+      next(new HandshakeError("UNAUTHENTICATED", isAppError(error) ? error.message : "invalid access token"));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    const { userId } = socket.data;
+    const room = userRoom(userId);
+    const isFirstHere = (io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0;
+    void socket.join(room);
+    handleClientEvents(socket, {
+      instanceId: options.instanceId,
+      publishUpstream: options.publishUpstream,
+      acks,
+      logger: log,
+      rateLimit: options.rateLimit,
+    });
+    if (isFirstHere) void announce("user.online", userId);
+    socket.on("disconnect", () => {
+      if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) void announce("user.offline", userId);
+    });
+  });
+
+  async function announce(type: "user.online" | "user.offline", userId: string): Promise<void> {
+    try {
+      if (type === "user.online") await options.presence?.online(userId);
+      else await options.presence?.offline(userId);
+      await options.publishUserEvent(presenceEvent(type, userId, options.instanceId));
+    } catch (error) {
+      log.error({ err: error, userId, type }, "could not record presence");
+    }
+  }
+
+  return {
+    io,
+    deliver: (body) => {
+      deliverDownstream(io, acks, body);
+    },
+    connectedSockets: () => io.sockets.sockets.size,
+    close: async () => {
+      acks.clear();
+      await io.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { ErrorBody, SendMessageAck } from "@gochat/contracts";
+
+type Resolve = (result: SendMessageAck) => void;
+
+/**
+ * Senders waiting to learn the id and seq im-logic gave their message. The answer comes back on this
+ * instance's downstream topic (the sender is among the recipients); a sender that hears nothing within the
+ * timeout is told so and can resend with the same client message id without creating a second message.
+ */
+export class PendingAcks {
+  readonly #waiting = new Map<string, { resolve: Resolve; timer: NodeJS.Timeout }>();
+  readonly #timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  get size(): number {
+    return this.#waiting.size;
+  }
+
+  add(senderId: string, clientMsgId: string, resolve: Resolve): void {
+    const key = `${senderId}\n${clientMsgId}`;
+    // A resend while the first attempt is pending answers both: the first one is told to stop waiting.
+    this.#settle(key, {
+      ok: false,
+      error: { code: "CONFLICT", message: "superseded by a resend with the same client message id" },
+    });
+    const timer = setTimeout(() => {
+      this.#settle(key, {
+        ok: false,
+        error: {
+          code: "UNAVAILABLE",
+          message: "no confirmation in time; resend with the same client message id",
+        },
+      });
+    }, this.#timeoutMs);
+    timer.unref();
+    this.#waiting.set(key, { resolve, timer });
+  }
+
+  accept(
+    senderId: string,
+    clientMsgId: string,
+    result: { conversationId: string; messageId: number; seq: number },
+  ): void {
+    this.#settle(`${senderId}\n${clientMsgId}`, { ok: true, clientMsgId, ...result });
+  }
+
+  reject(senderId: string, clientMsgId: string, error: ErrorBody): void {
+    this.#settle(`${senderId}\n${clientMsgId}`, { ok: false, error });
+  }
+
+  clear(): void {
+    for (const { timer } of this.#waiting.values()) clearTimeout(timer);
+    this.#waiting.clear();
+  }
+
+  #settle(key: string, result: SendMessageAck): void {
+    const entry = this.#waiting.get(key);
+    if (entry === undefined) return;
+    this.#waiting.delete(key);
+    clearTimeout(entry.timer);
+    entry.resolve(result);
+  }
+}

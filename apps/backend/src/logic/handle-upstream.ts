@@ -1,0 +1,136 @@
+import {
+  AppError,
+  downstreamTopic,
+  errorCode,
+  TOPICS,
+  type ErrorCode,
+  type TopicValue,
+} from "@gochat/contracts";
+import { batchByInstance, routeMessage, type PresenceMap } from "@gochat/messaging";
+import { toMessage, type Logger } from "@gochat/service-kit";
+import type { Message } from "kafkajs";
+import { appCodeOf, type RepoClient } from "../clients/repo-client";
+
+export interface LogicDeps {
+  repo: RepoClient;
+  sendBatch: (batch: { topic: string; messages: Message[] }[]) => Promise<void>;
+  logger: Logger;
+}
+
+type Upstream = TopicValue<"upstream">;
+
+/** Refusals that no retry will change: the sender is told, and the record is done with. */
+const FINAL_REFUSALS = new Set<ErrorCode>([
+  "BAD_REQUEST",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "NOT_A_MEMBER",
+  "CONFLICT",
+]);
+
+function downstream(instanceId: string, body: TopicValue<"downstream">) {
+  return { topic: downstreamTopic(instanceId), messages: [toMessage("downstream", body)] };
+}
+
+/**
+ * im-logic's decision for one upstream record. Everything it produces for a message goes out in one
+ * batch, and a retry after a crash produces the same records again (the claim returns the same seq and
+ * id), so downstream consumers and persistence see duplicates at worst, never gaps.
+ */
+export async function handleUpstream(body: Upstream, deps: LogicDeps): Promise<void> {
+  switch (body.kind) {
+    case "message":
+      await acceptAndRoute(body, deps);
+      return;
+    case "typing":
+      await relayTyping(body, deps);
+      return;
+    case "read":
+    case "recall":
+      // Read receipts and recalls become gochat.message-events with the domain-events work; until then
+      // they are acknowledged by the gateway and recorded here as not yet handled.
+      deps.logger.info(
+        { kind: body.kind, conversation: body.conversation_id },
+        "upstream kind not handled yet",
+      );
+      return;
+  }
+}
+
+async function acceptAndRoute(body: Extract<Upstream, { kind: "message" }>, deps: LogicDeps): Promise<void> {
+  let accepted;
+  try {
+    accepted = await deps.repo.internal.acceptMessage.mutate({
+      conversation_id: body.conversation_id,
+      sender_id: body.sender_id,
+      client_msg_id: body.client_msg_id,
+      content_type: body.content_type,
+      content: body.content,
+    });
+  } catch (error) {
+    const code = errorCode.safeParse(appCodeOf(error));
+    if (!code.success || !FINAL_REFUSALS.has(code.data)) throw error;
+    await deps.sendBatch([
+      downstream(body.gateway_id, {
+        kind: "rejected",
+        recipients: [body.sender_id],
+        conversation_id: body.conversation_id,
+        client_msg_id: body.client_msg_id,
+        code: code.data,
+        reason: error instanceof Error ? error.message.slice(0, 500) : "refused",
+      }),
+    ]);
+    return;
+  }
+
+  // The sender is connected to the gateway the record came through, whatever presence says yet.
+  const presence = new Map(accepted.presence);
+  const senderGateways = new Set([...(presence.get(body.sender_id) ?? []), body.gateway_id]);
+  presence.set(body.sender_id, [...senderGateways]);
+
+  const plan = routeMessage({
+    message: accepted.message,
+    groupId: accepted.groupId ?? undefined,
+    memberCount: accepted.memberCount,
+    superLargeThreshold: accepted.superLargeThreshold,
+    members: accepted.members,
+    presence,
+  });
+  const batch = [
+    { topic: TOPICS.persist.name, messages: [toMessage("persist", { message: accepted.message })] },
+  ];
+  if (plan.mode === "inline") {
+    for (const record of plan.downstream) batch.push(downstream(record.instanceId, record.body));
+  } else {
+    batch.push({ topic: TOPICS.fanout.name, messages: [toMessage("fanout", plan.task)] });
+    // The sender hears back at once; the fan-out reaches everyone else, and the sender's other devices.
+    batch.push(
+      downstream(body.gateway_id, {
+        kind: "message",
+        recipients: [body.sender_id],
+        message: accepted.message,
+      }),
+    );
+  }
+  await deps.sendBatch(batch);
+  if (accepted.status === "duplicate") {
+    deps.logger.debug({ clientMsgId: body.client_msg_id, seq: accepted.message.seq }, "re-sent a duplicate");
+  }
+}
+
+async function relayTyping(body: Extract<Upstream, { kind: "typing" }>, deps: LogicDeps): Promise<void> {
+  const audience = await deps.repo.internal.audience.query({
+    conversation_id: body.conversation_id,
+    user_id: body.sender_id,
+  });
+  if (!audience.isMember) throw new AppError("NOT_A_MEMBER", "typing in a conversation the user is not in");
+  const others: PresenceMap = new Map(audience.presence.filter(([userId]) => userId !== body.sender_id));
+  const records = batchByInstance(others.keys(), others, (recipients) => ({
+    kind: "typing" as const,
+    recipients,
+    conversation_id: body.conversation_id,
+    user_id: body.sender_id,
+    is_typing: body.is_typing,
+  }));
+  await deps.sendBatch(records.map((record) => downstream(record.instanceId, record.body)));
+}

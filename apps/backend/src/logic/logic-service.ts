@@ -1,0 +1,76 @@
+import { CONSUMER_GROUPS, TOPICS, type TopicValue } from "@gochat/contracts";
+import {
+  createKafkaClient,
+  createProducer,
+  ensureTopics,
+  startConsumer,
+  TopicProducer,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
+import { createRepoClient } from "../clients/repo-client";
+import { handleUpstream } from "./handle-upstream";
+
+export interface LogicConfig {
+  brokers: readonly string[];
+  clientId: string;
+  topicPartitions: number;
+  replicationFactor: number;
+  repoUrl: string;
+  tokenSecret: string;
+  sessionTimeoutMs: number;
+  /** Upstream partitions handled at once; order holds within each partition (each conversation). */
+  partitionsConcurrently: number;
+}
+
+/**
+ * im-logic: consumes `gochat.messages.upstream` in `logic.upstream.group` and decides on every record.
+ * Records are keyed by conversation, so one conversation's messages are decided in order by one member
+ * of the group at a time; a rebalance hands uncommitted records to the next owner, which re-decides them
+ * to the same result.
+ */
+export async function startLogicService(config: LogicConfig, logger: Logger): Promise<RunningService> {
+  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(
+      admin,
+      [TOPICS.upstream.name, TOPICS.persist.name, TOPICS.fanout.name, TOPICS.deadLetter.name],
+      { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = new TopicProducer(kafka);
+  await producer.connect();
+  const deadLetters = createProducer(kafka);
+  await deadLetters.connect();
+  const repo = createRepoClient(config.repoUrl, config.tokenSecret);
+
+  const consumer = await startConsumer({
+    kafka,
+    groupId: CONSUMER_GROUPS.logicUpstream.name,
+    subscription: { topics: [TOPICS.upstream.name] },
+    deadLetterProducer: deadLetters,
+    logger,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    partitionsConsumedConcurrently: config.partitionsConcurrently,
+    handle: (record) =>
+      handleUpstream(record.value as TopicValue<"upstream">, {
+        repo,
+        sendBatch: (batch) => producer.sendBatch(batch),
+        logger,
+      }),
+  });
+  logger.info("im-logic consuming gochat.messages.upstream");
+
+  return {
+    isReady: () => consumer.topics().length > 0,
+    stop: async () => {
+      await consumer.stop();
+      await producer.disconnect();
+      await deadLetters.disconnect();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { AddressInfo } from "node:net";
+import { appRouter, createRequestContext, type ApiDeps } from "@gochat/api";
+import { TOPICS } from "@gochat/contracts";
+import { openDatabase, type Database } from "@gochat/db/server";
+import {
+  createKafkaClient,
+  ensureTopics,
+  TopicProducer,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
+import { createHTTPServer } from "@trpc/server/adapters/standalone";
+import { corsMiddleware } from "./cors";
+
+export interface RepoConfig {
+  host: string;
+  port: number;
+  brokers: readonly string[];
+  clientId: string;
+  topicPartitions: number;
+  replicationFactor: number;
+  databaseUrl: string | undefined;
+  dataDir: string | undefined;
+  poolSize: number;
+  tokenSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlMs: number;
+  corsOrigins: string[] | true;
+  presenceTtlMs: number;
+}
+
+export interface RunningRepo extends RunningService {
+  port: number;
+  database: Database;
+}
+
+/**
+ * im-repo: owns the database (PGlite can have only one owner, so it is the only process that opens it)
+ * and serves the tRPC API at `/trpc`. Produces `user.profile.updated` to `gochat.user-events`.
+ */
+export async function startRepoService(config: RepoConfig, logger: Logger): Promise<RunningRepo> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.poolSize,
+  });
+  if (database.appliedMigrations.length > 0)
+    logger.info({ migrations: database.appliedMigrations }, "migrations applied");
+
+  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [TOPICS.userEvents.name], {
+      partitions: config.topicPartitions,
+      replicationFactor: config.replicationFactor,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = new TopicProducer(kafka);
+  await producer.connect();
+
+  const deps: ApiDeps = {
+    db: database.prisma,
+    tokenSecret: config.tokenSecret,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlMs: config.refreshTokenTtlMs,
+    presenceTtlMs: config.presenceTtlMs,
+    publishUserEvent: (event) => producer.send("userEvents", [event]),
+  };
+  const server = createHTTPServer({
+    basePath: "/trpc/",
+    middleware: corsMiddleware(config.corsOrigins),
+    router: appRouter,
+    createContext: ({ req }) => createRequestContext(deps, req),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        logger.error({ err: error.cause ?? error, path }, "api error");
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port }, "im-repo listening");
+
+  return {
+    port,
+    database,
+    isReady: () => server.listening,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      await producer.disconnect();
+      await database.close();
+    },
+  };
+}

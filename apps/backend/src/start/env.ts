@@ -1,0 +1,31 @@
+import { fields, parseEnv } from "@gochat/config";
+import { z } from "zod";
+
+const shape = {
+  /** A real cluster; when unset the embedded broker is started on GOCHAT_BROKER_PORT. */
+  KAFKA_BROKERS: fields.hostPortList.optional(),
+  /** PostgreSQL; when unset the embedded PGlite under GOCHAT_DATA_DIR is used. */
+  DATABASE_URL: fields.postgresUrl.optional(),
+  GOCHAT_DATA_DIR: z.string().min(1).default(".data"),
+  GOCHAT_BROKER_PORT: fields.port.default(9092),
+  GOCHAT_REPO_PORT: fields.port.default(7000),
+  GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Gateway instances to run, as `id:port` pairs. */
+  GOCHAT_GATEWAYS: z
+    .string()
+    .default("gw-1:7001,gw-2:7002")
+    .transform((value) => value.split(",").map((entry) => entry.trim()))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]+:\d{1,5}$/, "each entry must be instanceId:port")).min(1)),
+  LOG_LEVEL: fields.logLevel.default("info"),
+};
+
+export type StartEnv = z.infer<z.ZodObject<typeof shape>>;
+
+export function readStartEnv(source: Record<string, string | undefined> = process.env): StartEnv {
+  return parseEnv("gochat start", shape, source);
+}
+
+/** What child services inherit: the whole environment, as a process manager would pass it. */
+export function inheritedEnv(): Record<string, string | undefined> {
+  return { ...process.env };
+}

@@ -1,0 +1,75 @@
+import { downstreamTopic, type TopicValue } from "@gochat/contracts";
+import { batchByInstance } from "@gochat/messaging";
+import { toMessage, type Logger } from "@gochat/service-kit";
+import type { Message } from "kafkajs";
+import type { RepoClient } from "../clients/repo-client";
+
+export interface FanoutDeps {
+  repo: RepoClient;
+  sendBatch: (batch: { topic: string; messages: Message[] }[]) => Promise<void>;
+  logger: Logger;
+  pageSize: number;
+}
+
+/**
+ * Delivers one super-large-group message: pages through the members in user-id order, finds the gateway
+ * instances of the online ones, and produces one downstream record per instance and page. Progress is
+ * recorded per page for the admin console. A task redelivered after a crash starts over; recipients may
+ * then see the message twice, which clients drop by message id.
+ */
+export async function runFanoutTask(task: TopicValue<"fanout">, deps: FanoutDeps): Promise<void> {
+  const started = Date.now();
+  await deps.repo.internal.startFanout.mutate({
+    task_id: task.task_id,
+    group_id: task.group_id,
+    message_id: task.message.message_id,
+    member_count: task.member_count,
+    page_size: deps.pageSize,
+  });
+  let after: string | null = null;
+  let online = 0;
+  let members = 0;
+  try {
+    do {
+      const page = await deps.repo.internal.fanoutPage.query({
+        group_id: task.group_id,
+        after,
+        limit: deps.pageSize,
+      });
+      const presence = new Map(page.presence);
+      const records = batchByInstance(presence.keys(), presence, (recipients) => ({
+        kind: "message" as const,
+        recipients,
+        message: task.message,
+      }));
+      const byTopic = new Map<string, Message[]>();
+      for (const record of records) {
+        const topic = downstreamTopic(record.instanceId);
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), toMessage("downstream", record.body)]);
+      }
+      await deps.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+      await deps.repo.internal.recordFanoutProgress.mutate({
+        task_id: task.task_id,
+        recipients: page.memberCount,
+        online_recipients: presence.size,
+      });
+      members += page.memberCount;
+      online += presence.size;
+      after = page.nextCursor;
+    } while (after !== null);
+  } catch (error) {
+    await deps.repo.internal.finishFanout
+      .mutate({
+        task_id: task.task_id,
+        status: "failed",
+        error: error instanceof Error ? error.message : String(error),
+      })
+      .catch(() => undefined);
+    throw error;
+  }
+  await deps.repo.internal.finishFanout.mutate({ task_id: task.task_id, status: "completed" });
+  deps.logger.info(
+    { taskId: task.task_id, groupId: task.group_id, members, online, ms: Date.now() - started },
+    "fan-out completed",
+  );
+}

@@ -1,0 +1,128 @@
+import {
+  CONSUMER_GROUPS,
+  DOWNSTREAM_TOPIC_PATTERN,
+  TOPICS,
+  type ChatMessage,
+  type TopicValue,
+} from "@gochat/contracts";
+import {
+  createKafkaClient,
+  createProducer,
+  ensureTopics,
+  startConsumer,
+  TopicProducer,
+  type Logger,
+  type RunningConsumer,
+  type RunningService,
+} from "@gochat/service-kit";
+import { createRepoClient } from "../clients/repo-client";
+import { DeliveryStats } from "./delivery-stats";
+import { runFanoutTask } from "./fan-out";
+
+export interface TaskConfig {
+  brokers: readonly string[];
+  clientId: string;
+  topicPartitions: number;
+  replicationFactor: number;
+  repoUrl: string;
+  tokenSecret: string;
+  sessionTimeoutMs: number;
+  fanoutPageSize: number;
+  /** How often the downstream wildcard looks for gateway instances that appeared since. */
+  topicRefreshMs: number;
+}
+
+export interface RunningTask extends RunningService {
+  deliveryStats: DeliveryStats;
+  refreshDownstreamTopics(): Promise<void>;
+}
+
+const PERSIST_CHUNK = 500;
+
+/**
+ * im-task: `task.persist.group` stores every accepted message from `gochat.messages.persist` in batches;
+ * `task.fanout.group` runs fan-out tasks for super-large groups; `task.downstream.group` follows every
+ * gateway's downstream topic by pattern, re-resolving it so gateways started later are included.
+ */
+export async function startTaskService(config: TaskConfig, logger: Logger): Promise<RunningTask> {
+  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [TOPICS.persist.name, TOPICS.fanout.name, TOPICS.deadLetter.name], {
+      partitions: config.topicPartitions,
+      replicationFactor: config.replicationFactor,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = new TopicProducer(kafka);
+  await producer.connect();
+  const deadLetters = createProducer(kafka);
+  await deadLetters.connect();
+  const repo = createRepoClient(config.repoUrl, config.tokenSecret);
+  const deliveryStats = new DeliveryStats();
+  const consumers: RunningConsumer[] = [];
+
+  consumers.push(
+    await startConsumer({
+      kafka,
+      groupId: CONSUMER_GROUPS.taskPersist.name,
+      subscription: { topics: [TOPICS.persist.name] },
+      deadLetterProducer: deadLetters,
+      logger,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      handleBatch: async (records) => {
+        const messages: ChatMessage[] = records.map((r) => (r.value as TopicValue<"persist">).message);
+        for (let start = 0; start < messages.length; start += PERSIST_CHUNK) {
+          await repo.internal.persistMessages.mutate({
+            messages: messages.slice(start, start + PERSIST_CHUNK),
+          });
+        }
+      },
+    }),
+  );
+
+  consumers.push(
+    await startConsumer({
+      kafka,
+      groupId: CONSUMER_GROUPS.taskFanout.name,
+      subscription: { topics: [TOPICS.fanout.name] },
+      deadLetterProducer: deadLetters,
+      logger,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      handle: (record) =>
+        runFanoutTask(record.value as TopicValue<"fanout">, {
+          repo,
+          sendBatch: (batch) => producer.sendBatch(batch),
+          logger,
+          pageSize: config.fanoutPageSize,
+        }),
+    }),
+  );
+
+  const downstream = await startConsumer({
+    kafka,
+    groupId: CONSUMER_GROUPS.taskDownstream.name,
+    subscription: { pattern: DOWNSTREAM_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
+    deadLetterProducer: deadLetters,
+    logger,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    handle: async (record) => {
+      deliveryStats.record(record.topic, record.value as TopicValue<"downstream">, Number(record.timestamp));
+    },
+  });
+  consumers.push(downstream);
+  logger.info("im-task consuming persist, fan-out and downstream topics");
+
+  return {
+    deliveryStats,
+    refreshDownstreamTopics: () => downstream.refresh(),
+    isReady: () => consumers.length === 3,
+    stop: async () => {
+      for (const consumer of consumers) await consumer.stop();
+      await producer.disconnect();
+      await deadLetters.disconnect();
+    },
+  };
+}

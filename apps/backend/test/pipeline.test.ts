@@ -1,0 +1,226 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, inbox, startStack, STACK_SECRET } from "./stack";
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+
+beforeAll(async () => {
+  stack = await startStack({ gateways: ["gw-1", "gw-2"], topicRefreshMs: 60_000 });
+}, 90_000);
+
+afterAll(async () => {
+  await stack.stop();
+}, 60_000);
+
+const send = (
+  socket: Awaited<ReturnType<Awaited<ReturnType<typeof stack.user>>["connect"]>>,
+  conversationId: string,
+  clientMsgId: string,
+  content = clientMsgId,
+) => socket.emitWithAck("message:send", { conversationId, clientMsgId, contentType: "text", content });
+
+describe("the message pipeline", () => {
+  it("carries a direct message between users on different gateways, to every device, in order", async () => {
+    const alice = await stack.user("alice");
+    const bob = await stack.user("bob");
+    const aliceTab = await alice.connect("gw-1");
+    const aliceOtherTab = await alice.connect("gw-2");
+    const bobPhone = await bob.connect("gw-2");
+    const [bobInbox, aliceOtherInbox] = [inbox(bobPhone), inbox(aliceOtherTab)];
+    const { conversationId } = await alice.api.conversations.openDirect.mutate({ userId: bob.id });
+
+    const acks = [];
+    for (let i = 1; i <= 5; i++) acks.push(await send(aliceTab, conversationId, `a-${i}`, `hello ${i}`));
+    expect(acks.map((ack) => (ack.ok ? ack.seq : ack.error.code))).toEqual([1, 2, 3, 4, 5]);
+
+    await bobInbox.waitFor((all) => all.length >= 5);
+    expect(bobInbox.of(conversationId).map((m) => [m.seq, m.content, m.senderId])).toEqual(
+      [1, 2, 3, 4, 5].map((seq) => [seq, `hello ${seq}`, alice.id]),
+    );
+    await aliceOtherInbox.waitFor((all) => all.length >= 5);
+    expect(aliceOtherInbox.of(conversationId).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    const reply = await send(bobPhone, conversationId, "b-1", "hi alice");
+    expect(reply).toMatchObject({ ok: true, seq: 6 });
+  });
+
+  it("delivers a small group's messages to each member once, and refuses non-members", async () => {
+    const owner = await stack.user("gowner");
+    const m1 = await stack.user("gm1");
+    const m2 = await stack.user("gm2");
+    const outsider = await stack.user("gout");
+    const group = await owner.api.groups.create.mutate({ name: "trio", memberIds: [m1.id, m2.id] });
+    const sockets = await Promise.all([owner.connect("gw-1"), m1.connect("gw-1"), m2.connect("gw-2")]);
+    const inboxes = sockets.map(inbox);
+    const ack = await send(sockets[0], group.id, "g-1", "team hello");
+    expect(ack).toMatchObject({ ok: true, seq: 1 });
+    for (const box of inboxes) await box.waitFor((all) => all.some((m) => m.conversationId === group.id));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(inboxes.map((box) => box.of(group.id).length)).toEqual([1, 1, 1]);
+
+    const intruder = await outsider.connect("gw-2");
+    const refused = await send(intruder, group.id, "x-1", "let me in");
+    expect(refused).toMatchObject({ ok: false, error: { code: "NOT_A_MEMBER" } });
+  });
+
+  it("fans a super-large group's message out through a fan-out task, page by page", async () => {
+    const owner = await stack.user("bigowner");
+    const members = await Promise.all(Array.from({ length: 6 }, (_, i) => stack.user(`crowd${i}`)));
+    const group = await owner.api.groups.create.mutate({
+      name: "crowd",
+      memberIds: members.map((m) => m.id),
+    });
+    await owner.api.groups.updateSettings.mutate({ groupId: group.id, superLargeThreshold: 3 });
+    const online = await Promise.all(
+      members.slice(0, 4).map((m, i) => m.connect(i % 2 === 0 ? "gw-1" : "gw-2")),
+    );
+    const boxes = online.map(inbox);
+    const ownerSocket = await owner.connect("gw-1");
+
+    const ack = await send(ownerSocket, group.id, "big-1", "to everyone");
+    expect(ack).toMatchObject({ ok: true, seq: 1 });
+    for (const box of boxes)
+      await box.waitFor((all) =>
+        all.some((m) => m.conversationId === group.id && m.content === "to everyone"),
+      );
+  });
+
+  it("lets a user who was offline catch up, in order, from history", async () => {
+    const sender = await stack.user("early");
+    const sleeper = await stack.user("sleeper");
+    const { conversationId } = await sender.api.conversations.openDirect.mutate({ userId: sleeper.id });
+    const socket = await sender.connect("gw-1");
+    for (let i = 1; i <= 8; i++)
+      expect(await send(socket, conversationId, `late-${i}`)).toMatchObject({ ok: true, seq: i });
+
+    const missed = await eventually(
+      () => sleeper.api.conversations.since.query({ conversationId, afterSeq: 0 }),
+      (messages) => messages.length === 8,
+    );
+    expect(missed.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(missed.map((m) => m.content)).toEqual(Array.from({ length: 8 }, (_, i) => `late-${i + 1}`));
+    const list = await sleeper.api.conversations.list.query({});
+    expect(list.find((c) => c.conversationId === conversationId)?.unreadCount).toBe(8);
+  });
+
+  it("keeps a re-sent client message id as one message", async () => {
+    const a = await stack.user("resender");
+    const b = await stack.user("receiver");
+    const { conversationId } = await a.api.conversations.openDirect.mutate({ userId: b.id });
+    const socket = await a.connect("gw-2");
+    const first = await send(socket, conversationId, "same-id", "only once");
+    const again = await send(socket, conversationId, "same-id", "only once");
+    expect(first).toMatchObject({ ok: true, seq: 1 });
+    expect(again).toMatchObject({ ok: true, seq: 1 });
+    if (first.ok && again.ok) expect(again.messageId).toBe(first.messageId);
+    const next = await send(socket, conversationId, "other-id");
+    expect(next).toMatchObject({ ok: true, seq: 2 });
+    const stored = await eventually(
+      () => b.api.conversations.since.query({ conversationId, afterSeq: 0 }),
+      (messages) => messages.length >= 2,
+    );
+    expect(stored.map((m) => [m.seq, m.clientMsgId])).toEqual([
+      [1, "same-id"],
+      [2, "other-id"],
+    ]);
+  });
+
+  it("follows a gateway started after im-task in its downstream wildcard", async () => {
+    await stack.startGateway("gw-late");
+    const late = await stack.user("latecomer");
+    const friend = await stack.user("friendly");
+    const { conversationId } = await friend.api.conversations.openDirect.mutate({ userId: late.id });
+    const lateSocket = await late.connect("gw-late");
+    const box = inbox(lateSocket);
+    const friendSocket = await friend.connect("gw-1");
+    expect(await send(friendSocket, conversationId, "to-late")).toMatchObject({ ok: true });
+    await box.waitFor((all) => all.length === 1);
+
+    await stack.task.refreshDownstreamTopics();
+    const stats = await eventually(
+      async () => stack.task.deliveryStats.snapshot(),
+      (snapshot) => (snapshot["gw-late"]?.messages ?? 0) >= 1,
+    );
+    expect(stats["gw-late"]?.recipients).toBeGreaterThanOrEqual(1);
+    expect(stats["gw-1"]?.messages).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("im-logic killed mid-stream", () => {
+  let child: ChildProcess | undefined;
+  const startLogicProcess = () =>
+    spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../src/logic/main.ts")], {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: stack.broker.brokers.join(","),
+        REPO_URL: stack.repoUrl,
+        GOCHAT_TOKEN_SECRET: STACK_SECRET,
+        LOG_LEVEL: "silent",
+        HEALTH_PORT: "0",
+        KAFKA_SESSION_TIMEOUT_MS: "6000",
+      },
+      stdio: "ignore",
+    });
+
+  afterAll(async () => {
+    // A clean stop leaves the group at once, so the in-process im-logic takes over without waiting.
+    if (child !== undefined && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await stack.restartLogic();
+  }, 60_000);
+
+  it("loses and duplicates nothing when restarted", async () => {
+    await stack.stopLogic();
+    child = startLogicProcess();
+    const a = await stack.user("steady");
+    const b = await stack.user("watcher");
+    const { conversationId } = await a.api.conversations.openDirect.mutate({ userId: b.id });
+    const sender = await a.connect("gw-1");
+    const box = inbox(await b.connect("gw-2"));
+
+    const total = 40;
+    const acks = Array.from({ length: total }, (_, i) =>
+      sender.emitWithAck("message:send", {
+        conversationId,
+        clientMsgId: `k-${i}`,
+        contentType: "text",
+        content: `n${i}`,
+      }),
+    );
+    await box.waitFor((all) => all.length >= 5, 60_000);
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child?.once("exit", resolve));
+    child = startLogicProcess();
+
+    const results = await Promise.all(acks);
+    // A send whose confirmation was lost with the process is resent with the same id, as a client would,
+    // until the group has handed the dead member's partitions to the new process.
+    for (const [i, result] of results.entries()) {
+      let outcome = result;
+      const deadline = Date.now() + 60_000;
+      while (!outcome.ok && Date.now() < deadline) {
+        outcome = await sender.emitWithAck("message:send", {
+          conversationId,
+          clientMsgId: `k-${i}`,
+          contentType: "text",
+          content: `n${i}`,
+        });
+      }
+      expect(outcome.ok).toBe(true);
+    }
+    const stored = await eventually(
+      () => b.api.conversations.since.query({ conversationId, afterSeq: 0, limit: 200 }),
+      (messages) => messages.length >= total,
+      60_000,
+    );
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(new Set(stored.map((m) => m.clientMsgId)).size).toBe(total);
+    await box.waitFor((all) => new Set(all.map((m) => m.messageId)).size >= total, 60_000);
+    const seen = new Set(box.of(conversationId).map((m) => m.clientMsgId));
+    expect(seen.size).toBe(total);
+  }, 120_000);
+});

@@ -1,0 +1,177 @@
+import type { AppRouter } from "@gochat/api";
+import type { ChatMessageView, ClientToServerEvents, ServerToClientEvents } from "@gochat/contracts";
+import { startTemporaryBroker, type TemporaryBroker } from "@gochat/kafka-broker";
+import { createLogger, type RunningService } from "@gochat/service-kit";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import { io as connect, type Socket } from "socket.io-client";
+import { startGatewayService, type RunningGateway } from "../src/gateway/gateway-service";
+import { startLogicService } from "../src/logic/logic-service";
+import { startRepoService, type RunningRepo } from "../src/repo/repo-service";
+import { startTaskService, type RunningTask } from "../src/task/task-service";
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+export const STACK_SECRET = "pipeline-test-secret-of-32-bytes!";
+const logger = createLogger({ service: "stack", level: "silent" });
+
+/**
+ * The whole backend in one process on real parts: the embedded broker, im-repo on an in-memory PGlite,
+ * im-logic, im-task and gateways, each started as its entrypoint would start it.
+ */
+export async function startStack(options: { gateways: string[]; topicRefreshMs?: number }) {
+  const broker: TemporaryBroker = await startTemporaryBroker();
+  const common = {
+    brokers: broker.brokers,
+    topicPartitions: 3,
+    replicationFactor: 1,
+    tokenSecret: STACK_SECRET,
+    sessionTimeoutMs: 6_000,
+  };
+  const repo: RunningRepo = await startRepoService(
+    {
+      ...common,
+      host: "127.0.0.1",
+      port: 0,
+      clientId: "stack-repo",
+      databaseUrl: undefined,
+      dataDir: "memory://",
+      poolSize: 1,
+      accessTokenTtlSeconds: 3600,
+      refreshTokenTtlMs: 3_600_000,
+      corsOrigins: true,
+      presenceTtlMs: 15_000,
+    },
+    logger,
+  );
+  const repoUrl = `http://127.0.0.1:${repo.port}/trpc`;
+  const startLogic = () =>
+    startLogicService({ ...common, clientId: "stack-logic", repoUrl, partitionsConcurrently: 3 }, logger);
+  let logic: RunningService | undefined = await startLogic();
+  const task: RunningTask = await startTaskService(
+    {
+      ...common,
+      clientId: "stack-task",
+      repoUrl,
+      fanoutPageSize: 2,
+      topicRefreshMs: options.topicRefreshMs ?? 60_000,
+    },
+    logger,
+  );
+  const gateways = new Map<string, RunningGateway>();
+  const startGateway = async (instanceId: string) => {
+    const gateway = await startGatewayService(
+      {
+        ...common,
+        instanceId,
+        host: "127.0.0.1",
+        port: 0,
+        clientId: `stack-${instanceId}`,
+        ackTimeoutMs: 15_000,
+        maxPayloadBytes: 32 * 1024,
+        rateLimit: { capacity: 200, refillPerSecond: 100 },
+        corsOrigins: true,
+        presence: { repoUrl, heartbeatMs: 1_000 },
+      },
+      logger,
+    );
+    gateways.set(instanceId, gateway);
+    return gateway;
+  };
+  for (const instanceId of options.gateways) await startGateway(instanceId);
+
+  const sockets: Client[] = [];
+  const api = (token?: string) =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: repoUrl,
+          headers: () => (token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        }),
+      ],
+    });
+
+  return {
+    broker,
+    repo,
+    repoUrl,
+    task,
+    api,
+    startGateway,
+    async stopLogic() {
+      await logic?.stop();
+      logic = undefined;
+    },
+    async restartLogic() {
+      logic = await startLogic();
+    },
+    /** Signs a user up and returns an API client and a way to open sockets as them. */
+    async user(name: string) {
+      const tokens = await api().auth.signUp.mutate({
+        username: name,
+        displayName: name,
+        password: "password-123",
+      });
+      return {
+        id: tokens.user.id,
+        api: api(tokens.accessToken),
+        connect: async (instanceId: string) => {
+          const gateway = gateways.get(instanceId);
+          if (gateway === undefined) throw new Error(`no gateway ${instanceId}`);
+          const socket: Client = connect(`http://127.0.0.1:${gateway.port}`, {
+            auth: { token: tokens.accessToken },
+            transports: ["websocket"],
+            reconnection: false,
+          });
+          sockets.push(socket);
+          await new Promise<void>((resolve, reject) => {
+            socket.once("connect", resolve);
+            socket.once("connect_error", reject);
+          });
+          return socket;
+        },
+      };
+    },
+    async stop() {
+      for (const socket of sockets) socket.disconnect();
+      for (const gateway of gateways.values()) await gateway.stop();
+      await task.stop();
+      await logic?.stop();
+      await repo.stop();
+      await broker.stop();
+    },
+  };
+}
+
+/** Collects the messages a socket receives, per conversation, for assertions. */
+export function inbox(socket: Client) {
+  const received: ChatMessageView[] = [];
+  socket.on("message:new", (message) => received.push(message));
+  return {
+    received,
+    of: (conversationId: string) => received.filter((m) => m.conversationId === conversationId),
+    async waitFor(predicate: (all: ChatMessageView[]) => boolean, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(received)) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out; received ${JSON.stringify(received.map((m) => [m.conversationId, m.seq]))}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+  };
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in time; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

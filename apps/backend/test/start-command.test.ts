@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { runChatDemo } from "../src/demo/chat-demo";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return address.port;
+}
+
+let dataDir = "";
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+it("starts the whole system on embedded defaults, carries a scripted chat, and stops on Ctrl-C", async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "gochat-start-"));
+  const [broker, repo, gw1, gw2] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../src/start.ts")], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: "",
+      DATABASE_URL: "",
+      GOCHAT_DATA_DIR: dataDir,
+      GOCHAT_BROKER_PORT: String(broker),
+      GOCHAT_REPO_PORT: String(repo),
+      GOCHAT_GATEWAYS: `gw-a:${gw1},gw-b:${gw2}`,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+
+  const deadline = Date.now() + 90_000;
+  while (!output.includes("Press Ctrl-C")) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`start command did not come up:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(output).toContain(`Kafka        127.0.0.1:${broker}  (embedded broker`);
+  expect(output).toContain(`im-repo      tRPC API on http://127.0.0.1:${repo}/trpc`);
+  expect(output).toContain(`im-gateway   gw-b  socket.io on http://127.0.0.1:${gw2}`);
+
+  const result = await runChatDemo({
+    repoUrl: `http://127.0.0.1:${repo}/trpc`,
+    gatewayUrls: [`http://127.0.0.1:${gw1}`, `http://127.0.0.1:${gw2}`],
+  });
+  expect(result.delivered.map((m) => m.seq).sort()).toEqual([1, 2, 3, 4]);
+  expect(result.history.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+
+  child.kill("SIGINT");
+  expect(await exited).toBe(0);
+  expect(output).toContain("stopping GoChat");
+}, 180_000);
