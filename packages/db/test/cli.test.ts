@@ -32,10 +32,11 @@ describe("db CLI", () => {
   });
 
   it("deploys, reports status, creates a migration and resets on PGlite", async () => {
+    // GOCHAT_DATA_DIR is GoChat's data directory; the embedded database lives in its pglite/ folder.
     const dataDir = join(root, "pglite");
-    const env = { GOCHAT_DATA_DIR: dataDir };
+    const env = { GOCHAT_DATA_DIR: root };
     const deploy = runCli(["deploy"], env);
-    expect(deploy.output).toContain(`Target: PGlite at ${dataDir}`);
+    expect(deploy.output).toContain(`Target: PGlite at ${dataDir}\n`);
     expect(deploy.output).toMatch(/Applied:\n {2}- \d{14}_init/);
     expect(deploy.status).toBe(0);
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
@@ -51,7 +52,10 @@ describe("db CLI", () => {
       expect(migrate.output).toMatch(/Created .*_pronouns\/migration\.sql/);
       expect(migrate.status).toBe(0);
       const reset = runCli(["reset", "--prisma-dir", prisma.dir], env);
-      expect(reset.output).toMatch(/Reset; applied:\n {2}- \d{14}_init\n {2}- \d{14}_pronouns/);
+      // Every migration of the repository, oldest first, then the new one.
+      expect(reset.output).toMatch(
+        /Reset; applied:\n {2}- \d{14}_init\n(?: {2}- \d{14}_\w+\n)* {2}- \d{14}_pronouns\n/,
+      );
     } finally {
       await prisma.remove();
     }
