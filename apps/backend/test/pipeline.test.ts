@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOPICS } from "@gochat/contracts";
+import { createKafkaClient, createLogger, createProducer } from "@gochat/service-kit";
+import { collectFromTopic } from "./kafka-probe";
 import { eventually, inbox, startStack, STACK_SECRET } from "./stack";
+
+const silent = createLogger({ service: "test", level: "silent" });
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 
@@ -124,6 +129,92 @@ describe("the message pipeline", () => {
       [1, "same-id"],
       [2, "other-id"],
     ]);
+  });
+
+  it("advances the reader's cursor, shows the receipt to the sender and announces message.read", async () => {
+    const writer = await stack.user("writer");
+    const readerUser = await stack.user("bookworm");
+    const { conversationId } = await writer.api.conversations.openDirect.mutate({ userId: readerUser.id });
+    const writerSocket = await writer.connect("gw-1");
+    const readerPhone = await readerUser.connect("gw-2");
+    const readerLaptop = await readerUser.connect("gw-1");
+    for (let i = 1; i <= 3; i++) await send(writerSocket, conversationId, `r-${i}`);
+    const receiptFor = (socket: typeof writerSocket) =>
+      new Promise((resolve) => {
+        socket.on("message:read", (receipt) => {
+          if (receipt.conversationId === conversationId) resolve(receipt);
+        });
+      });
+    const [onWriter, onLaptop] = [receiptFor(writerSocket), receiptFor(readerLaptop)];
+    expect(await readerPhone.emitWithAck("message:read", { conversationId, seq: 2 })).toEqual({
+      ok: true,
+      accepted: true,
+    });
+    const expected = { conversationId, userId: readerUser.id, seq: 2 };
+    await expect(onWriter).resolves.toEqual(expected);
+    await expect(onLaptop).resolves.toEqual(expected);
+    const state = await readerUser.api.conversations.state.query({ conversationId });
+    expect(state).toMatchObject({ readSeq: 2, unreadCount: 1 });
+
+    const kafka = createKafkaClient({ brokers: stack.broker.brokers, clientId: "events", logger: silent });
+    const events = await collectFromTopic(kafka, "messageEvents", (all) =>
+      all.some((e) => e.conversation_id === conversationId),
+    );
+    const read = events.find((e) => e.conversation_id === conversationId);
+    expect(read).toMatchObject({
+      event_type: "message.read",
+      operator_id: readerUser.id,
+      payload: { seq_id: 2 },
+    });
+    const history = await readerUser.api.conversations.since.query({ conversationId, afterSeq: 1, limit: 1 });
+    expect(read?.payload.message_id).toBe(history[0]?.messageId);
+  });
+
+  it("relays typing live to the other members and stores nothing", async () => {
+    const typist = await stack.user("typist");
+    const reader = await stack.user("reader");
+    const { conversationId } = await typist.api.conversations.openDirect.mutate({ userId: reader.id });
+    const typistSocket = await typist.connect("gw-1");
+    const readerSocket = await reader.connect("gw-2");
+    const typingSeen = new Promise((resolve) => readerSocket.once("typing", resolve));
+    const echoed: unknown[] = [];
+    typistSocket.on("typing", (event) => echoed.push(event));
+    expect(await typistSocket.emitWithAck("typing", { conversationId, isTyping: true })).toEqual({
+      ok: true,
+      accepted: true,
+    });
+    await expect(typingSeen).resolves.toEqual({ conversationId, userId: typist.id, isTyping: true });
+    expect(echoed).toEqual([]);
+    expect(await reader.api.conversations.state.query({ conversationId })).toMatchObject({ lastSeq: 0 });
+  });
+
+  it("dead-letters a malformed upstream record and keeps the partition moving", async () => {
+    const a = await stack.user("afterjunk");
+    const b = await stack.user("stilllistening");
+    const { conversationId } = await a.api.conversations.openDirect.mutate({ userId: b.id });
+    const kafka = createKafkaClient({ brokers: stack.broker.brokers, clientId: "junk", logger: silent });
+    const producer = createProducer(kafka);
+    await producer.connect();
+    // Same key as the conversation, so the junk sits on the partition the next message must pass through.
+    await producer.send({
+      topic: TOPICS.upstream.name,
+      messages: [
+        { key: conversationId, value: "{not json" },
+        { key: conversationId, value: JSON.stringify({ kind: "message" }) },
+      ],
+    });
+    await producer.disconnect();
+    const socket = await a.connect("gw-1");
+    expect(await send(socket, conversationId, "after-junk")).toMatchObject({ ok: true, seq: 1 });
+    const letters = await collectFromTopic(
+      kafka,
+      "deadLetter",
+      (all) => all.filter((l) => l.consumer_group === "logic.upstream.group").length >= 2,
+    );
+    const reasons = letters
+      .filter((l) => l.consumer_group === "logic.upstream.group")
+      .map((l) => l.reason_code);
+    expect(reasons).toEqual(expect.arrayContaining(["MALFORMED_JSON", "SCHEMA_MISMATCH"]));
   });
 
   it("follows a gateway started after im-task in its downstream wildcard", async () => {

@@ -7,3 +7,4 @@ export {
   type RouteInput,
 } from "./route-message";
 export { TokenBucket } from "./token-bucket";
+export { deriveEventId } from "./event-id";

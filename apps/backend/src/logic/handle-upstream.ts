@@ -6,7 +6,7 @@ import {
   type ErrorCode,
   type TopicValue,
 } from "@gochat/contracts";
-import { batchByInstance, routeMessage, type PresenceMap } from "@gochat/messaging";
+import { batchByInstance, deriveEventId, routeMessage, type PresenceMap } from "@gochat/messaging";
 import { toMessage, type Logger } from "@gochat/service-kit";
 import type { Message } from "kafkajs";
 import { appCodeOf, type RepoClient } from "../clients/repo-client";
@@ -46,9 +46,11 @@ export async function handleUpstream(body: Upstream, deps: LogicDeps): Promise<v
       await relayTyping(body, deps);
       return;
     case "read":
+      await markReadAndTell(body, deps);
+      return;
     case "recall":
-      // Read receipts and recalls become gochat.message-events with the domain-events work; until then
-      // they are acknowledged by the gateway and recorded here as not yet handled.
+      // Recalls become gochat.message-events with the domain-events work; until then they are
+      // acknowledged by the gateway and recorded here as not yet handled.
       deps.logger.info(
         { kind: body.kind, conversation: body.conversation_id },
         "upstream kind not handled yet",
@@ -133,4 +135,44 @@ async function relayTyping(body: Extract<Upstream, { kind: "typing" }>, deps: Lo
     is_typing: body.is_typing,
   }));
   await deps.sendBatch(records.map((record) => downstream(record.instanceId, record.body)));
+}
+
+async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: LogicDeps): Promise<void> {
+  let result;
+  try {
+    result = await deps.repo.internal.markRead.mutate({
+      conversation_id: body.conversation_id,
+      user_id: body.sender_id,
+      seq: body.seq,
+    });
+  } catch (error) {
+    const code = errorCode.safeParse(appCodeOf(error));
+    if (!code.success || !FINAL_REFUSALS.has(code.data)) throw error;
+    // A read the client should not have sent (not a member, a seq that does not exist) changes nothing.
+    deps.logger.info({ code: code.data, conversation: body.conversation_id, seq: body.seq }, "read refused");
+    return;
+  }
+  // A later read already moved the cursor past this one, and told everyone.
+  if (result.readSeq > body.seq) return;
+  const presence: PresenceMap = new Map(result.presence);
+  // Every online member hears it: the sender sees the receipt, the reader's other devices drop the badge.
+  const receipts = batchByInstance(presence.keys(), presence, (recipients) => ({
+    kind: "read" as const,
+    recipients,
+    conversation_id: body.conversation_id,
+    reader_id: body.sender_id,
+    seq: body.seq,
+  }));
+  const event: TopicValue<"messageEvents"> = {
+    event_id: deriveEventId("message.read", body.conversation_id, body.sender_id, body.seq),
+    event_type: "message.read",
+    timestamp: Math.floor(body.received_at_ms / 1000),
+    conversation_id: body.conversation_id,
+    operator_id: body.sender_id,
+    payload: { message_id: result.messageId, seq_id: body.seq },
+  };
+  await deps.sendBatch([
+    { topic: TOPICS.messageEvents.name, messages: [toMessage("messageEvents", event)] },
+    ...receipts.map((record) => downstream(record.instanceId, record.body)),
+  ]);
 }

@@ -24,7 +24,8 @@ export interface LogicConfig {
 }
 
 /**
- * im-logic: consumes `gochat.messages.upstream` in `logic.upstream.group` and decides on every record.
+ * im-logic: consumes `gochat.messages.upstream` in `logic.upstream.group` and decides on every record;
+ * produces downstream records, fan-out tasks, persist records and `message.read` events.
  * Records are keyed by conversation, so one conversation's messages are decided in order by one member
  * of the group at a time; a rebalance hands uncommitted records to the next owner, which re-decides them
  * to the same result.
@@ -36,7 +37,13 @@ export async function startLogicService(config: LogicConfig, logger: Logger): Pr
   try {
     await ensureTopics(
       admin,
-      [TOPICS.upstream.name, TOPICS.persist.name, TOPICS.fanout.name, TOPICS.deadLetter.name],
+      [
+        TOPICS.upstream.name,
+        TOPICS.persist.name,
+        TOPICS.fanout.name,
+        TOPICS.messageEvents.name,
+        TOPICS.deadLetter.name,
+      ],
       { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
     );
   } finally {

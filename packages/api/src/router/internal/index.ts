@@ -1,4 +1,12 @@
-import { chatMessage, clientMessageId, contentType, entityId, instanceId, LIMITS } from "@gochat/contracts";
+import {
+  chatMessage,
+  clientMessageId,
+  contentType,
+  entityId,
+  instanceId,
+  LIMITS,
+  sequence,
+} from "@gochat/contracts";
 import {
   attachSocket,
   beatGateway,
@@ -17,6 +25,7 @@ import {
 } from "@gochat/db/server";
 import { z } from "zod";
 import { acceptMessage } from "../../services/accept-message";
+import { markRead } from "../../services/mark-read";
 import { router, serviceProcedure } from "../../trpc";
 
 const gatewayInput = z.object({ gatewayId: instanceId });
@@ -39,7 +48,12 @@ export const internalRouter = router({
     )
     .mutation(({ ctx, input }) => acceptMessage(ctx.db, input, { presenceTtlMs: ctx.presenceTtlMs })),
 
-  /** Who in a conversation is online where, for typing and read receipts; refused for non-members. */
+  /** Advances a member's read cursor; answers with the message id at `seq` and who is online where. */
+  markRead: serviceProcedure
+    .input(z.object({ conversation_id: entityId, user_id: entityId, seq: sequence }))
+    .mutation(({ ctx, input }) => markRead(ctx.db, input, { presenceTtlMs: ctx.presenceTtlMs })),
+
+  /** Who in a conversation is online where, for typing indicators; refused for non-members. */
   audience: serviceProcedure
     .input(z.object({ conversation_id: entityId, user_id: entityId }))
     .query(async ({ ctx, input }) => {
