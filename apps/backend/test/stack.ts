@@ -19,19 +19,19 @@ const logger = createLogger({ service: "stack", level: "silent" });
  */
 export async function startStack(options: { gateways: string[]; topicRefreshMs?: number }) {
   const broker: TemporaryBroker = await startTemporaryBroker();
-  const common = {
+  const kafka = (clientId: string) => ({
     brokers: broker.brokers,
+    clientId,
     topicPartitions: 3,
     replicationFactor: 1,
-    tokenSecret: STACK_SECRET,
     sessionTimeoutMs: 6_000,
-  };
+  });
   const repo: RunningRepo = await startRepoService(
     {
-      ...common,
+      kafka: kafka("stack-repo"),
+      tokenSecret: STACK_SECRET,
       host: "127.0.0.1",
       port: 0,
-      clientId: "stack-repo",
       databaseUrl: undefined,
       dataDir: "memory://",
       poolSize: 1,
@@ -44,12 +44,15 @@ export async function startStack(options: { gateways: string[]; topicRefreshMs?:
   );
   const repoUrl = `http://127.0.0.1:${repo.port}/trpc`;
   const startLogic = () =>
-    startLogicService({ ...common, clientId: "stack-logic", repoUrl, partitionsConcurrently: 3 }, logger);
+    startLogicService(
+      { kafka: kafka("stack-logic"), tokenSecret: STACK_SECRET, repoUrl, partitionsConcurrently: 3 },
+      logger,
+    );
   let logic: RunningService | undefined = await startLogic();
   const task: RunningTask = await startTaskService(
     {
-      ...common,
-      clientId: "stack-task",
+      kafka: kafka("stack-task"),
+      tokenSecret: STACK_SECRET,
       repoUrl,
       fanoutPageSize: 2,
       topicRefreshMs: options.topicRefreshMs ?? 60_000,
@@ -60,11 +63,11 @@ export async function startStack(options: { gateways: string[]; topicRefreshMs?:
   const startGateway = async (instanceId: string) => {
     const gateway = await startGatewayService(
       {
-        ...common,
+        kafka: kafka(`stack-${instanceId}`),
+        tokenSecret: STACK_SECRET,
         instanceId,
         host: "127.0.0.1",
         port: 0,
-        clientId: `stack-${instanceId}`,
         ackTimeoutMs: 15_000,
         maxPayloadBytes: 32 * 1024,
         rateLimit: { capacity: 200, refillPerSecond: 100 },

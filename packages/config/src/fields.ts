@@ -43,3 +43,13 @@ export const postgresUrl = z
   .pipe(z.url({ message: "must be a valid URL" }));
 
 export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+/** Origins allowed to call a service from a browser: `*` for any, or a comma-separated list. */
+export const corsOrigins = z.string().transform((value): string[] | true =>
+  value === "*"
+    ? true
+    : value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+);

@@ -27,3 +27,23 @@ export const serviceEnvShape = {
   HEALTH_PORT: fields.port.default(0),
   HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
 };
+
+/** The Kafka settings of a service, from its validated environment. */
+export function kafkaSettingsFrom(
+  env: {
+    KAFKA_BROKERS: string[];
+    KAFKA_CLIENT_ID: string;
+    KAFKA_TOPIC_PARTITIONS: number;
+    KAFKA_REPLICATION_FACTOR: number;
+    KAFKA_SESSION_TIMEOUT_MS: number;
+  },
+  service: string,
+) {
+  return {
+    brokers: env.KAFKA_BROKERS,
+    clientId: `${env.KAFKA_CLIENT_ID}-${service}`,
+    topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+  };
+}

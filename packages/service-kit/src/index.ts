@@ -1,7 +1,8 @@
 export { createLogger, type Logger } from "./logger";
 export { runService, type RunningService, type ServiceHandle } from "./lifecycle";
 export { createKafkaClient, createProducer, type KafkaClientOptions } from "./kafka/client";
-export { kafkaEnvShape, serviceEnvShape } from "./env";
+export { kafkaEnvShape, kafkaSettingsFrom, serviceEnvShape } from "./env";
+export { connectKafka, type KafkaConnection, type KafkaSettings } from "./kafka/connection";
 export { ensureTopics, fixedTopicNames, type TopicLayout } from "./kafka/topics";
 export { TopicProducer, toMessage } from "./kafka/topic-producer";
 export { sendToDeadLetter, type FailedRecord } from "./kafka/dead-letter";

@@ -19,7 +19,7 @@ const shape = {
   GATEWAY_RATE_PER_SECOND: fields.positiveInt.default(10),
   GATEWAY_MAX_PAYLOAD_BYTES: fields.positiveInt.default(LIMITS.socketEventBytes),
   /** Comma-separated origins allowed to open sockets, or `*` for any. */
-  GATEWAY_CORS_ORIGINS: z.string().default("*"),
+  GATEWAY_CORS_ORIGINS: fields.corsOrigins.default(true),
 };
 
 export type GatewayEnv = z.infer<z.ZodObject<typeof shape>>;

@@ -1,28 +1,16 @@
 import { createServer } from "node:http";
 import { downstreamTopic, gatewayDownstreamGroup, TOPICS, type TopicValue } from "@gochat/contracts";
-import {
-  createKafkaClient,
-  createProducer,
-  ensureTopics,
-  startConsumer,
-  TopicProducer,
-  type Logger,
-  type RunningService,
-} from "@gochat/service-kit";
+import { connectKafka, type KafkaSettings, type Logger, type RunningService } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
 import { createGateway } from "./gateway";
 import { startGatewayPresence } from "./repo-presence";
 
 export interface GatewayConfig {
+  kafka: KafkaSettings;
   instanceId: string;
   host: string;
   port: number;
-  brokers: readonly string[];
-  clientId: string;
-  topicPartitions: number;
-  replicationFactor: number;
   tokenSecret: string;
-  sessionTimeoutMs: number;
   ackTimeoutMs: number;
   maxPayloadBytes: number;
   rateLimit: { capacity: number; refillPerSecond: number };
@@ -42,24 +30,12 @@ export interface RunningGateway extends RunningService {
  * `gateway.downstream.group.{instanceID}`.
  */
 export async function startGatewayService(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(
-      admin,
-      [
-        downstreamTopic(config.instanceId),
-        TOPICS.upstream.name,
-        TOPICS.userEvents.name,
-        TOPICS.deadLetter.name,
-      ],
-      { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
-    );
-  } finally {
-    await admin.disconnect();
-  }
-
+  const kafka = await connectKafka(config.kafka, logger, [
+    downstreamTopic(config.instanceId),
+    TOPICS.upstream.name,
+    TOPICS.userEvents.name,
+    TOPICS.deadLetter.name,
+  ]);
   const presence =
     config.presence === undefined
       ? undefined
@@ -69,18 +45,14 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger)
           config.presence.heartbeatMs,
           logger,
         );
-  const producer = new TopicProducer(kafka);
-  await producer.connect();
-  const deadLetters = createProducer(kafka);
-  await deadLetters.connect();
 
   const httpServer = createServer();
   const gateway = createGateway({
     instanceId: config.instanceId,
     httpServer,
     tokenSecret: config.tokenSecret,
-    publishUpstream: (body) => producer.send("upstream", [body]),
-    publishUserEvent: (body) => producer.send("userEvents", [body]),
+    publishUpstream: (body) => kafka.producer.send("upstream", [body]),
+    publishUserEvent: (body) => kafka.producer.send("userEvents", [body]),
     ...(presence === undefined ? {} : { presence }),
     logger,
     rateLimit: config.rateLimit,
@@ -89,13 +61,9 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger)
     corsOrigins: config.corsOrigins,
   });
 
-  const consumer = await startConsumer({
-    kafka,
+  const consumer = await kafka.consume({
     groupId: gatewayDownstreamGroup(config.instanceId),
     subscription: { topics: [downstreamTopic(config.instanceId)] },
-    deadLetterProducer: deadLetters,
-    logger,
-    sessionTimeoutMs: config.sessionTimeoutMs,
     handle: async (record) => {
       gateway.deliver(record.value as TopicValue<"downstream">);
     },
@@ -117,8 +85,7 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger)
       await gateway.close();
       await presence?.stop();
       await consumer.stop();
-      await producer.disconnect();
-      await deadLetters.disconnect();
+      await kafka.close();
     },
   };
 }

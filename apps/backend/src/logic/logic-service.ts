@@ -1,24 +1,12 @@
 import { CONSUMER_GROUPS, TOPICS, type TopicValue } from "@gochat/contracts";
-import {
-  createKafkaClient,
-  createProducer,
-  ensureTopics,
-  startConsumer,
-  TopicProducer,
-  type Logger,
-  type RunningService,
-} from "@gochat/service-kit";
+import { connectKafka, type KafkaSettings, type Logger, type RunningService } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
 import { handleUpstream } from "./handle-upstream";
 
 export interface LogicConfig {
-  brokers: readonly string[];
-  clientId: string;
-  topicPartitions: number;
-  replicationFactor: number;
+  kafka: KafkaSettings;
   repoUrl: string;
   tokenSecret: string;
-  sessionTimeoutMs: number;
   /** Upstream partitions handled at once; order holds within each partition (each conversation). */
   partitionsConcurrently: number;
 }
@@ -31,42 +19,22 @@ export interface LogicConfig {
  * to the same result.
  */
 export async function startLogicService(config: LogicConfig, logger: Logger): Promise<RunningService> {
-  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(
-      admin,
-      [
-        TOPICS.upstream.name,
-        TOPICS.persist.name,
-        TOPICS.fanout.name,
-        TOPICS.messageEvents.name,
-        TOPICS.deadLetter.name,
-      ],
-      { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
-    );
-  } finally {
-    await admin.disconnect();
-  }
-  const producer = new TopicProducer(kafka);
-  await producer.connect();
-  const deadLetters = createProducer(kafka);
-  await deadLetters.connect();
+  const kafka = await connectKafka(config.kafka, logger, [
+    TOPICS.upstream.name,
+    TOPICS.persist.name,
+    TOPICS.fanout.name,
+    TOPICS.messageEvents.name,
+    TOPICS.deadLetter.name,
+  ]);
   const repo = createRepoClient(config.repoUrl, config.tokenSecret);
-
-  const consumer = await startConsumer({
-    kafka,
+  const consumer = await kafka.consume({
     groupId: CONSUMER_GROUPS.logicUpstream.name,
     subscription: { topics: [TOPICS.upstream.name] },
-    deadLetterProducer: deadLetters,
-    logger,
-    sessionTimeoutMs: config.sessionTimeoutMs,
     partitionsConsumedConcurrently: config.partitionsConcurrently,
     handle: (record) =>
       handleUpstream(record.value as TopicValue<"upstream">, {
         repo,
-        sendBatch: (batch) => producer.sendBatch(batch),
+        sendBatch: (batch) => kafka.producer.sendBatch(batch),
         logger,
       }),
   });
@@ -76,8 +44,7 @@ export async function startLogicService(config: LogicConfig, logger: Logger): Pr
     isReady: () => consumer.topics().length > 0,
     stop: async () => {
       await consumer.stop();
-      await producer.disconnect();
-      await deadLetters.disconnect();
+      await kafka.close();
     },
   };
 }

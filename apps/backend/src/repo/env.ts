@@ -13,7 +13,7 @@ const shape = {
   ACCESS_TOKEN_TTL_SECONDS: fields.positiveInt.default(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: fields.positiveInt.default(30),
   /** Comma-separated origins allowed to call the API from a browser, or `*` for any. */
-  REPO_CORS_ORIGINS: z.string().default("*"),
+  REPO_CORS_ORIGINS: fields.corsOrigins.default(true),
   /** A gateway's users count as online for this long after its last heartbeat. */
   PRESENCE_TTL_MS: fields.positiveInt.default(15_000),
 };

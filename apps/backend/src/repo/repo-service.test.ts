@@ -16,10 +16,13 @@ beforeAll(async () => {
     {
       host: "127.0.0.1",
       port: 0,
-      brokers: broker.brokers,
-      clientId: "repo-test",
-      topicPartitions: 2,
-      replicationFactor: 1,
+      kafka: {
+        brokers: broker.brokers,
+        clientId: "repo-test",
+        topicPartitions: 2,
+        replicationFactor: 1,
+        sessionTimeoutMs: 6_000,
+      },
       databaseUrl: undefined,
       dataDir: "memory://",
       poolSize: 1,

@@ -2,23 +2,14 @@ import type { AddressInfo } from "node:net";
 import { appRouter, createRequestContext, type ApiDeps } from "@gochat/api";
 import { TOPICS } from "@gochat/contracts";
 import { openDatabase, type Database } from "@gochat/db/server";
-import {
-  createKafkaClient,
-  ensureTopics,
-  TopicProducer,
-  type Logger,
-  type RunningService,
-} from "@gochat/service-kit";
+import { connectKafka, type KafkaSettings, type Logger, type RunningService } from "@gochat/service-kit";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { corsMiddleware } from "./cors";
 
 export interface RepoConfig {
+  kafka: KafkaSettings;
   host: string;
   port: number;
-  brokers: readonly string[];
-  clientId: string;
-  topicPartitions: number;
-  replicationFactor: number;
   databaseUrl: string | undefined;
   dataDir: string | undefined;
   poolSize: number;
@@ -47,19 +38,7 @@ export async function startRepoService(config: RepoConfig, logger: Logger): Prom
   if (database.appliedMigrations.length > 0)
     logger.info({ migrations: database.appliedMigrations }, "migrations applied");
 
-  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [TOPICS.userEvents.name], {
-      partitions: config.topicPartitions,
-      replicationFactor: config.replicationFactor,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-  const producer = new TopicProducer(kafka);
-  await producer.connect();
+  const kafka = await connectKafka(config.kafka, logger, [TOPICS.userEvents.name, TOPICS.deadLetter.name]);
 
   const deps: ApiDeps = {
     db: database.prisma,
@@ -67,7 +46,7 @@ export async function startRepoService(config: RepoConfig, logger: Logger): Prom
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlMs: config.refreshTokenTtlMs,
     presenceTtlMs: config.presenceTtlMs,
-    publishUserEvent: (event) => producer.send("userEvents", [event]),
+    publishUserEvent: (event) => kafka.producer.send("userEvents", [event]),
   };
   const server = createHTTPServer({
     basePath: "/trpc/",
@@ -97,7 +76,7 @@ export async function startRepoService(config: RepoConfig, logger: Logger): Prom
         });
         server.closeAllConnections();
       });
-      await producer.disconnect();
+      await kafka.close();
       await database.close();
     },
   };

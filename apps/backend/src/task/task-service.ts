@@ -6,11 +6,8 @@ import {
   type TopicValue,
 } from "@gochat/contracts";
 import {
-  createKafkaClient,
-  createProducer,
-  ensureTopics,
-  startConsumer,
-  TopicProducer,
+  connectKafka,
+  type KafkaSettings,
   type Logger,
   type RunningConsumer,
   type RunningService,
@@ -20,13 +17,9 @@ import { DeliveryStats } from "./delivery-stats";
 import { runFanoutTask } from "./fan-out";
 
 export interface TaskConfig {
-  brokers: readonly string[];
-  clientId: string;
-  topicPartitions: number;
-  replicationFactor: number;
+  kafka: KafkaSettings;
   repoUrl: string;
   tokenSecret: string;
-  sessionTimeoutMs: number;
   fanoutPageSize: number;
   /** How often the downstream wildcard looks for gateway instances that appeared since. */
   topicRefreshMs: number;
@@ -45,33 +38,19 @@ const PERSIST_CHUNK = 500;
  * gateway's downstream topic by pattern, re-resolving it so gateways started later are included.
  */
 export async function startTaskService(config: TaskConfig, logger: Logger): Promise<RunningTask> {
-  const kafka = createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [TOPICS.persist.name, TOPICS.fanout.name, TOPICS.deadLetter.name], {
-      partitions: config.topicPartitions,
-      replicationFactor: config.replicationFactor,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-  const producer = new TopicProducer(kafka);
-  await producer.connect();
-  const deadLetters = createProducer(kafka);
-  await deadLetters.connect();
+  const kafka = await connectKafka(config.kafka, logger, [
+    TOPICS.persist.name,
+    TOPICS.fanout.name,
+    TOPICS.deadLetter.name,
+  ]);
   const repo = createRepoClient(config.repoUrl, config.tokenSecret);
   const deliveryStats = new DeliveryStats();
   const consumers: RunningConsumer[] = [];
 
   consumers.push(
-    await startConsumer({
-      kafka,
+    await kafka.consume({
       groupId: CONSUMER_GROUPS.taskPersist.name,
       subscription: { topics: [TOPICS.persist.name] },
-      deadLetterProducer: deadLetters,
-      logger,
-      sessionTimeoutMs: config.sessionTimeoutMs,
       handleBatch: async (records) => {
         const messages: ChatMessage[] = records.map((r) => (r.value as TopicValue<"persist">).message);
         for (let start = 0; start < messages.length; start += PERSIST_CHUNK) {
@@ -84,30 +63,22 @@ export async function startTaskService(config: TaskConfig, logger: Logger): Prom
   );
 
   consumers.push(
-    await startConsumer({
-      kafka,
+    await kafka.consume({
       groupId: CONSUMER_GROUPS.taskFanout.name,
       subscription: { topics: [TOPICS.fanout.name] },
-      deadLetterProducer: deadLetters,
-      logger,
-      sessionTimeoutMs: config.sessionTimeoutMs,
       handle: (record) =>
         runFanoutTask(record.value as TopicValue<"fanout">, {
           repo,
-          sendBatch: (batch) => producer.sendBatch(batch),
+          sendBatch: (batch) => kafka.producer.sendBatch(batch),
           logger,
           pageSize: config.fanoutPageSize,
         }),
     }),
   );
 
-  const downstream = await startConsumer({
-    kafka,
+  const downstream = await kafka.consume({
     groupId: CONSUMER_GROUPS.taskDownstream.name,
     subscription: { pattern: DOWNSTREAM_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
-    deadLetterProducer: deadLetters,
-    logger,
-    sessionTimeoutMs: config.sessionTimeoutMs,
     handle: async (record) => {
       deliveryStats.record(record.topic, record.value as TopicValue<"downstream">, Number(record.timestamp));
     },
@@ -121,8 +92,7 @@ export async function startTaskService(config: TaskConfig, logger: Logger): Prom
     isReady: () => consumers.length === 3,
     stop: async () => {
       for (const consumer of consumers) await consumer.stop();
-      await producer.disconnect();
-      await deadLetters.disconnect();
+      await kafka.close();
     },
   };
 }
