@@ -13,7 +13,14 @@ export interface ChatMessageView {
   recalled: boolean;
 }
 
-export function toChatMessageView(message: ChatMessage): ChatMessageView {
+/**
+ * A message for the client. A recalled message (stored with `recalled_at_ms`) keeps its place but no
+ * longer carries its body.
+ */
+export function toChatMessageView(
+  message: ChatMessage & { recalled_at_ms?: number | null },
+): ChatMessageView {
+  const recalled = message.recalled_at_ms !== undefined && message.recalled_at_ms !== null;
   return {
     messageId: message.message_id,
     conversationId: message.conversation_id,
@@ -21,9 +28,9 @@ export function toChatMessageView(message: ChatMessage): ChatMessageView {
     senderId: message.sender_id,
     clientMsgId: message.client_msg_id,
     contentType: message.content_type,
-    content: message.content,
+    content: recalled ? "" : message.content,
     createdAt: message.created_at_ms,
-    recalled: false,
+    recalled,
   };
 }
 

@@ -1,4 +1,4 @@
-import { entityId, sequence } from "@gochat/contracts";
+import { entityId, sequence, toChatMessageView } from "@gochat/contracts";
 import {
   findConversation,
   getOrCreateDirectConversation,
@@ -9,7 +9,6 @@ import {
 } from "@gochat/db/server";
 import { z } from "zod";
 import { requireMember } from "../../services/membership";
-import { toMessageView } from "../../services/message-view";
 import { authedProcedure, router } from "../../trpc";
 
 const conversationInput = z.object({ conversationId: entityId });
@@ -55,7 +54,7 @@ export const conversationsRouter = router({
         beforeSeq: input.beforeSeq ?? null,
         limit: input.limit,
       });
-      return messages.map(toMessageView);
+      return messages.map(toChatMessageView);
     }),
 
   /** Catch-up after a reconnect: messages with seq after `afterSeq`, oldest first. */
@@ -67,6 +66,6 @@ export const conversationsRouter = router({
         fromSeq: input.afterSeq + 1,
         limit: input.limit,
       });
-      return messages.map(toMessageView);
+      return messages.map(toChatMessageView);
     }),
 });
