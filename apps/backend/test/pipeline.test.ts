@@ -170,6 +170,60 @@ describe("the message pipeline", () => {
     expect(read?.payload.message_id).toBe(history[0]?.messageId);
   });
 
+  it("recalls a message for everyone, live and in history, and refuses others' recalls", async () => {
+    const author = await stack.user("author");
+    const friend = await stack.user("friend");
+    const { conversationId } = await author.api.conversations.openDirect.mutate({ userId: friend.id });
+    const authorSocket = await author.connect("gw-1");
+    const friendSocket = await friend.connect("gw-2");
+    const sent = await send(authorSocket, conversationId, "oops", "sent to the wrong chat");
+    if (!sent.ok) throw new Error("send failed");
+    await eventually(
+      () => friend.api.conversations.since.query({ conversationId, afterSeq: 0 }),
+      (messages) => messages.length === 1,
+    );
+
+    const refused = new Promise((resolve) => friendSocket.once("request:error", resolve));
+    await friendSocket.emitWithAck("message:recall", { conversationId, messageId: sent.messageId });
+    await expect(refused).resolves.toMatchObject({ event: "message:recall", error: { code: "FORBIDDEN" } });
+
+    const recalledFor = (socket: typeof authorSocket) =>
+      new Promise((resolve) => socket.once("message:recalled", resolve));
+    const [onFriend, onAuthor] = [recalledFor(friendSocket), recalledFor(authorSocket)];
+    await authorSocket.emitWithAck("message:recall", { conversationId, messageId: sent.messageId });
+    const notice = { conversationId, messageId: sent.messageId, seq: sent.seq, operatorId: author.id };
+    await expect(onFriend).resolves.toEqual(notice);
+    await expect(onAuthor).resolves.toEqual(notice);
+    const [stored] = await friend.api.conversations.since.query({ conversationId, afterSeq: 0 });
+    expect(stored).toMatchObject({ recalled: true, content: "" });
+
+    const kafka = createKafkaClient({ brokers: stack.broker.brokers, clientId: "recalls", logger: silent });
+    const events = await collectFromTopic(kafka, "messageEvents", (all) =>
+      all.some((e) => e.event_type === "message.recalled" && e.conversation_id === conversationId),
+    );
+    expect(events.find((e) => e.event_type === "message.recalled")).toMatchObject({
+      operator_id: author.id,
+      payload: { message_id: sent.messageId, seq_id: sent.seq },
+    });
+  });
+
+  it("lets a group admin recall a member's message", async () => {
+    const owner = await stack.user("modowner");
+    const member = await stack.user("chatty");
+    const group = await owner.api.groups.create.mutate({ name: "moderated", memberIds: [member.id] });
+    const memberSocket = await member.connect("gw-1");
+    const ownerSocket = await owner.connect("gw-2");
+    const sent = await send(memberSocket, group.id, "spam-1", "buy now");
+    if (!sent.ok) throw new Error("send failed");
+    await eventually(
+      () => owner.api.conversations.since.query({ conversationId: group.id, afterSeq: 0 }),
+      (messages) => messages.length === 1,
+    );
+    const onMember = new Promise((resolve) => memberSocket.once("message:recalled", resolve));
+    await ownerSocket.emitWithAck("message:recall", { conversationId: group.id, messageId: sent.messageId });
+    await expect(onMember).resolves.toMatchObject({ messageId: sent.messageId, operatorId: owner.id });
+  });
+
   it("relays typing live to the other members and stores nothing", async () => {
     const typist = await stack.user("typist");
     const reader = await stack.user("reader");

@@ -39,6 +39,7 @@ export async function startStack(options: { gateways: string[]; topicRefreshMs?:
       refreshTokenTtlMs: 3_600_000,
       corsOrigins: true,
       presenceTtlMs: 15_000,
+      recallWindowMs: 60_000,
     },
     logger,
   );

@@ -11,6 +11,8 @@ export interface ApiDeps {
   refreshTokenTtlMs: number;
   /** How long a gateway's presence counts after its last heartbeat. */
   presenceTtlMs: number;
+  /** How long after sending a sender may recall a message. */
+  recallWindowMs: number;
   /** Produces to `gochat.user-events` (profile updates). */
   publishUserEvent: (event: TopicValue<"userEvents">) => Promise<void>;
 }

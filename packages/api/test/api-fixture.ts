@@ -18,6 +18,7 @@ export async function startTestApi() {
     accessTokenTtlSeconds: 900,
     refreshTokenTtlMs: 30 * 24 * 3600 * 1000,
     presenceTtlMs: 15_000,
+    recallWindowMs: 120_000,
     publishUserEvent: async (event: TopicValue<"userEvents">) => {
       userEvents.push(event);
     },

@@ -45,6 +45,15 @@ export const downstreamMessage = z.discriminatedUnion("kind", [
     reason: z.string().max(500),
   }),
   z.object({
+    kind: z.literal("refused"),
+    recipients,
+    conversation_id: entityId,
+    /** The client event that was refused, e.g. "message:recall". */
+    event: z.string().min(1).max(64),
+    code: errorCode,
+    reason: z.string().max(500),
+  }),
+  z.object({
     kind: z.literal("read"),
     recipients,
     conversation_id: entityId,

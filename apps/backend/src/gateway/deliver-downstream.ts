@@ -34,6 +34,12 @@ export function deliverDownstream(
       for (const recipient of body.recipients) acks.reject(recipient, body.client_msg_id, error);
       return;
     }
+    case "refused":
+      io.to(rooms).emit("request:error", {
+        event: body.event,
+        error: { code: body.code, message: body.reason },
+      });
+      return;
     case "read":
       io.to(rooms).emit("message:read", {
         conversationId: body.conversation_id,

@@ -49,12 +49,7 @@ export async function handleUpstream(body: Upstream, deps: LogicDeps): Promise<v
       await markReadAndTell(body, deps);
       return;
     case "recall":
-      // Recalls become gochat.message-events with the domain-events work; until then they are
-      // acknowledged by the gateway and recorded here as not yet handled.
-      deps.logger.info(
-        { kind: body.kind, conversation: body.conversation_id },
-        "upstream kind not handled yet",
-      );
+      await recallAndTell(body, deps);
       return;
   }
 }
@@ -148,8 +143,9 @@ async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: 
   } catch (error) {
     const code = errorCode.safeParse(appCodeOf(error));
     if (!code.success || !FINAL_REFUSALS.has(code.data)) throw error;
-    // A read the client should not have sent (not a member, a seq that does not exist) changes nothing.
-    deps.logger.info({ code: code.data, conversation: body.conversation_id, seq: body.seq }, "read refused");
+    // A read the client should not have sent (not a member, a seq that does not exist) changes nothing;
+    // the reader's device hears why.
+    await deps.sendBatch([refusal(body, "message:read", code.data, error)]);
     return;
   }
   // A later read already moved the cursor past this one, and told everyone.
@@ -174,5 +170,56 @@ async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: 
   await deps.sendBatch([
     { topic: TOPICS.messageEvents.name, messages: [toMessage("messageEvents", event)] },
     ...receipts.map((record) => downstream(record.instanceId, record.body)),
+  ]);
+}
+
+/** Tells the device that sent a refused action why, through the gateway it came from. */
+function refusal(body: Upstream, event: string, code: ErrorCode, error: unknown) {
+  return downstream(body.gateway_id, {
+    kind: "refused",
+    recipients: [body.sender_id],
+    conversation_id: body.conversation_id,
+    event,
+    code,
+    reason: error instanceof Error ? error.message.slice(0, 500) : "refused",
+  });
+}
+
+async function recallAndTell(body: Extract<Upstream, { kind: "recall" }>, deps: LogicDeps): Promise<void> {
+  let result;
+  try {
+    result = await deps.repo.internal.recall.mutate({
+      conversation_id: body.conversation_id,
+      operator_id: body.sender_id,
+      message_id: body.message_id,
+    });
+  } catch (error) {
+    const code = errorCode.safeParse(appCodeOf(error));
+    const isFinal = code.success && (FINAL_REFUSALS.has(code.data) || code.data === "RECALL_WINDOW_EXPIRED");
+    if (!isFinal) throw error;
+    await deps.sendBatch([refusal(body, "message:recall", code.data, error)]);
+    return;
+  }
+  const presence: PresenceMap = new Map(result.presence);
+  // Everyone online replaces the message with a placeholder, the operator's other devices included.
+  const notices = batchByInstance(presence.keys(), presence, (recipients) => ({
+    kind: "recall" as const,
+    recipients,
+    conversation_id: body.conversation_id,
+    message_id: body.message_id,
+    seq: result.seq,
+    operator_id: body.sender_id,
+  }));
+  const event: TopicValue<"messageEvents"> = {
+    event_id: deriveEventId("message.recalled", body.conversation_id, body.message_id),
+    event_type: "message.recalled",
+    timestamp: Math.floor(body.received_at_ms / 1000),
+    conversation_id: body.conversation_id,
+    operator_id: body.sender_id,
+    payload: { message_id: body.message_id, seq_id: result.seq },
+  };
+  await deps.sendBatch([
+    { topic: TOPICS.messageEvents.name, messages: [toMessage("messageEvents", event)] },
+    ...notices.map((record) => downstream(record.instanceId, record.body)),
   ]);
 }

@@ -18,6 +18,7 @@ export interface RepoConfig {
   refreshTokenTtlMs: number;
   corsOrigins: string[] | true;
   presenceTtlMs: number;
+  recallWindowMs: number;
 }
 
 export interface RunningRepo extends RunningService {
@@ -46,6 +47,7 @@ export async function startRepoService(config: RepoConfig, logger: Logger): Prom
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlMs: config.refreshTokenTtlMs,
     presenceTtlMs: config.presenceTtlMs,
+    recallWindowMs: config.recallWindowMs,
     publishUserEvent: (event) => kafka.producer.send("userEvents", [event]),
   };
   const server = createHTTPServer({

@@ -130,7 +130,7 @@ export async function startSystem(
         "GoChat is up:",
         ...lines.map((line) => `  ${line}`),
         "",
-        `Not part of this build yet: ${missing}; recalls are accepted but not yet acted on.`,
+        `Not part of this build yet: ${missing}.`,
         "Press Ctrl-C to stop everything.",
         "",
       ].join("\n"),

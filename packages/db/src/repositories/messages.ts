@@ -149,19 +149,24 @@ export async function findMessage(db: DbClient, messageId: number): Promise<Stor
 export const DEFAULT_RECALL_WINDOW_MS = 2 * 60 * 1000;
 
 /**
- * Recalls a message: only its sender, only within the window. Recalling again returns the message
- * unchanged, so a retried request is harmless.
+ * Recalls a message: its sender within the window, or a moderator (a group's owner or admins, decided by
+ * the caller) at any time. Recalling again returns the message unchanged, so a retried request is
+ * harmless. The body stays stored for moderation; readers are no longer served it.
  */
 export async function recallMessage(
   db: DbClient,
-  input: { messageId: number; operatorId: string; windowMs?: number; now?: Date },
+  input: { messageId: number; operatorId: string; windowMs?: number; now?: Date; asModerator?: boolean },
 ): Promise<StoredMessage> {
   const now = input.now ?? new Date();
   const row = await db.message.findUnique({ where: { id: BigInt(input.messageId) } });
   if (!row) throw new AppError("NOT_FOUND", "No such message.");
+  if (row.recalledAt) return toStoredMessage(row);
+  if (input.asModerator === true) {
+    const updated = await db.message.update({ where: { id: row.id }, data: { recalledAt: now } });
+    return toStoredMessage(updated);
+  }
   if (row.senderId !== input.operatorId)
     throw new AppError("FORBIDDEN", "Only the sender can recall a message.");
-  if (row.recalledAt) return toStoredMessage(row);
   if (now.getTime() - row.createdAt.getTime() > (input.windowMs ?? DEFAULT_RECALL_WINDOW_MS)) {
     throw new AppError("RECALL_WINDOW_EXPIRED", "The message is too old to recall.");
   }

@@ -127,6 +127,22 @@ export function defineMessageTests({ db, createUser }: SuiteContext): void {
       expect(again.recalled_at_ms).toBe(recalled.recalled_at_ms);
     });
 
+    it("lets a moderator recall anyone's message at any age", async () => {
+      const [a, b] = [await createUser(), await createUser()];
+      const conversation = await repo.getOrCreateDirectConversation(db(), a.id, b.id);
+      const [id] = await repo.nextMessageIds(db());
+      await repo.insertMessages(db(), [
+        chatMessage(conversation.id, a.id, 1, id ?? 0, { created_at_ms: Date.now() }),
+      ]);
+      const recalled = await repo.recallMessage(db(), {
+        messageId: id ?? 0,
+        operatorId: b.id,
+        asModerator: true,
+        now: new Date(Date.now() + 24 * 3600_000),
+      });
+      expect(recalled.recalled_at_ms).not.toBeNull();
+    });
+
     it("lists a user's conversations by last activity with unread counts and read cursors", async () => {
       const [me, x, y] = [await createUser(), await createUser(), await createUser()];
       const withX = await repo.getOrCreateDirectConversation(db(), me.id, x.id);

@@ -5,6 +5,7 @@ import {
   entityId,
   instanceId,
   LIMITS,
+  messageId,
   sequence,
 } from "@gochat/contracts";
 import {
@@ -26,6 +27,7 @@ import {
 import { z } from "zod";
 import { acceptMessage } from "../../services/accept-message";
 import { markRead } from "../../services/mark-read";
+import { recallForMember } from "../../services/recall";
 import { router, serviceProcedure } from "../../trpc";
 
 const gatewayInput = z.object({ gatewayId: instanceId });
@@ -52,6 +54,13 @@ export const internalRouter = router({
   markRead: serviceProcedure
     .input(z.object({ conversation_id: entityId, user_id: entityId, seq: sequence }))
     .mutation(({ ctx, input }) => markRead(ctx.db, input, { presenceTtlMs: ctx.presenceTtlMs })),
+
+  /** Recalls a message for its sender (within the window) or a group moderator; who to tell. */
+  recall: serviceProcedure
+    .input(z.object({ conversation_id: entityId, operator_id: entityId, message_id: messageId }))
+    .mutation(({ ctx, input }) =>
+      recallForMember(ctx.db, input, { windowMs: ctx.recallWindowMs, presenceTtlMs: ctx.presenceTtlMs }),
+    ),
 
   /** Who in a conversation is online where, for typing indicators; refused for non-members. */
   audience: serviceProcedure
