@@ -12,7 +12,8 @@ export async function runBackendService(options: {
   instance?: string;
   env: { LOG_LEVEL: LevelWithSilent; HEALTH_PORT: number; HEALTH_HOST: string };
   telemetry: Telemetry;
-  start: (logger: Logger) => Promise<RunningService>;
+  /** `fail` stops the service and exits non-zero: for a consumer that kafkajs gave up on. */
+  start: (logger: Logger, fail: (error: Error) => void) => Promise<RunningService>;
 }): Promise<void> {
   const logger = createLogger({
     service: options.name,
@@ -25,8 +26,10 @@ export async function runBackendService(options: {
     healthPort: options.env.HEALTH_PORT,
     healthHost: options.env.HEALTH_HOST,
     metricsHandler: options.telemetry.metricsHandler,
-    start: async () => {
-      const service = await options.start(logger);
+    start: async (fail) => {
+      const service = await options.start(logger, (error) => {
+        fail(error.message);
+      });
       return {
         isReady: () => service.isReady(),
         stop: async () => {

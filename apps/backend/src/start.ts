@@ -1,22 +1,39 @@
 import { resolve } from "node:path";
 import { readStartEnv } from "./start/env";
-import { startSystem } from "./start/system";
+import { startSystem, type RunningSystem } from "./start/system";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const env = readStartEnv();
-const system = await startSystem(env, { repoRoot, dataDir: resolve(repoRoot, env.GOCHAT_DATA_DIR) });
 
+// Signals are handled from the first moment: Ctrl-C during start-up stops what has started so far.
+const startup = new AbortController();
+let system: RunningSystem | undefined;
 let stopping = false;
 const stopAll = (reason: string, exitCode: number) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${reason}: stopping GoChat…`);
-  void system.stop().then(() => process.exit(exitCode));
+  startup.abort();
+  void (system?.stop() ?? Promise.resolve()).then(() => process.exit(exitCode));
 };
-for (const signal of ["SIGINT", "SIGTERM"] as const)
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     stopAll(signal, 0);
   });
+}
+
+try {
+  system = await startSystem(
+    env,
+    { repoRoot, dataDir: resolve(repoRoot, env.GOCHAT_DATA_DIR) },
+    startup.signal,
+  );
+} catch (error) {
+  // Aborted by a signal during start-up, the failure is the stop itself; otherwise it is reported.
+  if (startup.signal.aborted) process.exit(0);
+  console.error(`GoChat could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 // A service that dies takes the system down loudly rather than leaving it half working.
 void system.serviceExited.then((name) => {
   stopAll(`${name} exited unexpectedly`, 1);

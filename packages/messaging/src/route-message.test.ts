@@ -59,6 +59,16 @@ describe("routeMessage", () => {
     if (plan.mode !== "fanout") throw new Error("expected a fan-out task");
     expect(plan.task).toMatchObject({ group_id: "group-big", member_count: 501, created_at_ms: 42, message });
     expect(() => encodeRecord("fanout", plan.task)).not.toThrow();
+    const again = routeMessage({
+      message,
+      groupId: "group-big",
+      memberCount: 501,
+      superLargeThreshold: 500,
+      members: [],
+      presence,
+    });
+    if (again.mode !== "fanout") throw new Error("expected a fan-out task");
+    expect(again.task.task_id).toBe(plan.task.task_id);
   });
 
   it("keeps a group at exactly the threshold inline, and never fans out a direct chat", () => {

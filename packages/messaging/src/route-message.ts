@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { deriveEventId } from "./event-id";
 import { LIMITS, type ChatMessage, type DownstreamMessage, type FanoutTask } from "@gochat/contracts";
 
 /** Where each online user is connected: user id → the gateway instances holding their sockets. */
@@ -63,7 +63,8 @@ export function routeMessage(input: RouteInput): DeliveryPlan {
     return {
       mode: "fanout",
       task: {
-        task_id: randomUUID(),
+        // Derived from the message, so re-deciding the same message yields the same task, run once.
+        task_id: deriveEventId("fanout", input.message.message_id),
         group_id: input.groupId,
         message: input.message,
         member_count: input.memberCount,

@@ -16,3 +16,4 @@ export {
   type RunningConsumer,
   type Subscription,
 } from "./kafka/consume";
+export { stopInOrder } from "./stop-in-order";

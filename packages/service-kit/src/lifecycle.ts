@@ -10,7 +10,7 @@ export interface RunningService {
 
 export interface ServiceHandle {
   healthPort: number;
-  shutdown(reason: string): Promise<void>;
+  shutdown(reason: string, exitCode?: number): Promise<void>;
 }
 
 /**
@@ -23,7 +23,8 @@ export async function runService(options: {
   healthPort: number;
   healthHost?: string;
   shutdownTimeoutMs?: number;
-  start: () => Promise<RunningService>;
+  /** Builds the service; `fail` stops it and exits non-zero, for a part that died for good. */
+  start: (fail: (reason: string) => void) => Promise<RunningService>;
   exitOnShutdown?: boolean;
   /** Serves `GET /metrics` (the Prometheus handler from telemetry). */
   metricsHandler?: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
@@ -49,7 +50,7 @@ export async function runService(options: {
   const address = health.address();
   const healthPort = typeof address === "object" && address !== null ? address.port : options.healthPort;
 
-  const shutdown = (reason: string): Promise<void> => {
+  const shutdown = (reason: string, exitCode = 0): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ reason }, "stopping");
       const deadline = setTimeout(() => {
@@ -57,14 +58,18 @@ export async function runService(options: {
         process.exit(1);
       }, options.shutdownTimeoutMs ?? 15_000);
       deadline.unref();
+      let code = exitCode;
       try {
         await service?.stop();
+      } catch (error) {
+        logger.error({ err: error }, "stopping failed");
+        code = 1;
       } finally {
         clearTimeout(deadline);
         health.close();
         logger.info("stopped");
       }
-      if (options.exitOnShutdown ?? true) process.exit(0);
+      if (options.exitOnShutdown ?? true) process.exit(code);
     })();
     return stopping;
   };
@@ -73,7 +78,9 @@ export async function runService(options: {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
   try {
-    service = await options.start();
+    service = await options.start((reason) => {
+      void shutdown(reason, 1);
+    });
   } catch (error) {
     logger.fatal({ err: error }, "failed to start");
     health.close();

@@ -1,6 +1,12 @@
 import { createServer } from "node:http";
 import { downstreamTopic, gatewayDownstreamGroup, TOPICS, type TopicValue } from "@gochat/contracts";
-import { connectKafka, type KafkaSettings, type Logger, type RunningService } from "@gochat/service-kit";
+import {
+  connectKafka,
+  stopInOrder,
+  type KafkaSettings,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
 import { createGateway } from "./gateway";
 import { startGatewayPresence } from "./repo-presence";
@@ -29,13 +35,22 @@ export interface RunningGateway extends RunningService {
  * `gochat.user-events`, consuming its own `gochat.messages.downstream.{instanceID}` in
  * `gateway.downstream.group.{instanceID}`.
  */
-export async function startGatewayService(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const kafka = await connectKafka(config.kafka, logger, [
-    downstreamTopic(config.instanceId),
-    TOPICS.upstream.name,
-    TOPICS.userEvents.name,
-    TOPICS.deadLetter.name,
-  ]);
+export async function startGatewayService(
+  config: GatewayConfig,
+  logger: Logger,
+  onFatal?: (error: Error) => void,
+): Promise<RunningGateway> {
+  const kafka = await connectKafka(
+    config.kafka,
+    logger,
+    [
+      downstreamTopic(config.instanceId),
+      TOPICS.upstream.name,
+      TOPICS.userEvents.name,
+      TOPICS.deadLetter.name,
+    ],
+    onFatal === undefined ? {} : { onFatal },
+  );
   const presence =
     config.presence === undefined
       ? undefined
@@ -82,10 +97,12 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger)
     isReady: () => httpServer.listening,
     stop: async () => {
       // Stop taking new sockets and events first, then drain the downstream consumer and producers.
-      await gateway.close();
-      await presence?.stop();
-      await consumer.stop();
-      await kafka.close();
+      await stopInOrder(
+        () => gateway.close(),
+        async () => presence?.stop(),
+        () => consumer.stop(),
+        () => kafka.close(),
+      );
     },
   };
 }

@@ -10,7 +10,7 @@ export function runGateway(env: GatewayEnv, telemetry: Telemetry): Promise<void>
     instance: env.GATEWAY_INSTANCE_ID,
     env,
     telemetry,
-    start: (logger) =>
+    start: (logger, fail) =>
       startGatewayService(
         {
           kafka: kafkaSettingsFrom(env, `gateway-${env.GATEWAY_INSTANCE_ID}`),
@@ -25,6 +25,7 @@ export function runGateway(env: GatewayEnv, telemetry: Telemetry): Promise<void>
           presence: { repoUrl: env.REPO_URL, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
         },
         logger,
+        fail,
       ),
   });
 }

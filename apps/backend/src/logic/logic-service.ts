@@ -1,5 +1,11 @@
 import { CONSUMER_GROUPS, TOPICS, type TopicValue } from "@gochat/contracts";
-import { connectKafka, type KafkaSettings, type Logger, type RunningService } from "@gochat/service-kit";
+import {
+  connectKafka,
+  stopInOrder,
+  type KafkaSettings,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
 import { handleUpstream } from "./handle-upstream";
 
@@ -18,14 +24,23 @@ export interface LogicConfig {
  * of the group at a time; a rebalance hands uncommitted records to the next owner, which re-decides them
  * to the same result.
  */
-export async function startLogicService(config: LogicConfig, logger: Logger): Promise<RunningService> {
-  const kafka = await connectKafka(config.kafka, logger, [
-    TOPICS.upstream.name,
-    TOPICS.persist.name,
-    TOPICS.fanout.name,
-    TOPICS.messageEvents.name,
-    TOPICS.deadLetter.name,
-  ]);
+export async function startLogicService(
+  config: LogicConfig,
+  logger: Logger,
+  onFatal?: (error: Error) => void,
+): Promise<RunningService> {
+  const kafka = await connectKafka(
+    config.kafka,
+    logger,
+    [
+      TOPICS.upstream.name,
+      TOPICS.persist.name,
+      TOPICS.fanout.name,
+      TOPICS.messageEvents.name,
+      TOPICS.deadLetter.name,
+    ],
+    onFatal === undefined ? {} : { onFatal },
+  );
   const repo = createRepoClient(config.repoUrl, config.tokenSecret);
   const consumer = await kafka.consume({
     groupId: CONSUMER_GROUPS.logicUpstream.name,
@@ -43,8 +58,10 @@ export async function startLogicService(config: LogicConfig, logger: Logger): Pr
   return {
     isReady: () => consumer.topics().length > 0,
     stop: async () => {
-      await consumer.stop();
-      await kafka.close();
+      await stopInOrder(
+        () => consumer.stop(),
+        () => kafka.close(),
+      );
     },
   };
 }

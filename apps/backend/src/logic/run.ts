@@ -9,7 +9,7 @@ export function runLogic(env: LogicEnv, telemetry: Telemetry): Promise<void> {
     name: "im-logic",
     env,
     telemetry,
-    start: (logger) =>
+    start: (logger, fail) =>
       startLogicService(
         {
           kafka: kafkaSettingsFrom(env, "logic"),
@@ -18,6 +18,7 @@ export function runLogic(env: LogicEnv, telemetry: Telemetry): Promise<void> {
           partitionsConcurrently: env.LOGIC_PARTITIONS_CONCURRENTLY,
         },
         logger,
+        fail,
       ),
   });
 }

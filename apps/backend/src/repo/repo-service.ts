@@ -2,7 +2,13 @@ import type { AddressInfo } from "node:net";
 import { appRouter, createRequestContext, type ApiDeps } from "@gochat/api";
 import { TOPICS } from "@gochat/contracts";
 import { openDatabase, type Database } from "@gochat/db/server";
-import { connectKafka, type KafkaSettings, type Logger, type RunningService } from "@gochat/service-kit";
+import {
+  connectKafka,
+  stopInOrder,
+  type KafkaSettings,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { corsMiddleware } from "./cors";
 
@@ -30,7 +36,11 @@ export interface RunningRepo extends RunningService {
  * im-repo: owns the database (PGlite can have only one owner, so it is the only process that opens it)
  * and serves the tRPC API at `/trpc`. Produces `user.profile.updated` to `gochat.user-events`.
  */
-export async function startRepoService(config: RepoConfig, logger: Logger): Promise<RunningRepo> {
+export async function startRepoService(
+  config: RepoConfig,
+  logger: Logger,
+  onFatal?: (error: Error) => void,
+): Promise<RunningRepo> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -39,7 +49,12 @@ export async function startRepoService(config: RepoConfig, logger: Logger): Prom
   if (database.appliedMigrations.length > 0)
     logger.info({ migrations: database.appliedMigrations }, "migrations applied");
 
-  const kafka = await connectKafka(config.kafka, logger, [TOPICS.userEvents.name, TOPICS.deadLetter.name]);
+  const kafka = await connectKafka(
+    config.kafka,
+    logger,
+    [TOPICS.userEvents.name, TOPICS.deadLetter.name],
+    onFatal === undefined ? {} : { onFatal },
+  );
 
   const deps: ApiDeps = {
     db: database.prisma,
@@ -72,14 +87,17 @@ export async function startRepoService(config: RepoConfig, logger: Logger): Prom
     database,
     isReady: () => server.listening,
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
-      await kafka.close();
-      await database.close();
+      await stopInOrder(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => {
+              resolve();
+            });
+            server.closeAllConnections();
+          }),
+        () => kafka.close(),
+        () => database.close(),
+      );
     },
   };
 }

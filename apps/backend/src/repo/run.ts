@@ -10,7 +10,7 @@ export function runRepo(env: RepoEnv, telemetry: Telemetry): Promise<void> {
     name: "im-repo",
     env,
     telemetry,
-    start: (logger) =>
+    start: (logger, fail) =>
       startRepoService(
         {
           kafka: kafkaSettingsFrom(env, "repo"),
@@ -27,6 +27,7 @@ export function runRepo(env: RepoEnv, telemetry: Telemetry): Promise<void> {
           recallWindowMs: env.RECALL_WINDOW_MS,
         },
         logger,
+        fail,
       ),
   });
 }

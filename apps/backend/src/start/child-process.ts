@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
+  /** Resolves when the process exits, or could not be started at all (then with null). */
   exited: Promise<number | null>;
 }
 
@@ -27,35 +28,41 @@ export function spawnService(
     child.once("exit", (code) => {
       resolve(code);
     });
+    child.once("error", (error) => {
+      process.stdout.write(`[${name}] could not start: ${error.message}\n`);
+      resolve(null);
+    });
   });
   return { name, child, exited };
 }
 
+/** Asks the process to stop, and kills it if it has not within the deadline. */
 export async function stopService(service: ServiceProcess, timeoutMs = 15_000): Promise<void> {
-  if (service.child.exitCode !== null) return;
-  service.child.kill("SIGTERM");
+  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill("SIGTERM");
   const timer = setTimeout(() => service.child.kill("SIGKILL"), timeoutMs);
   await service.exited;
   clearTimeout(timer);
 }
 
-/** Polls a readiness URL until it answers 200, failing early if the service's process exits. */
+/** Polls a readiness URL until it answers 200; fails early if the process exits or `signal` aborts. */
 export async function waitUntilReady(
   url: string,
-  service: ServiceProcess | undefined,
-  timeoutMs = 60_000,
+  service: ServiceProcess,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
+  const state = { exited: false };
+  void service.exited.then(() => (state.exited = true));
   while (Date.now() < deadline) {
-    if (service !== undefined && service.child.exitCode !== null) {
-      throw new Error(`${service.name} exited with code ${service.child.exitCode} before it was ready`);
-    }
+    options.signal?.throwIfAborted();
+    if (state.exited) throw new Error(`${service.name} exited before it was ready`);
     try {
-      if ((await fetch(url)).status === 200) return;
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).status === 200) return;
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${url} was not ready within ${timeoutMs} ms`);
+  throw new Error(`${service.name} was not ready at ${url} within ${timeoutMs} ms`);
 }

@@ -20,13 +20,19 @@ export interface RunningSystem {
 export async function startSystem(
   env: StartEnv,
   paths: { repoRoot: string; dataDir: string },
+  signal?: AbortSignal,
 ): Promise<RunningSystem> {
   const logger = createLogger({ service: "gochat-start", level: env.LOG_LEVEL });
   const lines: string[] = [];
   const services: ServiceProcess[] = [];
   let broker: Broker | undefined;
+  // Stopped in the reverse order of their dependencies: gateways first (no new messages), then im-logic
+  // and im-task, then im-repo, which the others call while they stop, then the broker.
+  const tiers = new Map<ServiceProcess, number>();
   const stop = async () => {
-    await Promise.all(services.map((service) => stopService(service)));
+    for (const tier of [3, 2, 1]) {
+      await Promise.all(services.filter((s) => tiers.get(s) === tier).map((s) => stopService(s)));
+    }
     await broker?.stop();
   };
   try {
@@ -38,6 +44,7 @@ export async function startSystem(
   }
 
   async function bringUp(): Promise<RunningSystem> {
+    const withSignal = signal === undefined ? {} : { signal };
     let brokers = env.KAFKA_BROKERS;
     if (brokers === undefined) {
       broker = await startBroker({
@@ -85,20 +92,26 @@ export async function startSystem(
     };
     const repoUrl = `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`;
     const repoHealth = env.GOCHAT_REPO_PORT + 100;
-    services.push(
-      spawnService(
-        "im-repo",
-        "src/repo/main.ts",
-        { ...shared, REPO_PORT: String(env.GOCHAT_REPO_PORT), HEALTH_PORT: String(repoHealth) },
-        backendDir,
-      ),
+    const repo = spawnService(
+      "im-repo",
+      "src/repo/main.ts",
+      { ...shared, REPO_PORT: String(env.GOCHAT_REPO_PORT), HEALTH_PORT: String(repoHealth) },
+      backendDir,
     );
+    services.push(repo);
+    tiers.set(repo, 1);
     lines.push(`im-repo      tRPC API on ${repoUrl}`);
     // The other services keep their state in im-repo, so it has to be ready before they start.
-    await waitUntilReady(`http://127.0.0.1:${repoHealth}/readyz`, services[0]);
+    await waitUntilReady(`http://127.0.0.1:${repoHealth}/readyz`, repo, withSignal);
     // Health ports sit a fixed distance from each service's own port, so several systems can run side by side.
     const readiness: { url: string; service: ServiceProcess }[] = [];
-    const start = (name: string, entry: string, healthPort: number, extra: Record<string, string>) => {
+    const start = (
+      name: string,
+      entry: string,
+      tier: number,
+      healthPort: number,
+      extra: Record<string, string>,
+    ) => {
       const service = spawnService(
         name,
         entry,
@@ -106,15 +119,16 @@ export async function startSystem(
         backendDir,
       );
       services.push(service);
+      tiers.set(service, tier);
       readiness.push({ url: `http://127.0.0.1:${healthPort}/readyz`, service });
     };
-    start("im-logic", "src/logic/main.ts", env.GOCHAT_REPO_PORT + 110, { REPO_URL: repoUrl });
+    start("im-logic", "src/logic/main.ts", 2, env.GOCHAT_REPO_PORT + 110, { REPO_URL: repoUrl });
     lines.push("im-logic     consuming gochat.messages.upstream (logic.upstream.group)");
-    start("im-task", "src/task/main.ts", env.GOCHAT_REPO_PORT + 111, { REPO_URL: repoUrl });
+    start("im-task", "src/task/main.ts", 2, env.GOCHAT_REPO_PORT + 111, { REPO_URL: repoUrl });
     lines.push("im-task      persist, fan-out and downstream.* consumers (task.*.group)");
     for (const entry of env.GOCHAT_GATEWAYS) {
       const [instanceId = "", port = ""] = entry.split(":");
-      start(`im-gateway ${instanceId}`, "src/gateway/main.ts", Number(port) + 100, {
+      start(`im-gateway ${instanceId}`, "src/gateway/main.ts", 3, Number(port) + 100, {
         REPO_URL: repoUrl,
         GATEWAY_INSTANCE_ID: instanceId,
         GATEWAY_PORT: port,
@@ -122,7 +136,22 @@ export async function startSystem(
       lines.push(`im-gateway   ${instanceId}  socket.io on http://127.0.0.1:${port}`);
     }
 
-    await Promise.all(readiness.map(({ url, service }) => waitUntilReady(url, service)));
+    // The first failure stops the other polls, so the failed start is reported and cleaned up at once.
+    const polls = new AbortController();
+    const abortPolls = () => {
+      polls.abort();
+    };
+    signal?.addEventListener("abort", abortPolls);
+    try {
+      await Promise.all(
+        readiness.map(({ url, service }) => waitUntilReady(url, service, { signal: polls.signal })),
+      );
+    } catch (error) {
+      polls.abort();
+      throw error;
+    } finally {
+      signal?.removeEventListener("abort", abortPolls);
+    }
     const missing = "notification-service, analytics";
     console.log(
       [

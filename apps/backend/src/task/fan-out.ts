@@ -5,6 +5,8 @@ import type { Message } from "kafkajs";
 import type { RepoClient } from "../clients/repo-client";
 
 export interface FanoutDeps {
+  /** Called per page: a large group takes longer than a session timeout. */
+  heartbeat: () => Promise<void>;
   repo: RepoClient;
   sendBatch: (batch: { topic: string; messages: Message[] }[]) => Promise<void>;
   logger: Logger;
@@ -56,6 +58,7 @@ export async function runFanoutTask(task: TopicValue<"fanout">, deps: FanoutDeps
       members += page.memberCount;
       online += presence.size;
       after = page.nextCursor;
+      await deps.heartbeat();
     } while (after !== null);
   } catch (error) {
     await deps.repo.internal.finishFanout

@@ -9,7 +9,7 @@ export function runTask(env: TaskEnv, telemetry: Telemetry): Promise<void> {
     name: "im-task",
     env,
     telemetry,
-    start: (logger) =>
+    start: (logger, fail) =>
       startTaskService(
         {
           kafka: kafkaSettingsFrom(env, "task"),
@@ -19,6 +19,7 @@ export function runTask(env: TaskEnv, telemetry: Telemetry): Promise<void> {
           topicRefreshMs: env.DOWNSTREAM_TOPIC_REFRESH_MS,
         },
         logger,
+        fail,
       ),
   });
 }

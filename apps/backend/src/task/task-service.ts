@@ -7,6 +7,7 @@ import {
 } from "@gochat/contracts";
 import {
   connectKafka,
+  stopInOrder,
   type KafkaSettings,
   type Logger,
   type RunningConsumer,
@@ -37,12 +38,17 @@ const PERSIST_CHUNK = 500;
  * `task.fanout.group` runs fan-out tasks for super-large groups; `task.downstream.group` follows every
  * gateway's downstream topic by pattern, re-resolving it so gateways started later are included.
  */
-export async function startTaskService(config: TaskConfig, logger: Logger): Promise<RunningTask> {
-  const kafka = await connectKafka(config.kafka, logger, [
-    TOPICS.persist.name,
-    TOPICS.fanout.name,
-    TOPICS.deadLetter.name,
-  ]);
+export async function startTaskService(
+  config: TaskConfig,
+  logger: Logger,
+  onFatal?: (error: Error) => void,
+): Promise<RunningTask> {
+  const kafka = await connectKafka(
+    config.kafka,
+    logger,
+    [TOPICS.persist.name, TOPICS.fanout.name, TOPICS.deadLetter.name],
+    onFatal === undefined ? {} : { onFatal },
+  );
   const repo = createRepoClient(config.repoUrl, config.tokenSecret);
   const deliveryStats = new DeliveryStats();
   const consumers: RunningConsumer[] = [];
@@ -66,8 +72,9 @@ export async function startTaskService(config: TaskConfig, logger: Logger): Prom
     await kafka.consume({
       groupId: CONSUMER_GROUPS.taskFanout.name,
       subscription: { topics: [TOPICS.fanout.name] },
-      handle: (record) =>
+      handle: (record, { heartbeat }) =>
         runFanoutTask(record.value as TopicValue<"fanout">, {
+          heartbeat,
           repo,
           sendBatch: (batch) => kafka.producer.sendBatch(batch),
           logger,
@@ -91,8 +98,7 @@ export async function startTaskService(config: TaskConfig, logger: Logger): Prom
     refreshDownstreamTopics: () => downstream.refresh(),
     isReady: () => consumers.length === 3,
     stop: async () => {
-      for (const consumer of consumers) await consumer.stop();
-      await kafka.close();
+      await stopInOrder(...consumers.map((consumer) => () => consumer.stop()), () => kafka.close());
     },
   };
 }

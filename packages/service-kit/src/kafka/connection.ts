@@ -22,7 +22,10 @@ export interface KafkaConnection {
   deadLetters: Producer;
   /** Starts a consumer with this connection's client, dead-letter producer, logger and session timeout. */
   consume(
-    options: Omit<ConsumerOptions, "kafka" | "deadLetterProducer" | "logger" | "sessionTimeoutMs">,
+    options: Omit<
+      ConsumerOptions,
+      "kafka" | "deadLetterProducer" | "logger" | "sessionTimeoutMs" | "onFatal"
+    >,
   ): Promise<RunningConsumer>;
   /** Disconnects the producers; stop the consumers first. */
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export async function connectKafka(
   settings: KafkaSettings,
   logger: Logger,
   topics: readonly string[],
+  lifecycle: { onFatal?: (error: Error) => void } = {},
 ): Promise<KafkaConnection> {
   const kafka = createKafkaClient({ brokers: settings.brokers, clientId: settings.clientId, logger });
   const admin = kafka.admin();
@@ -63,6 +67,7 @@ export async function connectKafka(
         deadLetterProducer: deadLetters,
         logger,
         sessionTimeoutMs: settings.sessionTimeoutMs,
+        ...(lifecycle.onFatal === undefined ? {} : { onFatal: lifecycle.onFatal }),
       }),
     close: async () => {
       await producer.disconnect();

@@ -186,6 +186,33 @@ describe("startConsumer", () => {
     expect(letters[0]?.reason).toContain("sender is not a member");
   });
 
+  it("keeps retrying while a dependency is unavailable instead of dead-lettering", async () => {
+    let calls = 0;
+    const handled: string[] = [];
+    await producer.sendDownstream("outage1", [EXAMPLE_BODIES_FOR_TESTS.downstream]);
+    running.push(
+      await startConsumer({
+        kafka,
+        groupId: "outage1",
+        subscription: { topics: ["gochat.messages.downstream.outage1"] },
+        deadLetterProducer: rawProducer,
+        logger,
+        retryBaseDelayMs: 5,
+        maxAttempts: 2,
+        handle: async (record) => {
+          calls += 1;
+          if (calls <= 6) throw new AppError("UNAVAILABLE", "im-repo is restarting");
+          handled.push(record.topic);
+        },
+      }),
+    );
+    const deadline = Date.now() + 15_000;
+    while (handled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(handled).toEqual(["gochat.messages.downstream.outage1"]);
+    expect(calls).toBe(7);
+    expect(await readDeadLetters("outage1", 0)).toEqual([]);
+  });
+
   it("hands whole batches to a batch handler and isolates the record that spoils one", async () => {
     const stored: number[] = [];
     const calls: number[] = [];

@@ -11,7 +11,7 @@ import type {
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logger";
 import { sendToDeadLetter, type FailedRecord } from "./dead-letter";
-import { describeError, isPermanentFailure, retryDelayMs } from "./failure-policy";
+import { classifyFailure, describeError, retryDelayMs } from "./failure-policy";
 
 export interface ConsumedRecord {
   topic: string;
@@ -24,10 +24,15 @@ export interface ConsumedRecord {
   timestamp: string;
 }
 
-export type RecordHandler = (record: ConsumedRecord) => Promise<void>;
+/** Lets a long handler keep its group membership (kafkajs heartbeats only between records otherwise). */
+export interface HandlerContext {
+  heartbeat: () => Promise<void>;
+}
+
+export type RecordHandler = (record: ConsumedRecord, context: HandlerContext) => Promise<void>;
 
 /** Handles a whole fetched batch at once (e.g. one INSERT for many records); it must be idempotent. */
-export type BatchHandler = (records: ConsumedRecord[]) => Promise<void>;
+export type BatchHandler = (records: ConsumedRecord[], context: HandlerContext) => Promise<void>;
 
 export type Subscription =
   | { topics: readonly string[] }
@@ -45,15 +50,19 @@ export interface ConsumerOptions {
   /** Where undecodable or unhandleable records go; a connected producer. */
   deadLetterProducer: Producer;
   logger: Logger;
-  /** Attempts for a transient failure before the record is dead-lettered. */
+  /** Attempts for a failure that looks like a bug before the record is dead-lettered. */
   maxAttempts?: number;
   retryBaseDelayMs?: number;
   partitionsConsumedConcurrently?: number;
   /** Heartbeats go out at a fifth of it. */
   sessionTimeoutMs?: number;
+  /** Called when the consumer has stopped for good (kafkajs gave up on it); the service should exit. */
+  onFatal?: (error: Error) => void;
 }
 
 export interface RunningConsumer {
+  /** False once the consumer crashed beyond kafkajs's own restarts. */
+  isHealthy(): boolean;
   /** The topics currently consumed. */
   topics(): readonly string[];
   /** Re-reads the topic list now (pattern subscriptions only). */
@@ -75,6 +84,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelay = options.retryBaseDelayMs ?? 200;
   let stopping = false;
+  const isStopping = () => stopping;
 
   const asFailed = (topic: string, partition: number, message: KafkaMessage): FailedRecord => ({
     topic,
@@ -118,9 +128,20 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
   }
 
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
+
+  /** Waits without missing heartbeats: a wait longer than the session timeout would cost the partitions. */
+  async function pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const slice = Math.max(50, Math.floor(sessionTimeoutMs / 5));
+    for (let left = ms; left > 0 && !stopping; left -= slice) {
+      await sleep(Math.min(slice, left));
+      await heartbeat();
+    }
+  }
+
   /**
-   * Runs `work` until it succeeds; a transient failure is retried with backoff, a permanent one (or one
-   * that outlasts the attempts) is returned so the caller can dead-letter.
+   * Runs `work` until it succeeds. A transient failure is retried for as long as it lasts; a permanent
+   * one, or a bug that outlasts the attempts, is returned so the caller can dead-letter.
    */
   async function attempt(
     work: () => Promise<void>,
@@ -132,16 +153,17 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         await work();
         return undefined;
       } catch (error) {
-        if (isPermanentFailure(error) || attemptNo >= maxAttempts) {
-          return new Error(
-            `${isPermanentFailure(error) ? "rejected" : `failed ${attemptNo} times`}: ${describeError(error)}`,
-          );
+        const kind = classifyFailure(error);
+        if (kind === "permanent") return new Error(`rejected: ${describeError(error)}`);
+        if (kind === "bug" && attemptNo >= maxAttempts) {
+          return new Error(`failed ${attemptNo} times: ${describeError(error)}`);
         }
         // Leaving without committing hands the records to whoever owns the partition next.
         if (stopping) throw error;
-        log.warn({ ...where, attempt: attemptNo, err: describeError(error) }, "retrying");
-        await sleep(retryDelayMs(attemptNo, baseDelay));
-        await heartbeat();
+        log.warn({ ...where, attempt: attemptNo, kind, err: describeError(error) }, "retrying");
+        await pause(retryDelayMs(attemptNo, baseDelay), heartbeat);
+        // stop() may have been called during the pause.
+        if (isStopping()) throw error;
       }
     }
   }
@@ -174,7 +196,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     if (handle === undefined) return;
     const record = await decode(topic, partition, message);
     if (record === undefined) return;
-    const failure = await attempt(() => handle(record), heartbeat, {
+    const failure = await attempt(() => handle(record, { heartbeat }), heartbeat, {
       topic,
       partition,
       offset: message.offset,
@@ -194,11 +216,19 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
     if (decoded.length > 0) {
       const where = { topic: batch.topic, partition: batch.partition, offset: batch.firstOffset() };
-      const failure = await attempt(() => handleBatch(decoded.map((d) => d.record)), heartbeat, where);
+      const failure = await attempt(
+        () =>
+          handleBatch(
+            decoded.map((d) => d.record),
+            { heartbeat },
+          ),
+        heartbeat,
+        where,
+      );
       if (failure !== undefined) {
         // Find the record that spoils the batch: one at a time, the good ones still get through.
         for (const { record, message } of decoded) {
-          const single = await attempt(() => handleBatch([record]), heartbeat, {
+          const single = await attempt(() => handleBatch([record], { heartbeat }), heartbeat, {
             ...where,
             offset: record.offset,
           });
@@ -215,32 +245,49 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   let consumer: Consumer | undefined;
   let current: string[] = [];
 
+  let healthy = true;
+
   async function run(topics: string[]): Promise<void> {
-    if (consumer !== undefined) await consumer.disconnect();
-    consumer = undefined;
-    current = topics;
+    if (consumer !== undefined) {
+      await consumer.disconnect();
+      consumer = undefined;
+      // Until the new consumer runs, nothing is consumed; a failed start is retried by the next refresh.
+      current = [];
+    }
     if (topics.length === 0) return;
     const next = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: Math.max(100, Math.floor((options.sessionTimeoutMs ?? 10_000) / 5)),
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
       allowAutoTopicCreation: false,
       // A fetch parked on an idle partition delays leaving the group and joining a rebalance until it
       // returns; a second keeps both prompt at the cost of one empty fetch per second.
       maxWaitTimeInMs: 1_000,
     });
-    await next.connect();
-    // With no committed offset a group starts at the beginning: a topic that appeared after the service
-    // started, or a group's first run, must not skip what was already written.
-    await next.subscribe({ topics, fromBeginning: true });
-    await next.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      ...(options.handleBatch === undefined
-        ? { eachMessage: processMessage }
-        : { eachBatchAutoResolve: false, eachBatch: processBatch }),
+    next.on(next.events.CRASH, (event) => {
+      if (event.payload.restart) return;
+      healthy = false;
+      log.fatal({ err: describeError(event.payload.error) }, "consumer stopped for good");
+      options.onFatal?.(event.payload.error);
     });
+    try {
+      await next.connect();
+      // With no committed offset a group starts at the beginning: a topic that appeared after the service
+      // started, or a group's first run, must not skip what was already written.
+      await next.subscribe({ topics, fromBeginning: true });
+      await next.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        ...(options.handleBatch === undefined
+          ? { eachMessage: processMessage }
+          : { eachBatchAutoResolve: false, eachBatch: processBatch }),
+      });
+    } catch (error) {
+      await next.disconnect().catch(() => undefined);
+      throw error;
+    }
     consumer = next;
+    current = topics;
     log.info({ topics }, "consuming");
   }
 
@@ -277,6 +324,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   }
 
   return {
+    isHealthy: () => healthy,
     topics: () => current,
     refresh: () => serialize(refresh),
     stop: async () => {

@@ -1,16 +1,44 @@
-import { ContractError, isAppError } from "@gochat/contracts";
+import { ContractError, errorCode, isAppError, type ErrorCode } from "@gochat/contracts";
 
 /**
- * A failure that will fail again however often it is retried: the record itself is wrong. Such a record is
- * dead-lettered at once; anything else (a database restart, a broker election) is retried first.
+ * - permanent: the record itself is wrong; dead-lettered at once.
+ * - transient: a dependency is away (a broker election, a restarting database, a network error); retried
+ *   for as long as it takes, since dead-lettering would lose a record that is fine.
+ * - bug: anything else, such as a TypeError or an INTERNAL answer; retried a bounded number of times,
+ *   then dead-lettered, so one poisonous record cannot stop its partition forever.
  */
-export function isPermanentFailure(error: unknown): boolean {
-  if (error instanceof ContractError) return true;
-  if (isAppError(error)) return error.code !== "UNAVAILABLE" && error.code !== "INTERNAL";
-  return false;
+export type FailureKind = "permanent" | "transient" | "bug";
+
+const BY_CODE: Partial<Record<ErrorCode, FailureKind>> = { UNAVAILABLE: "transient", INTERNAL: "bug" };
+
+/** GoChat's error code carried by a remote error (an im-repo answer through tRPC), if any. */
+function remoteCode(error: unknown): ErrorCode | undefined {
+  if (typeof error !== "object" || error === null || !("data" in error)) return undefined;
+  const data: unknown = error.data;
+  if (typeof data !== "object" || data === null || !("appCode" in data)) return undefined;
+  const parsed = errorCode.safeParse(data.appCode);
+  return parsed.success ? parsed.data : undefined;
 }
 
-/** Exponential backoff for transient failures, capped so a long outage is polled, not hammered. */
+export function classifyFailure(error: unknown): FailureKind {
+  if (error instanceof ContractError) return "permanent";
+  const code = isAppError(error) ? error.code : remoteCode(error);
+  if (code !== undefined) return BY_CODE[code] ?? "permanent";
+  if (error instanceof Error) {
+    // kafkajs errors, fetch failures and timeouts: the other side is unreachable for now.
+    if (error.name.startsWith("KafkaJS") || error.name === "AbortError" || error.name === "TimeoutError") {
+      return "transient";
+    }
+    if (error.name === "TRPCClientError" && remoteCode(error) === undefined) return "transient";
+  }
+  return "bug";
+}
+
+export function isPermanentFailure(error: unknown): boolean {
+  return classifyFailure(error) === "permanent";
+}
+
+/** Exponential backoff, capped so a long outage is polled, not hammered. */
 export function retryDelayMs(attempt: number, baseMs: number, capMs = 10_000): number {
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
