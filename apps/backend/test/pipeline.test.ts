@@ -119,6 +119,8 @@ describe("the message pipeline", () => {
     expect(first).toMatchObject({ ok: true, seq: 1 });
     expect(again).toMatchObject({ ok: true, seq: 1 });
     if (first.ok && again.ok) expect(again.messageId).toBe(first.messageId);
+    const altered = await send(socket, conversationId, "same-id", "something else entirely");
+    expect(altered).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
     const next = await send(socket, conversationId, "other-id");
     expect(next).toMatchObject({ ok: true, seq: 2 });
     const stored = await eventually(

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { AppError, type ChatMessage, type ContentType } from "@gochat/contracts";
 import {
   claimMessage,
@@ -51,6 +52,7 @@ export async function acceptMessage(
     conversationId: input.conversation_id,
     senderId: input.sender_id,
     clientMsgId: input.client_msg_id,
+    contentHash: createHash("sha256").update(`${input.content_type}\u0000${input.content}`).digest("hex"),
   });
   const message: ChatMessage = {
     message_id: claim.messageId,

@@ -40,7 +40,14 @@ export async function markRead(
     toSeq: input.seq,
     limit: 1,
   });
-  if (message === undefined) throw new AppError("UNAVAILABLE", `message ${input.seq} is not stored yet`);
+  if (message === undefined) {
+    const claimed = await db.messageClaim.count({
+      where: { conversationId: input.conversation_id, seq: BigInt(input.seq) },
+    });
+    // Accepted but not stored yet: worth retrying in a moment. Never accepted: nothing to read.
+    if (claimed > 0) throw new AppError("UNAVAILABLE", `message ${input.seq} is not stored yet`);
+    throw new AppError("NOT_FOUND", `there is no message ${input.seq}`);
+  }
   const state = await markConversationRead(db, input.conversation_id, input.user_id, input.seq);
   const members = await listConversationMemberIds(db, input.conversation_id);
   const presence = await lookupPresence(db, members, { ttlMs: options.presenceTtlMs });

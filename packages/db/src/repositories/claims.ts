@@ -19,11 +19,18 @@ export type MessageClaimResult = {
  */
 export async function claimMessage(
   db: PrismaClient,
-  input: { conversationId: string; senderId: string; clientMsgId: string; now?: Date },
+  input: {
+    conversationId: string;
+    senderId: string;
+    clientMsgId: string;
+    /** Identifies the message's content; a resend under the same client message id must match it. */
+    contentHash?: string;
+    now?: Date;
+  },
 ): Promise<MessageClaimResult> {
   const key = { senderId: input.senderId, clientMsgId: input.clientMsgId };
   const existing = await db.messageClaim.findUnique({ where: { senderId_clientMsgId: key } });
-  if (existing) return toDuplicate(existing, input.conversationId);
+  if (existing) return toDuplicate(existing, input);
   try {
     return await db.$transaction(async (tx) => {
       const { last: seq } = await allocateSequence(tx, input.conversationId);
@@ -34,6 +41,7 @@ export async function claimMessage(
           conversationId: input.conversationId,
           seq: BigInt(seq),
           messageId: BigInt(messageId ?? 0),
+          contentHash: input.contentHash ?? "",
           createdAt: input.now ?? new Date(),
         },
       });
@@ -44,20 +52,28 @@ export async function claimMessage(
     if (!isUniqueViolation(error)) throw error;
     const winner = await db.messageClaim.findUnique({ where: { senderId_clientMsgId: key } });
     if (!winner) throw error;
-    return toDuplicate(winner, input.conversationId);
+    return toDuplicate(winner, input);
   }
 }
 
 /** A client message id names one message of one conversation; reusing it elsewhere is a client bug. */
 function toDuplicate(
-  claim: { conversationId: string; seq: bigint; messageId: bigint; createdAt: Date },
-  conversationId: string,
+  claim: { conversationId: string; seq: bigint; messageId: bigint; contentHash: string; createdAt: Date },
+  input: { conversationId: string; contentHash?: string },
 ): MessageClaimResult {
-  if (claim.conversationId !== conversationId) {
+  if (claim.conversationId !== input.conversationId) {
     throw new AppError(
       "CONFLICT",
       "this client message id was already used for a message in another conversation",
     );
+  }
+  // Otherwise a resend could show live recipients a text that history, which kept the first, never shows.
+  if (
+    claim.contentHash !== "" &&
+    input.contentHash !== undefined &&
+    claim.contentHash !== input.contentHash
+  ) {
+    throw new AppError("CONFLICT", "this client message id was already used for a different message");
   }
   return toResult("duplicate", claim);
 }

@@ -94,3 +94,30 @@ export async function lookupConversationPresence(
   }
   return presence;
 }
+
+/**
+ * Removes gateway instances that stopped beating, with their presence, and says which users each one
+ * held, so their friends can be told they went offline: a crashed gateway never sends user.offline.
+ */
+export async function sweepSilentGateways(
+  db: DbClient,
+  options: { ttlMs?: number; now?: Date } = {},
+): Promise<{ gatewayId: string; userIds: string[] }[]> {
+  const silentSince = new Date(
+    (options.now ?? new Date()).getTime() - (options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS),
+  );
+  const silent = await db.gatewayInstance.findMany({
+    where: { lastBeatAt: { lt: silentSince } },
+    select: { id: true, presence: { select: { userId: true } } },
+  });
+  const swept: { gatewayId: string; userIds: string[] }[] = [];
+  for (const gateway of silent) {
+    // Only if it is still silent: a gateway that beat again in the meantime keeps its row.
+    const removed = await db.gatewayInstance.deleteMany({
+      where: { id: gateway.id, lastBeatAt: { lt: silentSince } },
+    });
+    if (removed.count > 0)
+      swept.push({ gatewayId: gateway.id, userIds: gateway.presence.map((p) => p.userId) });
+  }
+  return swept;
+}

@@ -34,6 +34,20 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       expect((await repo.findConversation(db(), conversation.id))?.lastSeq).toBe(4n);
     });
 
+    it("refuses a resend whose content differs from the claimed message", async () => {
+      const [a, b] = [await createUser(), await createUser()];
+      const conversation = await repo.getOrCreateDirectConversation(db(), a.id, b.id);
+      const claim = { conversationId: conversation.id, senderId: a.id, clientMsgId: "hashed" };
+      const first = await repo.claimMessage(db(), { ...claim, contentHash: "aaa" });
+      expect(await repo.claimMessage(db(), { ...claim, contentHash: "aaa" })).toMatchObject({
+        status: "duplicate",
+        seq: first.seq,
+      });
+      await expect(repo.claimMessage(db(), { ...claim, contentHash: "bbb" })).rejects.toMatchObject({
+        code: "CONFLICT",
+      });
+    });
+
     it("refuses a client message id reused in another conversation", async () => {
       const [a, b, c] = [await createUser(), await createUser(), await createUser()];
       const first = await repo.getOrCreateDirectConversation(db(), a.id, b.id);
@@ -104,6 +118,31 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       // A restart of gw2 starts from no sockets at all.
       await repo.registerGateway(db(), gw2, later.now);
       expect(await repo.lookupPresence(db(), [a.id, b.id], later)).toEqual(new Map());
+    });
+
+    it("sweeps gateways that stopped beating and names the users they held", async () => {
+      const [a, b] = [await createUser(), await createUser()];
+      const [alive, dead] = [uniqueName("gw"), uniqueName("gw")];
+      const t0 = new Date();
+      await repo.registerGateway(db(), alive, t0);
+      await repo.registerGateway(db(), dead, t0);
+      await repo.attachSocket(db(), a.id, dead);
+      await repo.attachSocket(db(), b.id, dead);
+      await repo.attachSocket(db(), b.id, alive);
+      const later = new Date(t0.getTime() + 30_000);
+      await repo.beatGateway(db(), alive, later);
+      const swept = await repo.sweepSilentGateways(db(), { ttlMs: 10_000, now: later });
+      const mine = swept.find((s) => s.gatewayId === dead);
+      expect(mine?.userIds.sort()).toEqual([a.id, b.id].sort());
+      expect(swept.some((s) => s.gatewayId === alive)).toBe(false);
+      expect(await repo.lookupPresence(db(), [a.id, b.id], { ttlMs: 10_000, now: later })).toEqual(
+        new Map([[b.id, [alive]]]),
+      );
+      expect(
+        (await repo.sweepSilentGateways(db(), { ttlMs: 10_000, now: later })).some(
+          (s) => s.gatewayId === dead,
+        ),
+      ).toBe(false);
     });
 
     it("looks up the online members of a conversation in one query", async () => {
