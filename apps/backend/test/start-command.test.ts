@@ -54,6 +54,7 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   expect(output).toContain(`Kafka        127.0.0.1:${broker}  (embedded broker`);
   expect(output).toContain(`im-repo      tRPC API on http://127.0.0.1:${repo}/trpc`);
   expect(output).toContain(`im-gateway   gw-b  socket.io on http://127.0.0.1:${gw2}`);
+  expect(output).toContain(`analytics    GET http://127.0.0.1:${repo + 200}/stats`);
 
   const result = await runChatDemo({
     repoUrl: `http://127.0.0.1:${repo}/trpc`,
@@ -61,6 +62,16 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   });
   expect(result.delivered.map((m) => m.seq).sort()).toEqual([1, 2, 3, 4]);
   expect(result.history.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+
+  // Analytics follows the same topics; it counts the four messages and the two users.
+  const deadlineStats = Date.now() + 20_000;
+  let stats: { messages: { sent: number }; onlineUsers: number } | undefined;
+  while (Date.now() < deadlineStats) {
+    stats = (await (await fetch(`http://127.0.0.1:${repo + 200}/stats`)).json()) as typeof stats;
+    if ((stats?.messages.sent ?? 0) >= 4) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(stats?.messages.sent).toBe(4);
 
   child.kill("SIGINT");
   expect(await exited).toBe(0);

@@ -48,7 +48,7 @@ describe("the catalogue matches the seed", () => {
     expect(TOPICS.upstream.producers).toEqual(["im-gateway"]);
     expect(TOPICS.upstream.consumerGroups).toEqual(["logicUpstream"]);
     expect(TOPICS.fanout.consumerGroups).toEqual(["taskFanout"]);
-    expect(TOPICS.persist.consumerGroups).toEqual(["taskPersist"]);
+    expect(TOPICS.persist.consumerGroups).toEqual(["taskPersist", "analyticsEvents"]);
     expect(TOPICS.downstream.consumerGroups).toContain("gatewayDownstream");
     expect(TOPICS.userEvents.consumerGroups).toContain("analyticsEvents");
     expect(TOPICS.messageEvents.consumerGroups).toContain("analyticsEvents");

@@ -38,7 +38,8 @@ export const CONSUMER_GROUPS = {
   analyticsEvents: {
     name: "analytics.events.group",
     service: "analytics",
-    description: "analytics instances consuming every gochat.*-events topic",
+    description:
+      "analytics, consuming every gochat.*-events topic, and gochat.messages.persist and gochat.notifications for sends and notifications",
     inSeed: true,
   },
   taskDownstream: {

@@ -126,6 +126,11 @@ export async function startSystem(
     lines.push("im-logic     consuming gochat.messages.upstream (logic.upstream.group)");
     start("im-task", "src/task/main.ts", 2, env.GOCHAT_REPO_PORT + 111, { REPO_URL: repoUrl });
     lines.push("im-task      persist, fan-out and downstream.* consumers (task.*.group)");
+    const analyticsPort = env.GOCHAT_REPO_PORT + 200;
+    start("analytics", "src/analytics/main.ts", 2, env.GOCHAT_REPO_PORT + 112, {
+      ANALYTICS_PORT: String(analyticsPort),
+    });
+    lines.push(`analytics    GET http://127.0.0.1:${analyticsPort}/stats (analytics.events.group)`);
     for (const entry of env.GOCHAT_GATEWAYS) {
       const [instanceId = "", port = ""] = entry.split(":");
       start(`im-gateway ${instanceId}`, "src/gateway/main.ts", 3, Number(port) + 100, {
@@ -152,7 +157,7 @@ export async function startSystem(
     } finally {
       signal?.removeEventListener("abort", abortPolls);
     }
-    const missing = "notification-service, analytics";
+    const missing = "notification-service";
     console.log(
       [
         "",

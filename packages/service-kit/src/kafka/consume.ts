@@ -1,4 +1,4 @@
-import { ContractError, decodeRecordFromTopic, type TopicId, type TopicValue } from "@gochat/contracts";
+import { ContractError, decodeRecordFromTopic, type TopicId } from "@gochat/contracts";
 import type {
   Consumer,
   EachBatchPayload,
@@ -15,11 +15,13 @@ import { classifyFailure, describeError, retryDelayMs } from "./failure-policy";
 
 export interface ConsumedRecord {
   topic: string;
-  topicId: TopicId;
+  /** The catalogue entry of the topic; undefined only for topics a custom `decode` accepts. */
+  topicId: TopicId | undefined;
   partition: number;
   offset: string;
   key: string | null;
-  value: TopicValue<TopicId>;
+  /** The decoded body: a `TopicValue` of `topicId`, or what a custom `decode` returned. */
+  value: unknown;
   headers: IHeaders;
   timestamp: string;
 }
@@ -58,6 +60,16 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /** Called when the consumer has stopped for good (kafkajs gave up on it); the service should exit. */
   onFatal?: (error: Error) => void;
+  /**
+   * Replaces the contracts codec, for a consumer of topics the catalogue does not list yet (analytics
+   * counts any `gochat.*-events` topic). It throws `ContractError` for a record to dead-letter.
+   */
+  decode?: (topic: string, bytes: Buffer | null) => { topicId: TopicId | undefined; value: unknown };
+  /**
+   * Reads every partition from its earliest offset when the consumer starts, whatever the group
+   * committed: for state kept in memory and rebuilt from the topics at each start.
+   */
+  rewindOnStart?: boolean;
 }
 
 export interface RunningConsumer {
@@ -101,7 +113,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     message: KafkaMessage,
   ): Promise<ConsumedRecord | undefined> {
     try {
-      const { topicId, value } = decodeRecordFromTopic(topic, message.value);
+      const { topicId, value } = (options.decode ?? decodeRecordFromTopic)(topic, message.value);
       return {
         topic,
         topicId,
@@ -247,7 +259,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
 
   let healthy = true;
 
-  async function run(topics: string[]): Promise<void> {
+  async function run(topics: string[], rewind = false): Promise<void> {
     if (consumer !== undefined) {
       await consumer.disconnect();
       consumer = undefined;
@@ -275,13 +287,17 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       // With no committed offset a group starts at the beginning: a topic that appeared after the service
       // started, or a group's first run, must not skip what was already written.
       await next.subscribe({ topics, fromBeginning: true });
-      await next.run({
+      const earliest = rewind ? await earliestOffsets(topics) : [];
+      const started = next.run({
         autoCommit: true,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
         ...(options.handleBatch === undefined
           ? { eachMessage: processMessage }
           : { eachBatchAutoResolve: false, eachBatch: processBatch }),
       });
+      // A seek made while run() starts applies at each partition's first fetch, before any record is read.
+      for (const seek of earliest) next.seek(seek);
+      await started;
     } catch (error) {
       await next.disconnect().catch(() => undefined);
       throw error;
@@ -291,6 +307,22 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     log.info({ topics }, "consuming");
   }
 
+  /** Explicit offsets rather than kafkajs's "-2", which would be committed as it is. */
+  async function earliestOffsets(topics: readonly string[]) {
+    const admin = options.kafka.admin();
+    await admin.connect();
+    try {
+      const seeks: { topic: string; partition: number; offset: string }[] = [];
+      for (const topic of topics) {
+        for (const { partition, low } of await admin.fetchTopicOffsets(topic))
+          seeks.push({ topic, partition, offset: low });
+      }
+      return seeks;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   const subscription = options.subscription;
   let chain = Promise.resolve();
   const serialize = (task: () => Promise<void>): Promise<void> => {
@@ -298,13 +330,13 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     return chain;
   };
 
-  async function refresh(): Promise<void> {
+  async function refresh(rewind = false): Promise<void> {
     if (!("pattern" in subscription) || stopping) return;
     const admin = options.kafka.admin();
     await admin.connect();
     try {
       const matched = (await admin.listTopics()).filter((name) => subscription.pattern.test(name)).sort();
-      if (matched.join("\n") !== current.join("\n")) await run(matched);
+      if (matched.join("\n") !== current.join("\n")) await run(matched, rewind);
     } finally {
       await admin.disconnect();
     }
@@ -312,21 +344,21 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
 
   let timer: NodeJS.Timeout | undefined;
   if ("pattern" in subscription) {
-    await serialize(refresh);
+    await serialize(() => refresh(options.rewindOnStart === true));
     timer = setInterval(() => {
-      serialize(refresh).catch((error: unknown) => {
+      serialize(() => refresh()).catch((error: unknown) => {
         log.warn({ err: describeError(error) }, "topic refresh failed");
       });
     }, subscription.refreshIntervalMs ?? 5_000);
     timer.unref();
   } else {
-    await serialize(() => run([...subscription.topics]));
+    await serialize(() => run([...subscription.topics], options.rewindOnStart === true));
   }
 
   return {
     isHealthy: () => healthy,
     topics: () => current,
-    refresh: () => serialize(refresh),
+    refresh: () => serialize(() => refresh()),
     stop: async () => {
       stopping = true;
       if (timer !== undefined) clearInterval(timer);

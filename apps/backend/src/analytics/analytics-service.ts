@@ -1,0 +1,85 @@
+import { CONSUMER_GROUPS, TOPICS } from "@gochat/contracts";
+import {
+  connectKafka,
+  stopInOrder,
+  type KafkaSettings,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
+import { AnalyticsFigures, type AnalyticsSnapshot } from "./analytics-figures";
+import { ANALYTICS_TOPIC_PATTERN, countRecord, decodeAnalyticsRecord } from "./count-record";
+import { startStatsServer } from "./stats-server";
+
+export interface AnalyticsConfig {
+  kafka: KafkaSettings;
+  host: string;
+  /** Where GET /stats is served; 0 picks a free port. */
+  port: number;
+  /** How often the pattern looks for `gochat.*-events` topics created since. */
+  topicRefreshMs: number;
+  /** How many recent event and message ids are remembered to count redeliveries once. */
+  recentIdLimit: number;
+}
+
+export interface RunningAnalytics extends RunningService {
+  port: number;
+  figures(): AnalyticsSnapshot;
+  /** Picks up matching topics created since the last look, without waiting for the interval. */
+  refresh(): Promise<void>;
+}
+
+/**
+ * analytics: `analytics.events.group` reads every domain-event topic, the persist topic and the
+ * notifications topic from the beginning into in-memory figures, served at GET /stats. Figures go back
+ * as far as the topics' retention does, and one instance holds them all.
+ */
+export async function startAnalyticsService(
+  config: AnalyticsConfig,
+  logger: Logger,
+  onFatal?: (error: Error) => void,
+): Promise<RunningAnalytics> {
+  const kafka = await connectKafka(
+    config.kafka,
+    logger,
+    [
+      TOPICS.userEvents.name,
+      TOPICS.messageEvents.name,
+      TOPICS.notifications.name,
+      TOPICS.persist.name,
+      TOPICS.deadLetter.name,
+    ],
+    onFatal === undefined ? {} : { onFatal },
+  );
+  const figures = new AnalyticsFigures(config.recentIdLimit);
+  // Figures live in memory, so every start reads the topics from their beginning again; a second
+  // instance would split the partitions and hold half the figures, so analytics runs as one instance.
+  const consumer = await kafka.consume({
+    groupId: CONSUMER_GROUPS.analyticsEvents.name,
+    subscription: { pattern: ANALYTICS_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
+    decode: decodeAnalyticsRecord,
+    rewindOnStart: true,
+    handle: async (record) => {
+      countRecord(figures, record.topicId, record.value);
+    },
+  });
+  const server = await startStatsServer({
+    host: config.host,
+    port: config.port,
+    snapshot: () => figures.snapshot(),
+  });
+  logger.info({ port: server.port, topics: consumer.topics() }, "analytics serving /stats");
+
+  return {
+    port: server.port,
+    figures: () => figures.snapshot(),
+    refresh: () => consumer.refresh(),
+    isReady: () => server.server.listening,
+    stop: async () => {
+      await stopInOrder(
+        () => server.close(),
+        () => consumer.stop(),
+        () => kafka.close(),
+      );
+    },
+  };
+}

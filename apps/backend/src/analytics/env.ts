@@ -1,0 +1,20 @@
+import { fields, parseEnv } from "@gochat/config";
+import { kafkaEnvShape, serviceEnvShape } from "@gochat/service-kit/env";
+import { z } from "zod";
+
+const shape = {
+  ...serviceEnvShape,
+  ...kafkaEnvShape,
+  ANALYTICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Serves GET /stats. */
+  ANALYTICS_PORT: fields.port.default(7200),
+  ANALYTICS_TOPIC_REFRESH_MS: fields.positiveInt.default(5_000),
+  /** Recent event and message ids remembered so that a redelivered record is counted once. */
+  ANALYTICS_RECENT_IDS: fields.positiveInt.max(10_000_000).default(100_000),
+};
+
+export type AnalyticsEnv = z.infer<z.ZodObject<typeof shape>>;
+
+export function readAnalyticsEnv(source: Record<string, string | undefined> = process.env): AnalyticsEnv {
+  return parseEnv("analytics", shape, source);
+}
