@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOPICS } from "@gochat/contracts";
 import { createKafkaClient, createLogger, createProducer } from "@gochat/service-kit";
+import { createRepoClient } from "../src/clients/repo-client";
 import { collectFromTopic } from "./kafka-probe";
 import { eventually, inbox, startStack, STACK_SECRET } from "./stack";
 
@@ -224,6 +225,23 @@ describe("the message pipeline", () => {
     const onMember = new Promise((resolve) => memberSocket.once("message:recalled", resolve));
     await ownerSocket.emitWithAck("message:recall", { conversationId: group.id, messageId: sent.messageId });
     await expect(onMember).resolves.toMatchObject({ messageId: sent.messageId, operatorId: owner.id });
+  });
+
+  it("keeps presence right when a user's sockets come and go quickly", async () => {
+    const flicker = await stack.user("flicker");
+    const peer = await stack.user("steadypeer");
+    const { conversationId } = await peer.api.conversations.openDirect.mutate({ userId: flicker.id });
+    const repo = createRepoClient(stack.repoUrl, STACK_SECRET);
+    for (let i = 0; i < 5; i++) {
+      const socket = await flicker.connect(i % 2 === 0 ? "gw-1" : "gw-2");
+      socket.disconnect();
+    }
+    const stillThere = await flicker.connect("gw-2");
+    const online = () => repo.internal.audience.query({ conversation_id: conversationId, user_id: peer.id });
+    await eventually(online, (audience) => new Map(audience.presence).get(flicker.id)?.join() === "gw-2");
+    stillThere.disconnect();
+    const after = await eventually(online, (audience) => !new Map(audience.presence).has(flicker.id));
+    expect(new Map(after.presence).has(flicker.id)).toBe(false);
   });
 
   it("relays typing live to the other members and stores nothing", async () => {

@@ -8,7 +8,7 @@ import {
   type RunningService,
 } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
-import { createGateway } from "./gateway";
+import { createGateway, type Gateway } from "./gateway";
 import { startGatewayPresence } from "./repo-presence";
 
 export interface GatewayConfig {
@@ -51,14 +51,20 @@ export async function startGatewayService(
     ],
     onFatal === undefined ? {} : { onFatal },
   );
+  // Presence is registered before the first socket can connect; it asks the gateway, created next, whom
+  // to re-attach if its registration is ever lost.
+  const created: { gateway?: Gateway } = {};
   const presence =
     config.presence === undefined
       ? undefined
       : await startGatewayPresence(
           createRepoClient(config.presence.repoUrl, config.tokenSecret),
           config.instanceId,
-          config.presence.heartbeatMs,
-          logger,
+          {
+            heartbeatMs: config.presence.heartbeatMs,
+            connectedUsers: () => created.gateway?.connectedUsers() ?? [],
+            logger,
+          },
         );
 
   const httpServer = createServer();
@@ -75,6 +81,7 @@ export async function startGatewayService(
     maxPayloadBytes: config.maxPayloadBytes,
     corsOrigins: config.corsOrigins,
   });
+  created.gateway = gateway;
 
   const consumer = await kafka.consume({
     groupId: gatewayDownstreamGroup(config.instanceId),

@@ -6,7 +6,7 @@ import { Server } from "socket.io";
 import { handleClientEvents } from "./client-events";
 import { deliverDownstream } from "./deliver-downstream";
 import { PendingAcks } from "./pending-acks";
-import { userRoom, type GatewayServer } from "./socket-types";
+import { userOfRoom, userRoom, type GatewayServer } from "./socket-types";
 import { presenceEvent } from "./user-events";
 
 export interface PresenceSink {
@@ -34,6 +34,8 @@ export interface Gateway {
   io: GatewayServer;
   deliver(body: TopicValue<"downstream">): void;
   connectedSockets(): number;
+  /** The users with at least one socket on this instance. */
+  connectedUsers(): string[];
   close(): Promise<void>;
 }
 
@@ -86,13 +88,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger: log,
       rateLimit: options.rateLimit,
     });
-    if (isFirstHere) void announce("user.online", userId);
+    if (isFirstHere) announce("user.online", userId);
     socket.on("disconnect", () => {
-      if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) void announce("user.offline", userId);
+      if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) announce("user.offline", userId);
     });
   });
 
-  async function announce(type: "user.online" | "user.offline", userId: string): Promise<void> {
+  // One user's announcements run one after another, in the order their sockets came and went: an attach
+  // overtaken by its detach would leave the user online with no socket.
+  const announcements = new Map<string, Promise<void>>();
+  function announce(type: "user.online" | "user.offline", userId: string): void {
+    const next = (announcements.get(userId) ?? Promise.resolve()).then(() => announceNow(type, userId));
+    announcements.set(userId, next);
+    void next.finally(() => {
+      if (announcements.get(userId) === next) announcements.delete(userId);
+    });
+  }
+
+  async function announceNow(type: "user.online" | "user.offline", userId: string): Promise<void> {
     try {
       if (type === "user.online") await options.presence?.online(userId);
       else await options.presence?.offline(userId);
@@ -108,6 +121,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       deliverDownstream(io, acks, body);
     },
     connectedSockets: () => io.sockets.sockets.size,
+    connectedUsers: () =>
+      [...io.sockets.adapter.rooms.keys()].flatMap((room) => {
+        const userId = userOfRoom(room);
+        return userId === undefined ? [] : [userId];
+      }),
     close: async () => {
       acks.clear();
       await io.close();

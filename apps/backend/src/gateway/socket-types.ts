@@ -20,6 +20,13 @@ export type GatewaySocket = Socket<
 >;
 
 /** Every socket of a user on this instance joins the user's room, so one emit reaches all their tabs. */
+const USER_ROOM_PREFIX = "user:";
+
 export function userRoom(userId: string): string {
-  return `user:${userId}`;
+  return USER_ROOM_PREFIX + userId;
+}
+
+/** The user a room belongs to, or undefined for socket.io's own per-socket rooms. */
+export function userOfRoom(room: string): string | undefined {
+  return room.startsWith(USER_ROOM_PREFIX) ? room.slice(USER_ROOM_PREFIX.length) : undefined;
 }

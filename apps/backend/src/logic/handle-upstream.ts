@@ -1,11 +1,4 @@
-import {
-  AppError,
-  downstreamTopic,
-  errorCode,
-  TOPICS,
-  type ErrorCode,
-  type TopicValue,
-} from "@gochat/contracts";
+import { downstreamTopic, errorCode, TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
 import { batchByInstance, deriveEventId, routeMessage, type PresenceMap } from "@gochat/messaging";
 import { toMessage, type Logger } from "@gochat/service-kit";
 import type { Message } from "kafkajs";
@@ -120,7 +113,13 @@ async function relayTyping(body: Extract<Upstream, { kind: "typing" }>, deps: Lo
     conversation_id: body.conversation_id,
     user_id: body.sender_id,
   });
-  if (!audience.isMember) throw new AppError("NOT_A_MEMBER", "typing in a conversation the user is not in");
+  if (!audience.isMember) {
+    // Answered on the typist's own devices rather than dead-lettered: a client error, not a bad record.
+    await deps.sendBatch([
+      refusal(body, "typing", "NOT_A_MEMBER", new Error("you are not a member of this conversation")),
+    ]);
+    return;
+  }
   const others: PresenceMap = new Map(audience.presence.filter(([userId]) => userId !== body.sender_id));
   const records = batchByInstance(others.keys(), others, (recipients) => ({
     kind: "typing" as const,

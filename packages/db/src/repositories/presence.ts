@@ -11,22 +11,38 @@ export async function registerGateway(
   db: DbClient,
   gatewayId: string,
   now: Date = new Date(),
-): Promise<void> {
+): Promise<Date> {
   await db.userPresence.deleteMany({ where: { gatewayId } });
-  await db.gatewayInstance.upsert({
+  const row = await db.gatewayInstance.upsert({
     where: { id: gatewayId },
     create: { id: gatewayId, startedAt: now, lastBeatAt: now },
     update: { startedAt: now, lastBeatAt: now },
   });
+  return row.startedAt;
 }
 
-export async function beatGateway(db: DbClient, gatewayId: string, now: Date = new Date()): Promise<void> {
-  await db.gatewayInstance.updateMany({ where: { id: gatewayId }, data: { lastBeatAt: now } });
+/**
+ * Keeps a registration alive. `startedAt` (returned by registerGateway) names this very registration: false
+ * means it is gone (swept after a stall, or replaced by a newer instance with the same id), and the
+ * gateway must register again and re-attach its sockets.
+ */
+export async function beatGateway(
+  db: DbClient,
+  gatewayId: string,
+  startedAt: Date,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const result = await db.gatewayInstance.updateMany({
+    where: { id: gatewayId, startedAt },
+    data: { lastBeatAt: now },
+  });
+  return result.count > 0;
 }
 
 /** A gateway leaving cleanly takes its users' presence with it at once. */
-export async function unregisterGateway(db: DbClient, gatewayId: string): Promise<void> {
-  await db.gatewayInstance.deleteMany({ where: { id: gatewayId } });
+export async function unregisterGateway(db: DbClient, gatewayId: string, startedAt: Date): Promise<void> {
+  // Only this registration: in a rolling restart the successor with the same id has already registered.
+  await db.gatewayInstance.deleteMany({ where: { id: gatewayId, startedAt } });
 }
 
 /** One more socket of the user on the gateway. */

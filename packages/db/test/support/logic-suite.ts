@@ -90,7 +90,7 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       const [a, b, c] = [await createUser(), await createUser(), await createUser()];
       const [gw1, gw2] = [uniqueName("gw"), uniqueName("gw")];
       const t0 = new Date();
-      await repo.registerGateway(db(), gw1, t0);
+      const gw1Token = await repo.registerGateway(db(), gw1, t0);
       await repo.registerGateway(db(), gw2, t0);
       await repo.attachSocket(db(), a.id, gw1);
       await repo.attachSocket(db(), a.id, gw1);
@@ -110,7 +110,7 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       expect((await repo.lookupPresence(db(), [a.id], now)).get(a.id)).toEqual([gw2]);
 
       // gw2 stops beating: after the TTL its users count as offline.
-      await repo.beatGateway(db(), gw1, new Date(t0.getTime() + 20_000));
+      expect(await repo.beatGateway(db(), gw1, gw1Token, new Date(t0.getTime() + 20_000))).toBe(true);
       await repo.attachSocket(db(), c.id, gw1);
       const later = { now: new Date(t0.getTime() + 20_000), ttlMs: 10_000 };
       expect(await repo.lookupPresence(db(), [a.id, b.id, c.id], later)).toEqual(new Map([[c.id, [gw1]]]));
@@ -124,13 +124,13 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       const [a, b] = [await createUser(), await createUser()];
       const [alive, dead] = [uniqueName("gw"), uniqueName("gw")];
       const t0 = new Date();
-      await repo.registerGateway(db(), alive, t0);
-      await repo.registerGateway(db(), dead, t0);
+      const aliveToken = await repo.registerGateway(db(), alive, t0);
+      const deadToken = await repo.registerGateway(db(), dead, t0);
       await repo.attachSocket(db(), a.id, dead);
       await repo.attachSocket(db(), b.id, dead);
       await repo.attachSocket(db(), b.id, alive);
       const later = new Date(t0.getTime() + 30_000);
-      await repo.beatGateway(db(), alive, later);
+      await repo.beatGateway(db(), alive, aliveToken, later);
       const swept = await repo.sweepSilentGateways(db(), { ttlMs: 10_000, now: later });
       const mine = swept.find((s) => s.gatewayId === dead);
       expect(mine?.userIds.sort()).toEqual([a.id, b.id].sort());
@@ -145,18 +145,30 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       ).toBe(false);
     });
 
+    it("lets a restarted gateway keep its registration when its predecessor unregisters late", async () => {
+      const user = await createUser();
+      const gw = uniqueName("gw");
+      const first = await repo.registerGateway(db(), gw, new Date(Date.now() - 1000));
+      const second = await repo.registerGateway(db(), gw);
+      await repo.attachSocket(db(), user.id, gw);
+      await repo.unregisterGateway(db(), gw, first);
+      expect(await repo.beatGateway(db(), gw, first)).toBe(false);
+      expect(await repo.beatGateway(db(), gw, second)).toBe(true);
+      expect((await repo.lookupPresence(db(), [user.id])).get(user.id)).toEqual([gw]);
+    });
+
     it("looks up the online members of a conversation in one query", async () => {
       const [owner, x, y] = [await createUser(), await createUser(), await createUser()];
       const group = await repo.createGroup(db(), { ownerId: owner.id, name: "g", memberIds: [x.id, y.id] });
       const gw = uniqueName("gw");
-      await repo.registerGateway(db(), gw);
+      const token = await repo.registerGateway(db(), gw);
       await repo.attachSocket(db(), x.id, gw);
       await repo.attachSocket(db(), owner.id, gw);
       const stranger = await createUser();
       await repo.attachSocket(db(), stranger.id, gw);
       const online = await repo.lookupConversationPresence(db(), group.id);
       expect([...online.keys()].sort()).toEqual([owner.id, x.id].sort());
-      await repo.unregisterGateway(db(), gw);
+      await repo.unregisterGateway(db(), gw, token);
       expect((await repo.lookupConversationPresence(db(), group.id)).size).toBe(0);
     });
   });

@@ -78,15 +78,20 @@ export const internalRouter = router({
     .input(z.object({ messages: z.array(chatMessage).min(1).max(1000) }))
     .mutation(({ ctx, input }) => insertMessages(ctx.db, input.messages)),
 
-  registerGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
-    await registerGateway(ctx.db, input.gatewayId);
-  }),
-  beatGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
-    await beatGateway(ctx.db, input.gatewayId);
-  }),
-  unregisterGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
-    await unregisterGateway(ctx.db, input.gatewayId);
-  }),
+  /** Returns the registration's token (its start time), which beats and unregistering present. */
+  registerGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => ({
+    startedAt: (await registerGateway(ctx.db, input.gatewayId)).getTime(),
+  })),
+  beatGateway: serviceProcedure
+    .input(gatewayInput.extend({ startedAt: z.number().int().nonnegative() }))
+    .mutation(async ({ ctx, input }) => ({
+      registered: await beatGateway(ctx.db, input.gatewayId, new Date(input.startedAt)),
+    })),
+  unregisterGateway: serviceProcedure
+    .input(gatewayInput.extend({ startedAt: z.number().int().nonnegative() }))
+    .mutation(async ({ ctx, input }) => {
+      await unregisterGateway(ctx.db, input.gatewayId, new Date(input.startedAt));
+    }),
   attachSocket: serviceProcedure.input(socketInput).mutation(async ({ ctx, input }) => {
     await attachSocket(ctx.db, input.userId, input.gatewayId);
   }),
