@@ -143,6 +143,8 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
           (s) => s.gatewayId === dead,
         ),
       ).toBe(false);
+      // The swept gateway learns at its next beat that it must register again.
+      expect(await repo.beatGateway(db(), dead, deadToken, later)).toBe(false);
     });
 
     it("lets a restarted gateway keep its registration when its predecessor unregisters late", async () => {
