@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer } from "node:net";
 import { TOPICS } from "@gochat/contracts";
+import { io as connectSocket } from "socket.io-client";
 import { createKafkaClient, createLogger, createProducer } from "@gochat/service-kit";
 import { createRepoClient } from "../src/clients/repo-client";
 import { collectFromTopic } from "./kafka-probe";
@@ -244,6 +246,101 @@ describe("the message pipeline", () => {
     expect(new Map(after.presence).has(flicker.id)).toBe(false);
   });
 
+  it("shows a friend's presence live, online until their last device leaves", async () => {
+    const ana = await stack.user("ana");
+    const ben = await stack.user("ben");
+    const request = await ana.api.friends.request.mutate({ userId: ben.id });
+    await ben.api.friends.accept.mutate({ requestId: request.id });
+    const benSocket = await ben.connect("gw-2");
+    const seen: { userId: string; online: boolean }[] = [];
+    benSocket.on("presence", (presence) => seen.push(presence));
+    const waitFor = (online: boolean, count: number) =>
+      eventually(
+        async () => seen.filter((p) => p.userId === ana.id),
+        (mine) => mine.length >= count && mine.at(-1)?.online === online,
+      );
+
+    const anaLaptop = await ana.connect("gw-1");
+    await waitFor(true, 1);
+    expect((await ben.api.friends.list.query()).find((f) => f.id === ana.id)?.online).toBe(true);
+    const anaPhone = await ana.connect("gw-2");
+    anaLaptop.disconnect();
+    // The laptop's gateway reports ana offline there; she is still online on her phone.
+    await waitFor(true, 2);
+    anaPhone.disconnect();
+    await waitFor(false, 3);
+    expect((await ben.api.friends.list.query()).find((f) => f.id === ana.id)).toMatchObject({
+      online: false,
+    });
+  });
+
+  it("tells friends a crashed gateway's users are offline", async () => {
+    const cat = await stack.user("cat");
+    const dan = await stack.user("dan");
+    const request = await cat.api.friends.request.mutate({ userId: dan.id });
+    await dan.api.friends.accept.mutate({ requestId: request.id });
+    const danSocket = await dan.connect("gw-1");
+    const seen: { userId: string; online: boolean }[] = [];
+    danSocket.on("presence", (presence) => seen.push(presence));
+
+    const port = await freePort();
+    const gateway = spawn(
+      process.execPath,
+      ["--import", "tsx", join(import.meta.dirname, "../src/gateway/main.ts")],
+      {
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: stack.broker.brokers.join(","),
+          REPO_URL: stack.repoUrl,
+          GOCHAT_TOKEN_SECRET: STACK_SECRET,
+          GATEWAY_INSTANCE_ID: "gw-doomed",
+          GATEWAY_PORT: String(port),
+          PRESENCE_HEARTBEAT_MS: "500",
+          KAFKA_SESSION_TIMEOUT_MS: "6000",
+          LOG_LEVEL: "silent",
+          NODE_OPTIONS: "--disable-warning=TimeoutNegativeWarning",
+        },
+        stdio: "ignore",
+      },
+    );
+    try {
+      const tokens = await stack.api().auth.signIn.mutate({ username: "cat", password: "password-123" });
+      const catSocket = await eventually(
+        () =>
+          new Promise<ReturnType<typeof connectSocket> | undefined>((resolve) => {
+            const socket = connectSocket(`http://127.0.0.1:${port}`, {
+              auth: { token: tokens.accessToken },
+              transports: ["websocket"],
+              reconnection: false,
+            });
+            socket.once("connect", () => {
+              resolve(socket);
+            });
+            socket.once("connect_error", () => {
+              socket.close();
+              resolve(undefined);
+            });
+          }),
+        (socket) => socket !== undefined,
+        30_000,
+      );
+      await eventually(
+        async () => seen.filter((p) => p.userId === cat.id),
+        (mine) => mine.at(-1)?.online === true,
+      );
+      gateway.kill("SIGKILL");
+      catSocket?.close();
+      const mine = await eventually(
+        async () => seen.filter((p) => p.userId === cat.id),
+        (all) => all.at(-1)?.online === false,
+        20_000,
+      );
+      expect(mine.at(-1)).toMatchObject({ userId: cat.id, online: false });
+    } finally {
+      gateway.kill("SIGKILL");
+    }
+  }, 60_000);
+
   it("relays typing live to the other members and stores nothing", async () => {
     const typist = await stack.user("typist");
     const reader = await stack.user("reader");
@@ -389,3 +486,16 @@ describe("im-logic killed mid-stream", () => {
     expect(seen.size).toBe(total);
   }, 120_000);
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return address.port;
+}

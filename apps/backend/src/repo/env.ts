@@ -16,6 +16,7 @@ const shape = {
   REPO_CORS_ORIGINS: fields.corsOrigins.default(true),
   /** A gateway's users count as online for this long after its last heartbeat. */
   PRESENCE_TTL_MS: fields.positiveInt.default(15_000),
+  PRESENCE_SWEEP_MS: fields.positiveInt.default(5_000),
   /** How long after sending a sender may recall a message; group owners and admins may at any time. */
   RECALL_WINDOW_MS: fields.positiveInt.default(2 * 60 * 1000),
 };

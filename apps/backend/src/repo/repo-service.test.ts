@@ -31,6 +31,7 @@ beforeAll(async () => {
       refreshTokenTtlMs: 3_600_000,
       corsOrigins: ["http://localhost:3000"],
       presenceTtlMs: 15_000,
+      presenceSweepMs: 5_000,
       recallWindowMs: 60_000,
     },
     logger,

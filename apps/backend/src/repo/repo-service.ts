@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { appRouter, createRequestContext, type ApiDeps } from "@gochat/api";
-import { TOPICS } from "@gochat/contracts";
+import { CONSUMER_GROUPS, TOPICS, type TopicValue } from "@gochat/contracts";
+import { startGatewaySweeper, tellFriendsPresence } from "./friends-presence";
 import { openDatabase, type Database } from "@gochat/db/server";
 import {
   connectKafka,
@@ -24,6 +25,8 @@ export interface RepoConfig {
   refreshTokenTtlMs: number;
   corsOrigins: string[] | true;
   presenceTtlMs: number;
+  /** How often gateways that stopped beating are looked for. */
+  presenceSweepMs: number;
   recallWindowMs: number;
 }
 
@@ -82,12 +85,32 @@ export async function startRepoService(
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, "im-repo listening");
 
+  // The friends' side of presence lives here, next to the friendships and the presence table.
+  const presenceConsumer = await kafka.consume({
+    groupId: CONSUMER_GROUPS.presenceFriends.name,
+    subscription: { topics: [TOPICS.userEvents.name] },
+    handle: (record) =>
+      tellFriendsPresence(
+        database.prisma,
+        kafka,
+        record.value as TopicValue<"userEvents">,
+        config.presenceTtlMs,
+      ),
+  });
+  const sweeper = startGatewaySweeper(database.prisma, kafka, {
+    intervalMs: config.presenceSweepMs,
+    presenceTtlMs: config.presenceTtlMs,
+    logger,
+  });
+
   return {
     port,
     database,
     isReady: () => server.listening,
     stop: async () => {
+      sweeper.stop();
       await stopInOrder(
+        () => presenceConsumer.stop(),
         () =>
           new Promise<void>((resolve) => {
             server.close(() => {

@@ -24,6 +24,7 @@ export function runRepo(env: RepoEnv, telemetry: Telemetry): Promise<void> {
           refreshTokenTtlMs: env.REFRESH_TOKEN_TTL_DAYS * 24 * 3600 * 1000,
           corsOrigins: env.REPO_CORS_ORIGINS,
           presenceTtlMs: env.PRESENCE_TTL_MS,
+          presenceSweepMs: env.PRESENCE_SWEEP_MS,
           recallWindowMs: env.RECALL_WINDOW_MS,
         },
         logger,

@@ -5,6 +5,7 @@ import {
   listFriends,
   listIncomingFriendRequests,
   listOutgoingFriendRequests,
+  lookupPresence,
   removeFriend,
   sendFriendRequest,
   type FriendRequestWithUser,
@@ -34,12 +35,21 @@ const withUser = (request: FriendRequestWithUser) => ({
 });
 
 export const friendsRouter = router({
-  list: authedProcedure.query(async ({ ctx }) =>
-    (await listFriends(ctx.db, ctx.auth.userId)).map((f) => ({
+  /** The caller's friends, with whether each is online now; changes then arrive as `presence` events. */
+  list: authedProcedure.query(async ({ ctx }) => {
+    const friends = await listFriends(ctx.db, ctx.auth.userId);
+    const online = await lookupPresence(
+      ctx.db,
+      friends.map((f) => f.id),
+      { ttlMs: ctx.presenceTtlMs },
+    );
+    return friends.map((f) => ({
       ...toUserView(f),
       friendsSince: f.friendsSince.getTime(),
-    })),
-  ),
+      online: online.has(f.id),
+      lastSeenAt: f.lastSeenAt?.getTime() ?? null,
+    }));
+  }),
 
   requests: authedProcedure.query(async ({ ctx }) => ({
     incoming: (await listIncomingFriendRequests(ctx.db, ctx.auth.userId)).map(withUser),
