@@ -82,7 +82,7 @@ describe.each<DatabaseKind>(["pglite", "postgres"])("migrations on %s", (kind) =
     expect(await deployMigrations(prod.target, { location })).toEqual([]);
     expect((await readMigrationStatus(prod.target, { location })).history).toBeNull();
     if (kind === "postgres") expect(await listDatabases("prisma_migrate_shadow_db_")).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it("records a failed migration atomically and blocks deploys until it is rolled back", async () => {
     const location = await prismaCopy();
@@ -125,7 +125,7 @@ describe.each<DatabaseKind>(["pglite", "postgres"])("migrations on %s", (kind) =
       [name],
     );
     expect(history.map((entry) => entry.rolled_back_at !== null)).toEqual([true, false]);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe("migrations generated on either database", () => {
@@ -150,5 +150,5 @@ describe("migrations generated on either database", () => {
     }
     expect(scripts[0]).toContain('CREATE TABLE "Device"');
     expect(scripts[1]).toBe(scripts[0]);
-  }, 60_000);
+  }, 180_000);
 });
