@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer } from "node:net";
 import { TOPICS } from "@gochat/contracts";
 import { io as connectSocket } from "socket.io-client";
 import { createKafkaClient, createLogger, createProducer } from "@gochat/service-kit";
 import { createRepoClient } from "../src/clients/repo-client";
 import { collectFromTopic } from "./kafka-probe";
 import { eventually, inbox, startStack, STACK_SECRET } from "./stack";
+import { freePort } from "./free-port";
 
 const silent = createLogger({ service: "test", level: "silent" });
 
@@ -486,16 +486,3 @@ describe("im-logic killed mid-stream", () => {
     expect(seen.size).toBe(total);
   }, 120_000);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
-}

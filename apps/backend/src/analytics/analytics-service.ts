@@ -48,7 +48,7 @@ export async function startAnalyticsService(
       TOPICS.persist.name,
       TOPICS.deadLetter.name,
     ],
-    onFatal === undefined ? {} : { onFatal },
+    { onFatal },
   );
   const figures = new AnalyticsFigures(config.recentIdLimit);
   // Figures live in memory, so every start reads the topics from their beginning again; a second

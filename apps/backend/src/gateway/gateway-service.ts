@@ -49,7 +49,7 @@ export async function startGatewayService(
       TOPICS.userEvents.name,
       TOPICS.deadLetter.name,
     ],
-    onFatal === undefined ? {} : { onFatal },
+    { onFatal },
   );
   // Presence is registered before the first socket can connect; it asks the gateway, created next, whom
   // to re-attach if its registration is ever lost.

@@ -39,7 +39,7 @@ export async function startLogicService(
       TOPICS.messageEvents.name,
       TOPICS.deadLetter.name,
     ],
-    onFatal === undefined ? {} : { onFatal },
+    { onFatal },
   );
   const repo = createRepoClient(config.repoUrl, config.tokenSecret);
   const consumer = await kafka.consume({

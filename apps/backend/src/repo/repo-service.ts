@@ -52,12 +52,9 @@ export async function startRepoService(
   if (database.appliedMigrations.length > 0)
     logger.info({ migrations: database.appliedMigrations }, "migrations applied");
 
-  const kafka = await connectKafka(
-    config.kafka,
-    logger,
-    [TOPICS.userEvents.name, TOPICS.deadLetter.name],
-    onFatal === undefined ? {} : { onFatal },
-  );
+  const kafka = await connectKafka(config.kafka, logger, [TOPICS.userEvents.name, TOPICS.deadLetter.name], {
+    onFatal,
+  });
 
   const deps: ApiDeps = {
     db: database.prisma,

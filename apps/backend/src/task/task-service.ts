@@ -47,7 +47,7 @@ export async function startTaskService(
     config.kafka,
     logger,
     [TOPICS.persist.name, TOPICS.fanout.name, TOPICS.deadLetter.name],
-    onFatal === undefined ? {} : { onFatal },
+    { onFatal },
   );
   const repo = createRepoClient(config.repoUrl, config.tokenSecret);
   const deliveryStats = new DeliveryStats();

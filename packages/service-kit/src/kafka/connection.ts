@@ -39,7 +39,7 @@ export async function connectKafka(
   settings: KafkaSettings,
   logger: Logger,
   topics: readonly string[],
-  lifecycle: { onFatal?: (error: Error) => void } = {},
+  lifecycle: { onFatal?: ((error: Error) => void) | undefined } = {},
 ): Promise<KafkaConnection> {
   const kafka = createKafkaClient({ brokers: settings.brokers, clientId: settings.clientId, logger });
   const admin = kafka.admin();
