@@ -1,4 +1,4 @@
-import { insertMessages, recallMessage } from "@gochat/db/server";
+import { insertMessages, markConversationRead, recallMessage } from "@gochat/db/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appCodeOf, startTestApi } from "../../test/api-fixture";
 
@@ -118,6 +118,44 @@ describe("conversations and history", () => {
       appCode: "NOT_A_MEMBER",
       message: "you are not a member of this conversation",
     });
+  });
+});
+
+describe("read by N", () => {
+  it("counts, per message, the members other than its sender who read it", async () => {
+    const group = await users.ann.client.groups.create.mutate({
+      name: "readers",
+      memberIds: [users.ben.id, users.cid.id],
+    });
+    await insertMessages(
+      api.deps.db,
+      [1, 2, 3].map((seq) => ({
+        message_id: 20_000 + seq,
+        conversation_id: group.id,
+        seq,
+        sender_id: users.ann.id,
+        client_msg_id: `readers-${seq}`,
+        content_type: "text" as const,
+        content: `m${seq}`,
+        created_at_ms: Date.now(),
+      })),
+    );
+    await markConversationRead(api.deps.db, group.id, users.ben.id, 3);
+    await markConversationRead(api.deps.db, group.id, users.cid.id, 1);
+    const counts = await users.ann.client.conversations.readBy.query({
+      conversationId: group.id,
+      fromSeq: 1,
+      toSeq: 3,
+    });
+    expect(counts).toEqual([
+      { seq: 1, readers: 2 },
+      { seq: 2, readers: 1 },
+      { seq: 3, readers: 1 },
+    ]);
+    const failure = await appCodeOf(
+      users.ann.client.conversations.readBy.query({ conversationId: group.id, fromSeq: 3, toSeq: 1 }),
+    );
+    expect(failure.appCode).toBe("BAD_REQUEST");
   });
 });
 

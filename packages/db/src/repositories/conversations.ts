@@ -146,3 +146,23 @@ export async function getReadState(
   const readSeq = toSafeNumber(member.readSeq);
   return { readSeq, unreadCount: Math.max(0, toSafeNumber(member.conversation.lastSeq) - readSeq) };
 }
+
+/**
+ * For each seq in a range, how many members other than its sender have read it ("read by N" in a group):
+ * one pass over the members' read cursors, counted per message.
+ */
+export async function countReaders(
+  db: DbClient,
+  conversationId: string,
+  range: { fromSeq: number; toSeq: number },
+): Promise<{ seq: number; readers: number }[]> {
+  const rows = await db.$queryRaw<{ seq: bigint; readers: bigint }[]>`
+    SELECT m.seq, COUNT(cm.user_id) AS readers
+    FROM messages m
+    LEFT JOIN conversation_members cm
+      ON cm.conversation_id = m.conversation_id AND cm.read_seq >= m.seq AND cm.user_id <> m.sender_id
+    WHERE m.conversation_id = ${conversationId} AND m.seq BETWEEN ${range.fromSeq} AND ${range.toSeq}
+    GROUP BY m.seq
+    ORDER BY m.seq`;
+  return rows.map((row) => ({ seq: toSafeNumber(row.seq), readers: Number(row.readers) }));
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as repo from "../../src/repositories/index";
 import type { SuiteContext } from "./suite-context";
-import { uniqueName } from "./suite-context";
+import { chatMessage, uniqueName } from "./suite-context";
 
 /** Message claims (seq + id per client message id) and gateway presence. */
 export function defineLogicTests({ db, createUser }: SuiteContext): void {
@@ -82,6 +82,24 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
         clientMsgId: "old",
       });
       expect(reclaimed.status).toBe("accepted");
+    });
+  });
+
+  describe("read by N", () => {
+    it("counts the members other than the sender who read each message", async () => {
+      const [owner, x, y] = [await createUser(), await createUser(), await createUser()];
+      const group = await repo.createGroup(db(), { ownerId: owner.id, name: "r", memberIds: [x.id, y.id] });
+      const ids = await repo.nextMessageIds(db(), 2);
+      await repo.insertMessages(db(), [
+        chatMessage(group.id, owner.id, 1, ids[0] ?? 0),
+        chatMessage(group.id, x.id, 2, ids[1] ?? 0),
+      ]);
+      await repo.markConversationRead(db(), group.id, y.id, 2);
+      // x's own message 2 does not count x; the owner has read nothing yet.
+      expect(await repo.countReaders(db(), group.id, { fromSeq: 1, toSeq: 2 })).toEqual([
+        { seq: 1, readers: 2 },
+        { seq: 2, readers: 1 },
+      ]);
     });
   });
 

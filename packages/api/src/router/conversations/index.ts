@@ -1,5 +1,6 @@
-import { entityId, sequence, toChatMessageView } from "@gochat/contracts";
+import { AppError, entityId, sequence, toChatMessageView } from "@gochat/contracts";
 import {
+  countReaders,
   findConversation,
   getOrCreateDirectConversation,
   getReadState,
@@ -55,6 +56,20 @@ export const conversationsRouter = router({
         limit: input.limit,
       });
       return messages.map(toChatMessageView);
+    }),
+
+  /** "Read by N": for each message in the range, how many members other than its sender have read it. */
+  readBy: authedProcedure
+    .input(conversationInput.extend({ fromSeq: sequence, toSeq: sequence }))
+    .query(async ({ ctx, input }) => {
+      if (input.toSeq < input.fromSeq || input.toSeq - input.fromSeq >= 500) {
+        throw new AppError(
+          "BAD_REQUEST",
+          "toSeq must be at or after fromSeq, and the range at most 500 messages",
+        );
+      }
+      await requireMember(ctx.db, input.conversationId, ctx.auth.userId);
+      return countReaders(ctx.db, input.conversationId, { fromSeq: input.fromSeq, toSeq: input.toSeq });
     }),
 
   /** Catch-up after a reconnect: messages with seq after `afterSeq`, oldest first. */
