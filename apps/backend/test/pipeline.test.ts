@@ -341,6 +341,37 @@ describe("the message pipeline", () => {
     }
   }, 60_000);
 
+  it("turns friend requests and invitations into notifications in the seed's shape, one id per action", async () => {
+    const asker = await stack.user("asker");
+    const asked = await stack.user("asked");
+    const first = await asker.api.friends.request.mutate({ userId: asked.id, message: "hi" });
+    // Asking again while pending is the same request, announced with the same event id.
+    await asker.api.friends.request.mutate({ userId: asked.id });
+    const group = await asker.api.groups.create.mutate({ name: "book club", memberIds: [asked.id] });
+
+    const kafka = createKafkaClient({
+      brokers: stack.broker.brokers,
+      clientId: "notifications",
+      logger: silent,
+    });
+    const events = await collectFromTopic(
+      kafka,
+      "notifications",
+      (all) => all.filter((e) => e.target_user_id === asked.id).length >= 3,
+    );
+    const mine = events.filter((e) => e.target_user_id === asked.id);
+    const requests = mine.filter((e) => e.event_type === "friend.request");
+    expect(requests).toHaveLength(2);
+    expect(requests[0]?.event_id).toBe(requests[1]?.event_id);
+    expect(requests[0]).toMatchObject({
+      payload: { request_id: first.id, requester_id: asker.id, requester_name: "asker" },
+    });
+    expect(Number.isInteger(requests[0]?.timestamp)).toBe(true);
+    expect(mine.find((e) => e.event_type === "group.invited")).toMatchObject({
+      payload: { group_id: group.id, inviter_id: asker.id, group_name: "book club" },
+    });
+  });
+
   it("relays typing live to the other members and stores nothing", async () => {
     const typist = await stack.user("typist");
     const reader = await stack.user("reader");

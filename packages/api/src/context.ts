@@ -15,6 +15,8 @@ export interface ApiDeps {
   recallWindowMs: number;
   /** Produces to `gochat.user-events` (profile updates). */
   publishUserEvent: (event: TopicValue<"userEvents">) => Promise<void>;
+  /** Hands actions someone must be told about to im-logic, through `gochat.messages.upstream`. */
+  publishNotices: (notices: Extract<TopicValue<"upstream">, { kind: "notify" }>[]) => Promise<void>;
 }
 
 export interface ApiContext extends ApiDeps {

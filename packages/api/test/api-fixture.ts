@@ -3,6 +3,7 @@ import type { TopicValue } from "@gochat/contracts";
 import { openDatabase, type Database } from "@gochat/db/server";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
+import type { Notice } from "../src/services/notices";
 import { appRouter, createRequestContext, SERVICE_CREDENTIAL_HEADER, type AppRouter } from "../src/index";
 import { serviceCredential } from "@gochat/auth";
 
@@ -12,6 +13,7 @@ export const TEST_SECRET = "api-test-secret-that-is-32-bytes!";
 export async function startTestApi() {
   const database: Database = await openDatabase({ dataDir: "memory://" });
   const userEvents: TopicValue<"userEvents">[] = [];
+  const notices: Notice[] = [];
   const deps = {
     db: database.prisma,
     tokenSecret: TEST_SECRET,
@@ -21,6 +23,9 @@ export async function startTestApi() {
     recallWindowMs: 120_000,
     publishUserEvent: async (event: TopicValue<"userEvents">) => {
       userEvents.push(event);
+    },
+    publishNotices: async (published: Notice[]) => {
+      notices.push(...published);
     },
   };
   const server = createHTTPServer({
@@ -49,6 +54,7 @@ export async function startTestApi() {
     serviceClient,
     deps,
     userEvents,
+    notices,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => {

@@ -45,7 +45,8 @@ describe("the catalogue matches the seed", () => {
   });
 
   it("gives producers and consumers as the seed assigns them", () => {
-    expect(TOPICS.upstream.producers).toEqual(["im-gateway"]);
+    // The seed's producer, plus im-repo for actions taken through its API (see ARCHITECTURE.md).
+    expect(TOPICS.upstream.producers).toEqual(["im-gateway", "im-repo"]);
     expect(TOPICS.upstream.consumerGroups).toEqual(["logicUpstream"]);
     expect(TOPICS.fanout.consumerGroups).toEqual(["taskFanout"]);
     expect(TOPICS.persist.consumerGroups).toEqual(["taskPersist", "analyticsEvents"]);

@@ -16,6 +16,21 @@ const upstreamBase = z.object({
   received_at_ms: epochMillis,
 });
 
+/**
+ * A business action decided in im-repo's API (a friend request, an invitation, an announcement) that
+ * someone must be told about. im-logic turns it into a `gochat.notifications` event; `source_id` names
+ * the action, so publishing it again yields the same event id.
+ */
+const notifyAction = z.object({
+  kind: z.literal("notify"),
+  sender_id: entityId,
+  target_user_id: entityId,
+  source_id: z.string().min(1).max(200),
+  event_type: z.string().min(1).max(64),
+  payload: z.record(z.string(), z.unknown()),
+  received_at_ms: epochMillis,
+});
+
 export const upstreamMessage = z.discriminatedUnion("kind", [
   upstreamBase.extend({
     kind: z.literal("message"),
@@ -25,6 +40,7 @@ export const upstreamMessage = z.discriminatedUnion("kind", [
   upstreamBase.extend({ kind: z.literal("read"), seq: sequence }),
   upstreamBase.extend({ kind: z.literal("recall"), message_id: messageId }),
   upstreamBase.extend({ kind: z.literal("typing"), is_typing: z.boolean() }),
+  notifyAction,
 ]);
 export type UpstreamMessage = z.infer<typeof upstreamMessage>;
 

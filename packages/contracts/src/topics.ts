@@ -36,7 +36,8 @@ export const TOPICS = {
     name: "gochat.messages.upstream",
     schema: upstreamMessage,
     keyField: "conversation_id",
-    producers: ["im-gateway"],
+    // im-repo adds the actions clients take through its API that someone must be told about (notify).
+    producers: ["im-gateway", "im-repo"],
     consumerGroups: ["logicUpstream"],
     description: "every raw message and action sent by any client",
     inSeed: true,

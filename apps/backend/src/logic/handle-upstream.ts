@@ -41,6 +41,9 @@ export async function handleUpstream(body: Upstream, deps: LogicDeps): Promise<v
     case "read":
       await markReadAndTell(body, deps);
       return;
+    case "notify":
+      await emitNotification(body, deps);
+      return;
     case "recall":
       await recallAndTell(body, deps);
       return;
@@ -173,7 +176,12 @@ async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: 
 }
 
 /** Tells the device that sent a refused action why, through the gateway it came from. */
-function refusal(body: Upstream, event: string, code: ErrorCode, error: unknown) {
+function refusal(
+  body: Exclude<Upstream, { kind: "notify" }>,
+  event: string,
+  code: ErrorCode,
+  error: unknown,
+) {
   return downstream(body.gateway_id, {
     kind: "refused",
     recipients: [body.sender_id],
@@ -221,4 +229,22 @@ async function recallAndTell(body: Extract<Upstream, { kind: "recall" }>, deps: 
     { topic: TOPICS.messageEvents.name, messages: [toMessage("messageEvents", event)] },
     ...notices.map((record) => downstream(record.instanceId, record.body)),
   ]);
+}
+
+/**
+ * A business action from im-repo becomes a notification in the seed's shape. Its id is derived from the
+ * action, so an action published twice is one notification, and the notification service stores and
+ * delivers it once. A body that does not fit the notification's schema fails to encode and is
+ * dead-lettered with the reason.
+ */
+async function emitNotification(body: Extract<Upstream, { kind: "notify" }>, deps: LogicDeps): Promise<void> {
+  if (body.target_user_id === body.sender_id) return;
+  const event = {
+    event_id: deriveEventId("notification", body.event_type, body.source_id, body.target_user_id),
+    event_type: body.event_type,
+    timestamp: Math.floor(body.received_at_ms / 1000),
+    target_user_id: body.target_user_id,
+    payload: body.payload,
+  } as TopicValue<"notifications">;
+  await deps.sendBatch([{ topic: TOPICS.notifications.name, messages: [toMessage("notifications", event)] }]);
 }

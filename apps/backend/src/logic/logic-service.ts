@@ -19,7 +19,7 @@ export interface LogicConfig {
 
 /**
  * im-logic: consumes `gochat.messages.upstream` in `logic.upstream.group` and decides on every record;
- * produces downstream records, fan-out tasks, persist records and `message.read` events.
+ * produces downstream records, fan-out tasks, persist records, message events and notifications.
  * Records are keyed by conversation, so one conversation's messages are decided in order by one member
  * of the group at a time; a rebalance hands uncommitted records to the next owner, which re-decides them
  * to the same result.
@@ -37,6 +37,7 @@ export async function startLogicService(
       TOPICS.persist.name,
       TOPICS.fanout.name,
       TOPICS.messageEvents.name,
+      TOPICS.notifications.name,
       TOPICS.deadLetter.name,
     ],
     { onFatal },

@@ -52,9 +52,14 @@ export async function startRepoService(
   if (database.appliedMigrations.length > 0)
     logger.info({ migrations: database.appliedMigrations }, "migrations applied");
 
-  const kafka = await connectKafka(config.kafka, logger, [TOPICS.userEvents.name, TOPICS.deadLetter.name], {
-    onFatal,
-  });
+  const kafka = await connectKafka(
+    config.kafka,
+    logger,
+    [TOPICS.userEvents.name, TOPICS.upstream.name, TOPICS.deadLetter.name],
+    {
+      onFatal,
+    },
+  );
 
   const deps: ApiDeps = {
     db: database.prisma,
@@ -64,6 +69,7 @@ export async function startRepoService(
     presenceTtlMs: config.presenceTtlMs,
     recallWindowMs: config.recallWindowMs,
     publishUserEvent: (event) => kafka.producer.send("userEvents", [event]),
+    publishNotices: (notices) => kafka.producer.send("upstream", notices),
   };
   const server = createHTTPServer({
     basePath: "/trpc/",

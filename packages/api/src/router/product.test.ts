@@ -121,6 +121,45 @@ describe("conversations and history", () => {
   });
 });
 
+describe("notices for im-logic", () => {
+  it("hands friend requests, acceptances, invitations and announcements to im-logic", async () => {
+    const signUp = async (name: string) => {
+      const tokens = await api
+        .client()
+        .auth.signUp.mutate({ username: name, displayName: name.toUpperCase(), password: "password-123" });
+      return { id: tokens.user.id, client: api.client(tokens.accessToken) };
+    };
+    const [dee, eve, fay] = [await signUp("dee"), await signUp("eve"), await signUp("fay")];
+    api.notices.length = 0;
+    const request = await eve.client.friends.request.mutate({ userId: dee.id });
+    await dee.client.friends.accept.mutate({ requestId: request.id });
+    const group = await dee.client.groups.create.mutate({ name: "club", memberIds: [eve.id] });
+    await dee.client.groups.addMembers.mutate({ groupId: group.id, userIds: [fay.id] });
+    await dee.client.groups.updateAnnouncement.mutate({ groupId: group.id, announcement: "Meet at 6" });
+    const seen = api.notices.map((n) => [n.event_type, n.target_user_id]);
+    expect(seen.slice(0, 4)).toEqual([
+      ["friend.request", dee.id],
+      ["friend.accepted", eve.id],
+      ["group.invited", eve.id],
+      ["group.invited", fay.id],
+    ]);
+    expect(seen.slice(4).sort()).toEqual(
+      [
+        ["group.announcement.updated", eve.id],
+        ["group.announcement.updated", fay.id],
+      ].sort(),
+    );
+    expect(api.notices[0]).toMatchObject({
+      kind: "notify",
+      sender_id: eve.id,
+      source_id: request.id,
+      payload: { request_id: request.id, requester_id: eve.id, requester_name: "EVE" },
+    });
+    expect(api.notices[2]?.payload).toEqual({ group_id: group.id, inviter_id: dee.id, group_name: "club" });
+    expect(api.notices[4]?.payload).toMatchObject({ announcement: "Meet at 6", editor_id: dee.id });
+  });
+});
+
 describe("read by N", () => {
   it("counts, per message, the members other than its sender who read it", async () => {
     const group = await users.ann.client.groups.create.mutate({

@@ -11,6 +11,7 @@ import {
   type FriendRequestWithUser,
 } from "@gochat/db/server";
 import { z } from "zod";
+import { noticeFriendAccepted, noticeFriendRequest } from "../../services/notices";
 import { toUserView } from "../../services/session-tokens";
 import { authedProcedure, router } from "../../trpc";
 
@@ -59,21 +60,21 @@ export const friendsRouter = router({
   /** Asks to be friends; when the other user already asked, this accepts their request instead. */
   request: authedProcedure
     .input(z.object({ userId: entityId, message: z.string().max(200).optional() }))
-    .mutation(async ({ ctx, input }) =>
-      toRequestView(
-        await sendFriendRequest(ctx.db, {
-          requesterId: ctx.auth.userId,
-          addresseeId: input.userId,
-          ...(input.message === undefined ? {} : { message: input.message }),
-        }),
-      ),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const request = await sendFriendRequest(ctx.db, {
+        requesterId: ctx.auth.userId,
+        addresseeId: input.userId,
+        ...(input.message === undefined ? {} : { message: input.message }),
+      });
+      await noticeFriendRequest(ctx, request);
+      return toRequestView(request);
+    }),
 
-  accept: authedProcedure
-    .input(requestInput)
-    .mutation(async ({ ctx, input }) =>
-      toRequestView(await acceptFriendRequest(ctx.db, input.requestId, ctx.auth.userId)),
-    ),
+  accept: authedProcedure.input(requestInput).mutation(async ({ ctx, input }) => {
+    const request = await acceptFriendRequest(ctx.db, input.requestId, ctx.auth.userId);
+    await noticeFriendAccepted(ctx, request);
+    return toRequestView(request);
+  }),
 
   decline: authedProcedure
     .input(requestInput)

@@ -14,6 +14,7 @@ import {
 import { z } from "zod";
 import { definedFields } from "../../services/defined-fields";
 import { requireGroupRole } from "../../services/membership";
+import { noticeAnnouncement, noticeGroupInvites } from "../../services/notices";
 import { authedProcedure, router } from "../../trpc";
 
 type Group = Awaited<ReturnType<typeof createGroup>>;
@@ -38,11 +39,15 @@ function toGroupView(group: Group) {
 export const groupsRouter = router({
   create: authedProcedure
     .input(z.object({ name: groupName, memberIds: z.array(entityId).max(1000).default([]) }))
-    .mutation(async ({ ctx, input }) =>
-      toGroupView(
-        await createGroup(ctx.db, { ownerId: ctx.auth.userId, name: input.name, memberIds: input.memberIds }),
-      ),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const group = await createGroup(ctx.db, {
+        ownerId: ctx.auth.userId,
+        name: input.name,
+        memberIds: input.memberIds,
+      });
+      await noticeGroupInvites(ctx, group, ctx.auth.userId, input.memberIds);
+      return toGroupView(group);
+    }),
 
   list: authedProcedure.query(async ({ ctx }) =>
     (await listGroupsForUser(ctx.db, ctx.auth.userId)).map(toGroupView),
@@ -76,7 +81,10 @@ export const groupsRouter = router({
     .input(groupInput.extend({ userIds: z.array(entityId).min(1).max(1000) }))
     .mutation(async ({ ctx, input }) => {
       await requireGroupRole(ctx.db, input.groupId, ctx.auth.userId, ["owner", "admin"]);
-      return addGroupMembers(ctx.db, input.groupId, input.userIds);
+      const added = await addGroupMembers(ctx.db, input.groupId, input.userIds);
+      const group = await findGroup(ctx.db, input.groupId);
+      if (group !== null) await noticeGroupInvites(ctx, group, ctx.auth.userId, input.userIds);
+      return added;
     }),
 
   /** Owners remove anyone but themselves; admins remove plain members. */
@@ -108,7 +116,9 @@ export const groupsRouter = router({
     .input(groupInput.extend({ announcement: z.string().max(2000) }))
     .mutation(async ({ ctx, input }) => {
       await requireGroupRole(ctx.db, input.groupId, ctx.auth.userId, ["owner", "admin"]);
-      return toGroupView(await updateGroupAnnouncement(ctx.db, input.groupId, input.announcement));
+      const group = await updateGroupAnnouncement(ctx.db, input.groupId, input.announcement);
+      await noticeAnnouncement(ctx, group, ctx.auth.userId);
+      return toGroupView(group);
     }),
 
   updateSettings: authedProcedure
