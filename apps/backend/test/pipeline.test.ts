@@ -6,19 +6,23 @@ import { io as connectSocket } from "socket.io-client";
 import { createKafkaClient, createLogger, createProducer } from "@gochat/service-kit";
 import { createRepoClient } from "../src/clients/repo-client";
 import { collectFromTopic } from "./kafka-probe";
+import { startSmtpSink } from "./smtp-sink";
 import { eventually, inbox, startStack, STACK_SECRET } from "./stack";
 import { freePort } from "./free-port";
 
 const silent = createLogger({ service: "test", level: "silent" });
 
 let stack: Awaited<ReturnType<typeof startStack>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
 beforeAll(async () => {
-  stack = await startStack({ gateways: ["gw-1", "gw-2"], topicRefreshMs: 60_000 });
+  smtp = await startSmtpSink();
+  stack = await startStack({ gateways: ["gw-1", "gw-2"], topicRefreshMs: 60_000, smtpUrl: smtp.url });
 }, 90_000);
 
 afterAll(async () => {
   await stack.stop();
+  await smtp.stop();
 }, 60_000);
 
 const send = (
@@ -370,6 +374,85 @@ describe("the message pipeline", () => {
     expect(mine.find((e) => e.event_type === "group.invited")).toMatchObject({
       payload: { group_id: group.id, inviter_id: asker.id, group_name: "book club" },
     });
+  });
+
+  it("delivers a group invitation live, to the inbox and by e-mail, once even when replayed", async () => {
+    const host = await stack.user("host");
+    const guest = await stack.user("guest");
+    await guest.api.users.setEmail.mutate({ email: "guest@example.test" });
+    const guestPhone = await guest.connect("gw-2");
+    const pushed: { type: string; payload: Record<string, unknown> }[] = [];
+    guestPhone.on("notification:new", (notification) => pushed.push(notification));
+
+    const group = await host.api.groups.create.mutate({ name: "Garden club", memberIds: [guest.id] });
+    await eventually(
+      async () => pushed,
+      (all) => all.length === 1,
+    );
+    expect(pushed[0]).toMatchObject({
+      type: "group.invited",
+      payload: { group_id: group.id, group_name: "Garden club" },
+    });
+    const inbox = await eventually(
+      () => guest.api.notifications.list.query({}),
+      (items) => items.length === 1,
+    );
+    expect(inbox[0]).toMatchObject({ type: "group.invited", readAt: null });
+    expect(await guest.api.notifications.unreadCount.query()).toEqual({ unread: 1 });
+    const mails = () => smtp.received.filter((mail) => mail.to.includes("guest@example.test"));
+    await eventually(
+      async () => mails(),
+      (all) => all.length === 1,
+    );
+    expect(mails()[0]?.raw).toContain("You were added to Garden club");
+
+    // Replaying the whole topic from its start stores, pushes and mails nothing twice.
+    await stack.stopNotifications();
+    const kafka = createKafkaClient({ brokers: stack.broker.brokers, clientId: "replay", logger: silent });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.resetOffsets({
+      groupId: "notification.delivery.group",
+      topic: TOPICS.notifications.name,
+      earliest: true,
+    });
+    const end = await admin.fetchTopicOffsets(TOPICS.notifications.name);
+    await stack.restartNotifications();
+    await eventually(
+      async () =>
+        (
+          await admin.fetchOffsets({
+            groupId: "notification.delivery.group",
+            topics: [TOPICS.notifications.name],
+          })
+        )[0]?.partitions ?? [],
+      // Every partition with records read to its end again (an empty one keeps the reset marker).
+      (partitions) =>
+        end
+          .filter((e) => e.high !== e.low)
+          .every((e) => partitions.find((p) => p.partition === e.partition)?.offset === e.high),
+    );
+    await admin.disconnect();
+    expect(await guest.api.notifications.list.query({})).toHaveLength(1);
+    expect(mails()).toHaveLength(1);
+    expect(pushed).toHaveLength(1);
+
+    await guest.api.notifications.markRead.mutate({});
+    expect(await guest.api.notifications.unreadCount.query()).toEqual({ unread: 0 });
+  }, 60_000);
+
+  it("honours a user's choice not to get e-mail for a notification type", async () => {
+    const inviter = await stack.user("inviter");
+    const quiet = await stack.user("quiet");
+    await quiet.api.users.setEmail.mutate({ email: "quiet@example.test" });
+    await quiet.api.notifications.setPreference.mutate({ type: "group.invited", email: false });
+    await inviter.api.groups.create.mutate({ name: "Chess", memberIds: [quiet.id] });
+    await eventually(
+      () => quiet.api.notifications.list.query({}),
+      (items) => items.length === 1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.received.filter((mail) => mail.to.includes("quiet@example.test"))).toHaveLength(0);
   });
 
   it("relays typing live to the other members and stores nothing", async () => {

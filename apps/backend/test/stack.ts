@@ -6,6 +6,8 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import { io as connect, type Socket } from "socket.io-client";
 import { startGatewayService, type RunningGateway } from "../src/gateway/gateway-service";
 import { startLogicService } from "../src/logic/logic-service";
+import { createMailer } from "../src/notify/mailer";
+import { startNotificationService } from "../src/notify/notification-service";
 import { startRepoService, type RunningRepo } from "../src/repo/repo-service";
 import { startTaskService, type RunningTask } from "../src/task/task-service";
 
@@ -17,7 +19,7 @@ const logger = createLogger({ service: "stack", level: "silent" });
  * The whole backend in one process on real parts: the embedded broker, im-repo on an in-memory PGlite,
  * im-logic, im-task and gateways, each started as its entrypoint would start it.
  */
-export async function startStack(options: { gateways: string[]; topicRefreshMs?: number }) {
+export async function startStack(options: { gateways: string[]; topicRefreshMs?: number; smtpUrl?: string }) {
   const broker: TemporaryBroker = await startTemporaryBroker();
   const kafka = (clientId: string) => ({
     brokers: broker.brokers,
@@ -61,6 +63,15 @@ export async function startStack(options: { gateways: string[]; topicRefreshMs?:
     },
     logger,
   );
+  const startNotifications = () =>
+    startNotificationService(
+      { kafka: kafka("stack-notify"), repoUrl, tokenSecret: STACK_SECRET },
+      options.smtpUrl === undefined
+        ? undefined
+        : createMailer(options.smtpUrl, "GoChat <no-reply@gochat.test>"),
+      logger,
+    );
+  let notifications: RunningService | undefined = await startNotifications();
   const gateways = new Map<string, RunningGateway>();
   const startGateway = async (instanceId: string) => {
     const gateway = await startGatewayService(
@@ -101,6 +112,13 @@ export async function startStack(options: { gateways: string[]; topicRefreshMs?:
     task,
     api,
     startGateway,
+    async stopNotifications() {
+      await notifications?.stop();
+      notifications = undefined;
+    },
+    async restartNotifications() {
+      notifications = await startNotifications();
+    },
     async stopLogic() {
       await logic?.stop();
       logic = undefined;
@@ -138,6 +156,7 @@ export async function startStack(options: { gateways: string[]; topicRefreshMs?:
     async stop() {
       for (const socket of sockets) socket.disconnect();
       for (const gateway of gateways.values()) await gateway.stop();
+      await notifications?.stop();
       await task.stop();
       await logic?.stop();
       await repo.stop();

@@ -3,6 +3,7 @@ import { conversationsRouter } from "./router/conversations";
 import { friendsRouter } from "./router/friends";
 import { groupsRouter } from "./router/groups";
 import { internalRouter } from "./router/internal";
+import { notificationsRouter } from "./router/notifications";
 import { usersRouter } from "./router/users";
 import { createCallerFactory, router } from "./trpc";
 
@@ -13,6 +14,7 @@ export const appRouter = router({
   conversations: conversationsRouter,
   groups: groupsRouter,
   internal: internalRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,11 @@ const shape = {
     .transform((value) => value.split(",").map((entry) => entry.trim()))
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]+:\d{1,5}$/, "each entry must be instanceId:port")).min(1)),
   LOG_LEVEL: fields.logLevel.default("info"),
+  /** Passed on to notification-service; without it notifications are not e-mailed. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
 };
 
 export type StartEnv = z.infer<z.ZodObject<typeof shape>>;

@@ -126,6 +126,10 @@ export async function startSystem(
     lines.push("im-logic     consuming gochat.messages.upstream (logic.upstream.group)");
     start("im-task", "src/task/main.ts", 2, env.GOCHAT_REPO_PORT + 111, { REPO_URL: repoUrl });
     lines.push("im-task      persist, fan-out and downstream.* consumers (task.*.group)");
+    start("notification-service", "src/notify/main.ts", 2, env.GOCHAT_REPO_PORT + 113, { REPO_URL: repoUrl });
+    lines.push(
+      `notify       inbox, live push${env.SMTP_URL === undefined ? "" : " and e-mail (SMTP_URL)"} (notification.delivery.group)`,
+    );
     const analyticsPort = env.GOCHAT_REPO_PORT + 200;
     start("analytics", "src/analytics/main.ts", 2, env.GOCHAT_REPO_PORT + 112, {
       ANALYTICS_PORT: String(analyticsPort),
@@ -157,14 +161,12 @@ export async function startSystem(
     } finally {
       signal?.removeEventListener("abort", abortPolls);
     }
-    const missing = "notification-service";
     console.log(
       [
         "",
         "GoChat is up:",
         ...lines.map((line) => `  ${line}`),
         "",
-        `Not part of this build yet: ${missing}.`,
         "Press Ctrl-C to stop everything.",
         "",
       ].join("\n"),

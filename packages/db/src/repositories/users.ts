@@ -94,3 +94,33 @@ export function searchUsers(db: DbClient, query: string, limit = 20): Promise<Pu
     omit: omitHash,
   });
 }
+
+/** Sets or clears the address e-mail notifications go to; an address belongs to one account. */
+export async function setUserEmail(db: DbClient, userId: string, email: string | null): Promise<PublicUser> {
+  try {
+    return await db.user.update({
+      where: { id: userId },
+      data: { email: email === null ? null : email.trim().toLowerCase() },
+      omit: omitHash,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("CONFLICT", "That e-mail address is used by another account.");
+    throw error;
+  }
+}
+
+/** Which channels a user wants, per notification type; a channel not mentioned is on. */
+export type NotificationPrefs = Record<string, { email?: boolean; push?: boolean }>;
+
+export async function readNotificationPrefs(
+  db: DbClient,
+  userId: string,
+): Promise<{ email: string | null; prefs: NotificationPrefs } | null> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, notificationPrefs: true } });
+  if (!user) return null;
+  return { email: user.email, prefs: (user.notificationPrefs ?? {}) as NotificationPrefs };
+}
+
+export async function writeNotificationPrefs(db: DbClient, userId: string, prefs: NotificationPrefs): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { notificationPrefs: prefs } });
+}

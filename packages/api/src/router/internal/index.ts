@@ -6,6 +6,7 @@ import {
   instanceId,
   LIMITS,
   messageId,
+  notificationEvent,
   sequence,
 } from "@gochat/contracts";
 import {
@@ -19,6 +20,7 @@ import {
   listConversationMemberIds,
   listGroupMembers,
   lookupPresence,
+  recordDeliveryAttempt,
   recordFanoutProgress,
   registerGateway,
   startFanoutTask,
@@ -28,6 +30,7 @@ import { z } from "zod";
 import { acceptMessage } from "../../services/accept-message";
 import { markRead } from "../../services/mark-read";
 import { recallForMember } from "../../services/recall";
+import { storeNotification } from "../../services/store-notification";
 import { router, serviceProcedure } from "../../trpc";
 
 const gatewayInput = z.object({ gatewayId: instanceId });
@@ -61,6 +64,29 @@ export const internalRouter = router({
     .mutation(({ ctx, input }) =>
       recallForMember(ctx.db, input, { windowMs: ctx.recallWindowMs, presenceTtlMs: ctx.presenceTtlMs }),
     ),
+
+  /** Stores a notification in its user's inbox once per event id and says which deliveries are due. */
+  storeNotification: serviceProcedure
+    .input(notificationEvent)
+    .mutation(({ ctx, input }) => storeNotification(ctx.db, input, { presenceTtlMs: ctx.presenceTtlMs })),
+
+  recordDelivery: serviceProcedure
+    .input(
+      z.object({
+        notification_id: entityId,
+        channel: z.enum(["socket", "email"]),
+        status: z.enum(["sent", "failed", "skipped"]),
+        error: z.string().max(1000).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await recordDeliveryAttempt(ctx.db, {
+        notificationId: input.notification_id,
+        channel: input.channel,
+        status: input.status,
+        ...(input.error === undefined ? {} : { error: input.error }),
+      });
+    }),
 
   /** Who in a conversation is online where, for typing indicators; refused for non-members. */
   audience: serviceProcedure

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, entityId } from "@gochat/contracts";
-import { findUserById, searchUsers, updateUserProfile } from "@gochat/db/server";
+import { findUserById, searchUsers, setUserEmail, updateUserProfile } from "@gochat/db/server";
 import { z } from "zod";
 import { definedFields } from "../../services/defined-fields";
 import { toUserView } from "../../services/session-tokens";
@@ -33,6 +33,14 @@ export const usersRouter = router({
     if (user === null) throw new AppError("NOT_FOUND", "no such user");
     return toUserView(user);
   }),
+
+  /** Sets or clears the address e-mail notifications go to. */
+  setEmail: authedProcedure
+    .input(z.object({ email: z.email({ message: "must be an e-mail address" }).max(254).nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await setUserEmail(ctx.db, ctx.auth.userId, input.email);
+      return { ...toUserView(user), email: user.email };
+    }),
 
   /** Changes the caller's profile and tells everyone through `user.profile.updated`. */
   updateProfile: authedProcedure.input(profileChanges).mutation(async ({ ctx, input }) => {

@@ -1,0 +1,132 @@
+import {
+  CONSUMER_GROUPS,
+  downstreamTopic,
+  TOPICS,
+  type NotificationEvent,
+  type TopicValue,
+} from "@gochat/contracts";
+import { batchByInstance } from "@gochat/messaging";
+import {
+  connectKafka,
+  stopInOrder,
+  toMessage,
+  type KafkaSettings,
+  type Logger,
+  type RunningService,
+} from "@gochat/service-kit";
+import { createRepoClient, type RepoClient } from "../clients/repo-client";
+import type { Mailer } from "./mailer";
+
+export interface NotificationConfig {
+  kafka: KafkaSettings;
+  repoUrl: string;
+  tokenSecret: string;
+}
+
+interface DeliverDeps {
+  repo: RepoClient;
+  mailer: Mailer | undefined;
+  sendBatch: (batch: { topic: string; messages: ReturnType<typeof toMessage>[] }[]) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * One notification: into the user's inbox (once per event id), pushed live to every device of theirs that
+ * is online, and e-mailed when they have an address and want e-mail for this type. Each channel's outcome
+ * is recorded, so a redelivered event does only what is still due.
+ */
+export async function deliverNotification(event: NotificationEvent, deps: DeliverDeps): Promise<void> {
+  const stored = await deps.repo.internal.storeNotification.mutate(event);
+  if (stored.push.due) {
+    const presence = new Map(stored.push.presence);
+    const records = batchByInstance(presence.keys(), presence, (recipients) => ({
+      kind: "notification" as const,
+      recipients,
+      notification_id: stored.notificationId,
+      event_type: event.event_type,
+      created_at_ms: stored.createdAtMs,
+      payload: event.payload,
+    }));
+    await deps.sendBatch(
+      records.map((r) => ({
+        topic: downstreamTopic(r.instanceId),
+        messages: [toMessage("downstream", r.body)],
+      })),
+    );
+    // Nobody online means nothing to push now; the inbox holds it for the next visit.
+    await deps.repo.internal.recordDelivery.mutate({
+      notification_id: stored.notificationId,
+      channel: "socket",
+      status: records.length > 0 ? "sent" : "skipped",
+    });
+  }
+  if (stored.email.due && stored.email.to !== null) {
+    if (deps.mailer === undefined) {
+      await deps.repo.internal.recordDelivery.mutate({
+        notification_id: stored.notificationId,
+        channel: "email",
+        status: "skipped",
+        error: "no SMTP server configured",
+      });
+      return;
+    }
+    try {
+      await deps.mailer.send(stored.email.to, event);
+      await deps.repo.internal.recordDelivery.mutate({
+        notification_id: stored.notificationId,
+        channel: "email",
+        status: "sent",
+      });
+    } catch (error) {
+      // A mail server that is down must not hold up in-app notifications; the failure is recorded.
+      deps.logger.warn({ err: error, notificationId: stored.notificationId }, "e-mail failed");
+      await deps.repo.internal.recordDelivery.mutate({
+        notification_id: stored.notificationId,
+        channel: "email",
+        status: "failed",
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
+
+/** notification-service: `notification.delivery.group` on `gochat.notifications`. */
+export async function startNotificationService(
+  config: NotificationConfig,
+  mailer: Mailer | undefined,
+  logger: Logger,
+  onFatal?: (error: Error) => void,
+): Promise<RunningService> {
+  const kafka = await connectKafka(
+    config.kafka,
+    logger,
+    [TOPICS.notifications.name, TOPICS.deadLetter.name],
+    {
+      onFatal,
+    },
+  );
+  const repo = createRepoClient(config.repoUrl, config.tokenSecret);
+  const consumer = await kafka.consume({
+    groupId: CONSUMER_GROUPS.notificationDelivery.name,
+    subscription: { topics: [TOPICS.notifications.name] },
+    handle: (record) =>
+      deliverNotification(record.value as TopicValue<"notifications">, {
+        repo,
+        mailer,
+        sendBatch: (batch) => kafka.producer.sendBatch(batch),
+        logger,
+      }),
+  });
+  logger.info({ email: mailer !== undefined }, "notification-service consuming gochat.notifications");
+  return {
+    isReady: () => consumer.isHealthy() && consumer.topics().length > 0,
+    stop: () =>
+      stopInOrder(
+        () => consumer.stop(),
+        () => kafka.close(),
+        async () => {
+          mailer?.close();
+        },
+      ),
+  };
+}

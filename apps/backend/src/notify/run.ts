@@ -1,0 +1,25 @@
+import { kafkaSettingsFrom } from "@gochat/service-kit";
+import type { Telemetry } from "@gochat/telemetry";
+import { runBackendService } from "../run-backend-service";
+import type { NotificationEnv } from "./env";
+import { createMailer } from "./mailer";
+import { startNotificationService } from "./notification-service";
+
+export function runNotificationService(env: NotificationEnv, telemetry: Telemetry): Promise<void> {
+  return runBackendService({
+    name: "notification-service",
+    env,
+    telemetry,
+    start: (logger, fail) =>
+      startNotificationService(
+        {
+          kafka: kafkaSettingsFrom(env, "notification"),
+          repoUrl: env.REPO_URL,
+          tokenSecret: env.GOCHAT_TOKEN_SECRET,
+        },
+        env.SMTP_URL === undefined ? undefined : createMailer(env.SMTP_URL, env.SMTP_FROM),
+        logger,
+        fail,
+      ),
+  });
+}
