@@ -117,6 +117,14 @@ const friendRequest = (target: string): NotificationEvent => ({
   payload: { request_id: randomUUID(), requester_id: "alice", requester_name: "Alice" },
 });
 
+const delivered = (channel: "socket" | "email", status: "sent" | "skipped" | "failed") => ({
+  event_id: randomUUID(),
+  event_type: "notification.delivered" as const,
+  timestamp: T0 + 31,
+  target_user_id: "carol",
+  payload: { notification_event_id: randomUUID(), notification_type: "group.invited", channel, status },
+});
+
 const EXPECTED: AnalyticsSnapshot = {
   // alice keeps gw-2 after leaving gw-1; bob keeps gw-2 after leaving gw-1.
   onlineUsers: 2,
@@ -124,10 +132,13 @@ const EXPECTED: AnalyticsSnapshot = {
   onlineTimeline: [{ at: "2026-01-01T00:00:00.000Z", users: 2 }],
   // conv-a: 3 sent, read up to 2; conv-b: 2 sent, read up to 2; so 4 of 5 read.
   messages: { sent: 5, read: 2, recalled: 1, readRate: 0.8 },
-  notifications: { byType: { "friend.request": 2, "group.invited": 1 } },
+  notifications: {
+    byType: { "friend.request": 2, "group.invited": 1 },
+    byChannel: { socket: { sent: 1, skipped: 1 }, email: { sent: 1 } },
+  },
   profileUpdates: 1,
-  // 6 presence + 1 profile + 2 reads + 1 recall + 3 notifications.
-  eventsSeen: 13,
+  // 6 presence + 1 profile + 2 reads + 1 recall + 3 notifications + 3 deliveries.
+  eventsSeen: 16,
   // alice's first connection, the oldest record.
   since: "2026-01-01T00:00:01.000Z",
 };
@@ -189,6 +200,14 @@ describe("the analytics service", () => {
         target_user_id: "carol",
         payload: { group_id: "group-1", inviter_id: "alice", group_name: "team" },
       },
+    ]);
+    const sentByEmail = delivered("email", "sent");
+    // The same delivery event twice (a replay of notification-service) counts once.
+    await kafka.producer.send("notificationEvents", [
+      delivered("socket", "sent"),
+      delivered("socket", "skipped"),
+      sentByEmail,
+      sentByEmail,
     ]);
     await kafka.deadLetters.send({
       topic: TOPICS.userEvents.name,

@@ -86,7 +86,11 @@ describe("per-instance names", () => {
     const eventTopics = Object.values(TOPICS)
       .map((spec) => spec.name)
       .filter((name) => DOMAIN_EVENT_TOPIC_PATTERN.test(name));
-    expect(eventTopics.sort()).toEqual(["gochat.message-events", "gochat.user-events"]);
+    expect(eventTopics.sort()).toEqual([
+      "gochat.message-events",
+      "gochat.notification-events",
+      "gochat.user-events",
+    ]);
     expect(DOMAIN_EVENT_TOPIC_PATTERN.test("gochat.audit-events")).toBe(true);
   });
 });

@@ -76,3 +76,21 @@ export const notificationEvent = z.discriminatedUnion("event_type", [
 ]);
 export type NotificationEvent = z.infer<typeof notificationEvent>;
 export type NotificationType = NotificationEvent["event_type"];
+
+/**
+ * The outcome of delivering one notification on one channel, from notification-service: how notifications
+ * reach people, for analytics. Not in the seed; it follows the seed's event shape.
+ */
+export const notificationDeliveryEvent = z.discriminatedUnion("event_type", [
+  eventBase.extend({
+    event_type: z.literal("notification.delivered"),
+    target_user_id: entityId,
+    payload: z.object({
+      notification_event_id: z.uuid(),
+      notification_type: z.string().min(1).max(64),
+      channel: z.enum(["socket", "email"]),
+      status: z.enum(["sent", "skipped", "failed"]),
+    }),
+  }),
+]);
+export type NotificationDeliveryEvent = z.infer<typeof notificationDeliveryEvent>;

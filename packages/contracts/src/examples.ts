@@ -57,6 +57,18 @@ export const EXAMPLE_BODIES: { [T in TopicId]: TopicValue<T> } = {
     target_user_id: "user-123",
     payload: { group_id: "group-789", inviter_id: "user-456", group_name: "技术交流群" },
   },
+  notificationEvents: {
+    event_id: "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    event_type: "notification.delivered",
+    timestamp: 1678886401,
+    target_user_id: "user-123",
+    payload: {
+      notification_event_id: "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+      notification_type: "group.invited",
+      channel: "email",
+      status: "sent",
+    },
+  },
   deadLetter: {
     source_topic: "gochat.messages.upstream",
     source_partition: 3,

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { deadLetter } from "./dead-letter";
-import { messageEvent, notificationEvent, userEvent } from "./events";
+import { messageEvent, notificationDeliveryEvent, notificationEvent, userEvent } from "./events";
 import { instanceId } from "./ids";
 import { LIMITS } from "./limits";
 import { downstreamMessage, fanoutTask, persistMessage, upstreamMessage } from "./messaging";
@@ -95,6 +95,15 @@ export const TOPICS = {
     consumerGroups: ["notificationDelivery", "analyticsEvents"],
     description: "business notifications to push to a user: group invites, friend requests, announcements",
     inSeed: true,
+  }),
+  notificationEvents: topic({
+    name: "gochat.notification-events",
+    schema: notificationDeliveryEvent,
+    keyField: "target_user_id",
+    producers: ["notification-service"],
+    consumerGroups: ["analyticsEvents"],
+    description: "how each notification was delivered, per channel",
+    inSeed: false,
   }),
   deadLetter: topic({
     name: "gochat.dead-letter",

@@ -1,4 +1,10 @@
-import type { ChatMessage, MessageEvent, NotificationEvent, UserEvent } from "@gochat/contracts";
+import type {
+  ChatMessage,
+  MessageEvent,
+  NotificationDeliveryEvent,
+  NotificationEvent,
+  UserEvent,
+} from "@gochat/contracts";
 import { OnlineTimeline, type OnlineSample } from "./online-timeline";
 import { RecentIds } from "./recent-ids";
 
@@ -15,7 +21,8 @@ export interface AnalyticsSnapshot {
   peakOnlineUsers: number;
   onlineTimeline: OnlineSample[];
   messages: { sent: number; read: number; recalled: number; readRate: number };
-  notifications: { byType: Record<string, number> };
+  /** Notifications by type, and their deliveries by channel and outcome (socket: { sent: 3, skipped: 1 }). */
+  notifications: { byType: Record<string, number>; byChannel: Record<string, Record<string, number>> };
   profileUpdates: number;
   /** Distinct domain events (by event id) from every `gochat.*-events` topic and gochat.notifications. */
   eventsSeen: number;
@@ -41,6 +48,7 @@ export class AnalyticsFigures {
   readonly #timeline = new OnlineTimeline();
   readonly #conversations = new Map<string, ConversationProgress>();
   readonly #notificationsByType = new Map<string, number>();
+  readonly #deliveriesByChannel = new Map<string, Map<string, number>>();
   #peakOnline = 0;
   #sent = 0;
   #read = 0;
@@ -98,6 +106,14 @@ export class AnalyticsFigures {
     );
   }
 
+  recordNotificationDelivery(event: NotificationDeliveryEvent): void {
+    if (!this.#countEvent(event)) return;
+    const { channel, status } = event.payload;
+    const outcomes = this.#deliveriesByChannel.get(channel) ?? new Map<string, number>();
+    outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
+    this.#deliveriesByChannel.set(channel, outcomes);
+  }
+
   /** A domain event from a topic this service has no schema for: it is counted, nothing more. */
   recordOtherEvent(event: DomainEventEnvelope): void {
     this.#countEvent(event);
@@ -124,7 +140,15 @@ export class AnalyticsFigures {
         recalled: this.#recalled,
         readRate: this.#sent === 0 ? 0 : Math.min(1, this.#readMessages / this.#sent),
       },
-      notifications: { byType: Object.fromEntries(this.#notificationsByType) },
+      notifications: {
+        byType: Object.fromEntries(this.#notificationsByType),
+        byChannel: Object.fromEntries(
+          [...this.#deliveriesByChannel].map(([channel, outcomes]) => [
+            channel,
+            Object.fromEntries(outcomes),
+          ]),
+        ),
+      },
       profileUpdates: this.#profileUpdates,
       eventsSeen: this.#eventsSeen,
       since: this.#sinceMs === undefined ? null : new Date(this.#sinceMs).toISOString(),

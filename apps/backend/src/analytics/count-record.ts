@@ -51,6 +51,9 @@ export function countRecord(figures: AnalyticsFigures, topicId: TopicId | undefi
     case "notifications":
       figures.recordNotification(value as TopicValue<"notifications">);
       return;
+    case "notificationEvents":
+      figures.recordNotificationDelivery(value as TopicValue<"notificationEvents">);
+      return;
     case "persist":
       figures.recordPersistedMessage((value as TopicValue<"persist">).message);
       return;

@@ -5,7 +5,7 @@ import {
   type NotificationEvent,
   type TopicValue,
 } from "@gochat/contracts";
-import { batchByInstance } from "@gochat/messaging";
+import { batchByInstance, deriveEventId } from "@gochat/messaging";
 import {
   connectKafka,
   stopInOrder,
@@ -28,6 +28,37 @@ interface DeliverDeps {
   mailer: Mailer | undefined;
   sendBatch: (batch: { topic: string; messages: ReturnType<typeof toMessage>[] }[]) => Promise<void>;
   logger: Logger;
+}
+
+type Channel = "socket" | "email";
+type Outcome = "sent" | "skipped" | "failed";
+
+/**
+ * Records a channel's outcome in the inbox row and announces it as `notification.delivered` on
+ * `gochat.notification-events`, for analytics; the id is derived, so a replay announces nothing new.
+ */
+async function recordOutcome(
+  deps: DeliverDeps,
+  event: NotificationEvent,
+  notificationId: string,
+  outcome: { channel: Channel; status: Outcome; error?: string },
+): Promise<void> {
+  await deps.repo.internal.recordDelivery.mutate({ notification_id: notificationId, ...outcome });
+  const delivered: TopicValue<"notificationEvents"> = {
+    event_id: deriveEventId("notification.delivered", event.event_id, outcome.channel, outcome.status),
+    event_type: "notification.delivered",
+    timestamp: Math.floor(Date.now() / 1000),
+    target_user_id: event.target_user_id,
+    payload: {
+      notification_event_id: event.event_id,
+      notification_type: event.event_type,
+      channel: outcome.channel,
+      status: outcome.status,
+    },
+  };
+  await deps.sendBatch([
+    { topic: TOPICS.notificationEvents.name, messages: [toMessage("notificationEvents", delivered)] },
+  ]);
 }
 
 /**
@@ -54,16 +85,14 @@ export async function deliverNotification(event: NotificationEvent, deps: Delive
       })),
     );
     // Nobody online means nothing to push now; the inbox holds it for the next visit.
-    await deps.repo.internal.recordDelivery.mutate({
-      notification_id: stored.notificationId,
+    await recordOutcome(deps, event, stored.notificationId, {
       channel: "socket",
       status: records.length > 0 ? "sent" : "skipped",
     });
   }
   if (stored.email.due && stored.email.to !== null) {
     if (deps.mailer === undefined) {
-      await deps.repo.internal.recordDelivery.mutate({
-        notification_id: stored.notificationId,
+      await recordOutcome(deps, event, stored.notificationId, {
         channel: "email",
         status: "skipped",
         error: "no SMTP server configured",
@@ -72,16 +101,11 @@ export async function deliverNotification(event: NotificationEvent, deps: Delive
     }
     try {
       await deps.mailer.send(stored.email.to, event);
-      await deps.repo.internal.recordDelivery.mutate({
-        notification_id: stored.notificationId,
-        channel: "email",
-        status: "sent",
-      });
+      await recordOutcome(deps, event, stored.notificationId, { channel: "email", status: "sent" });
     } catch (error) {
       // A mail server that is down must not hold up in-app notifications; the failure is recorded.
       deps.logger.warn({ err: error, notificationId: stored.notificationId }, "e-mail failed");
-      await deps.repo.internal.recordDelivery.mutate({
-        notification_id: stored.notificationId,
+      await recordOutcome(deps, event, stored.notificationId, {
         channel: "email",
         status: "failed",
         error: error instanceof Error ? error.message : String(error),
@@ -100,7 +124,7 @@ export async function startNotificationService(
   const kafka = await connectKafka(
     config.kafka,
     logger,
-    [TOPICS.notifications.name, TOPICS.deadLetter.name],
+    [TOPICS.notifications.name, TOPICS.notificationEvents.name, TOPICS.deadLetter.name],
     {
       onFatal,
     },
