@@ -156,7 +156,17 @@ describe("notices for im-logic", () => {
       payload: { request_id: request.id, requester_id: eve.id, requester_name: "EVE" },
     });
     expect(api.notices[2]?.payload).toEqual({ group_id: group.id, inviter_id: dee.id, group_name: "club" });
+
     expect(api.notices[4]?.payload).toMatchObject({ announcement: "Meet at 6", editor_id: dee.id });
+
+    // Leaving and being added again is a new invitation, named differently, so it is delivered again.
+    const firstInvite = api.notices[2]?.source_id;
+    await eve.client.groups.leave.mutate({ groupId: group.id });
+    api.notices.length = 0;
+    await dee.client.groups.addMembers.mutate({ groupId: group.id, userIds: [eve.id] });
+    expect(api.notices.map((n) => [n.event_type, n.target_user_id])).toEqual([["group.invited", eve.id]]);
+    expect(api.notices[0]?.source_id).not.toBe(firstInvite);
+    expect(firstInvite).toMatch(new RegExp(`^${group.id}:\\d+$`));
   });
 });
 

@@ -59,15 +59,23 @@ export async function noticeFriendAccepted(
   ]);
 }
 
+/**
+ * One invitation per membership: the action is named by the group and the member's join time, so adding
+ * someone who left and came back notifies them again, while repeating the same call does not.
+ */
 export async function noticeGroupInvites(
   deps: ApiDeps,
   group: { id: string; name: string },
   inviterId: string,
   userIds: readonly string[],
 ): Promise<void> {
+  const memberships = await deps.db.conversationMember.findMany({
+    where: { conversationId: group.id, userId: { in: [...new Set(userIds)] } },
+    select: { userId: true, joinedAt: true },
+  });
   await deps.publishNotices(
-    [...new Set(userIds)].map((userId) =>
-      notice(inviterId, userId, group.id, "group.invited", {
+    memberships.map(({ userId, joinedAt }) =>
+      notice(inviterId, userId, `${group.id}:${joinedAt.getTime()}`, "group.invited", {
         group_id: group.id,
         inviter_id: inviterId,
         group_name: group.name,
