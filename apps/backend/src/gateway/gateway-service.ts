@@ -10,6 +10,7 @@ import {
 import { createRepoClient } from "../clients/repo-client";
 import { createGateway, type Gateway } from "./gateway";
 import { startGatewayPresence } from "./repo-presence";
+import { presenceEvent } from "./user-events";
 
 export interface GatewayConfig {
   kafka: KafkaSettings;
@@ -63,6 +64,8 @@ export async function startGatewayService(
           {
             heartbeatMs: config.presence.heartbeatMs,
             connectedUsers: () => created.gateway?.connectedUsers() ?? [],
+            announceOnline: (userId) =>
+              kafka.producer.send("userEvents", [presenceEvent("user.online", userId, config.instanceId)]),
             logger,
           },
         );

@@ -19,7 +19,13 @@ const ATTEMPTS = 4;
 export async function startGatewayPresence(
   repo: RepoClient,
   gatewayId: string,
-  options: { heartbeatMs: number; connectedUsers: () => string[]; logger: Logger },
+  options: {
+    heartbeatMs: number;
+    connectedUsers: () => string[];
+    /** Publishes user.online for a user re-attached after a lost registration (they were announced offline). */
+    announceOnline: (userId: string) => Promise<void>;
+    logger: Logger;
+  },
 ): Promise<GatewayPresence> {
   let { startedAt } = await repo.internal.registerGateway.mutate({ gatewayId });
 
@@ -43,6 +49,7 @@ export async function startGatewayPresence(
     ({ startedAt } = await repo.internal.registerGateway.mutate({ gatewayId }));
     for (const userId of options.connectedUsers()) {
       await repo.internal.attachSocket.mutate({ gatewayId, userId });
+      await options.announceOnline(userId);
     }
   }
 

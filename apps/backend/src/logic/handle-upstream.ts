@@ -199,6 +199,7 @@ async function recallAndTell(body: Extract<Upstream, { kind: "recall" }>, deps: 
       conversation_id: body.conversation_id,
       operator_id: body.sender_id,
       message_id: body.message_id,
+      requested_at_ms: body.received_at_ms,
     });
   } catch (error) {
     const code = errorCode.safeParse(appCodeOf(error));

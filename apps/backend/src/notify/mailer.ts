@@ -34,7 +34,13 @@ export function composeEmail(event: NotificationEvent): { subject: string; text:
 
 /** E-mail over SMTP (nodemailer), e.g. `smtp://mail.example.com:587`; the message id is the event id. */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport: Transporter = createTransport(smtpUrl);
+  // nodemailer waits minutes by default; a mail server that stops answering must fail fast instead of
+  // outlasting the consumer's session and getting the notification delivered twice.
+  const transport: Transporter = createTransport(smtpUrl, {
+    connectionTimeout: 3_000,
+    greetingTimeout: 3_000,
+    socketTimeout: 5_000,
+  });
   return {
     async send(to, event) {
       const { subject, text } = composeEmail(event);

@@ -28,6 +28,8 @@ interface DeliverDeps {
   mailer: Mailer | undefined;
   sendBatch: (batch: { topic: string; messages: ReturnType<typeof toMessage>[] }[]) => Promise<void>;
   logger: Logger;
+  /** Keeps the group membership while an e-mail is on its way. */
+  heartbeat: () => Promise<void>;
 }
 
 type Channel = "socket" | "email";
@@ -99,18 +101,21 @@ export async function deliverNotification(event: NotificationEvent, deps: Delive
       });
       return;
     }
+    await deps.heartbeat();
+    let failure: string | undefined;
     try {
       await deps.mailer.send(stored.email.to, event);
-      await recordOutcome(deps, event, stored.notificationId, { channel: "email", status: "sent" });
     } catch (error) {
       // A mail server that is down must not hold up in-app notifications; the failure is recorded.
+      failure = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
       deps.logger.warn({ err: error, notificationId: stored.notificationId }, "e-mail failed");
-      await recordOutcome(deps, event, stored.notificationId, {
-        channel: "email",
-        status: "failed",
-        error: error instanceof Error ? error.message : String(error),
-      });
     }
+    await recordOutcome(deps, event, stored.notificationId, {
+      channel: "email",
+      ...(failure === undefined
+        ? { status: "sent" as const }
+        : { status: "failed" as const, error: failure }),
+    });
   }
 }
 
@@ -133,8 +138,9 @@ export async function startNotificationService(
   const consumer = await kafka.consume({
     groupId: CONSUMER_GROUPS.notificationDelivery.name,
     subscription: { topics: [TOPICS.notifications.name] },
-    handle: (record) =>
+    handle: (record, { heartbeat }) =>
       deliverNotification(record.value as TopicValue<"notifications">, {
+        heartbeat,
         repo,
         mailer,
         sendBatch: (batch) => kafka.producer.sendBatch(batch),

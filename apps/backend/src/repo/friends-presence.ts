@@ -65,24 +65,27 @@ export function startGatewaySweeper(
   timer.unref();
 
   async function sweepOnce(): Promise<void> {
-    const swept = await sweepSilentGateways(db, { ttlMs: options.presenceTtlMs });
-    const seconds = Math.floor(Date.now() / 1000);
-    for (const { gatewayId, userIds } of swept) {
-      options.logger.warn(
-        { gatewayId, users: userIds.length },
-        "gateway stopped beating; its users are offline there",
-      );
-      await kafka.producer.send(
-        "userEvents",
-        userIds.map((userId) => ({
-          event_id: randomUUID(),
-          event_type: "user.offline" as const,
-          timestamp: seconds,
-          user_id: userId,
-          payload: { last_seen: seconds, gateway_id: gatewayId },
-        })),
-      );
-    }
+    await sweepSilentGateways(db, {
+      ttlMs: options.presenceTtlMs,
+      // Announced before the gateway is removed: if announcing fails, the next sweep finds it again.
+      beforeRemove: async ({ gatewayId, userIds }) => {
+        const seconds = Math.floor(Date.now() / 1000);
+        options.logger.warn(
+          { gatewayId, users: userIds.length },
+          "gateway stopped beating; its users are offline there",
+        );
+        await kafka.producer.send(
+          "userEvents",
+          userIds.map((userId) => ({
+            event_id: randomUUID(),
+            event_type: "user.offline" as const,
+            timestamp: seconds,
+            user_id: userId,
+            payload: { last_seen: seconds, gateway_id: gatewayId },
+          })),
+        );
+      },
+    });
   }
 
   return {

@@ -152,12 +152,25 @@ describe("notices for im-logic", () => {
     expect(api.notices[0]).toMatchObject({
       kind: "notify",
       sender_id: eve.id,
-      source_id: request.id,
+      source_id: `${request.id}:${request.createdAt}`,
       payload: { request_id: request.id, requester_id: eve.id, requester_name: "EVE" },
     });
     expect(api.notices[2]?.payload).toEqual({ group_id: group.id, inviter_id: dee.id, group_name: "club" });
 
     expect(api.notices[4]?.payload).toMatchObject({ announcement: "Meet at 6", editor_id: dee.id });
+
+    // Asking again while pending is the same notice; asking again after a decline is a new one.
+    const [fae, gus] = [await signUp("fae"), await signUp("gus")];
+    api.notices.length = 0;
+    const asked = await fae.client.friends.request.mutate({ userId: gus.id });
+    await fae.client.friends.request.mutate({ userId: gus.id });
+    await gus.client.friends.decline.mutate({ requestId: asked.id });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await fae.client.friends.request.mutate({ userId: gus.id });
+    const sources = api.notices.map((n) => n.source_id);
+    expect(sources).toHaveLength(3);
+    expect(sources[1]).toBe(sources[0]);
+    expect(sources[2]).not.toBe(sources[0]);
 
     // Leaving and being added again is a new invitation, named differently, so it is delivered again.
     const firstInvite = api.notices[2]?.source_id;

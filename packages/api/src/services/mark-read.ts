@@ -40,16 +40,19 @@ export async function markRead(
     toSeq: input.seq,
     limit: 1,
   });
-  if (message === undefined) {
-    const claimed = await db.messageClaim.count({
-      where: { conversationId: input.conversation_id, seq: BigInt(input.seq) },
-    });
-    // Accepted but not stored yet: worth retrying in a moment. Never accepted: nothing to read.
-    if (claimed > 0) throw new AppError("UNAVAILABLE", `message ${input.seq} is not stored yet`);
-    throw new AppError("NOT_FOUND", `there is no message ${input.seq}`);
-  }
+  // A message accepted but not stored yet can be read all the same: its claim knows its id, and waiting
+  // for storage would hold up every conversation on this upstream partition.
+  const messageId =
+    message?.message_id ??
+    (
+      await db.messageClaim.findFirst({
+        where: { conversationId: input.conversation_id, seq: BigInt(input.seq) },
+        select: { messageId: true },
+      })
+    )?.messageId;
+  if (messageId === undefined) throw new AppError("NOT_FOUND", `there is no message ${input.seq}`);
   const state = await markConversationRead(db, input.conversation_id, input.user_id, input.seq);
   const members = await listConversationMemberIds(db, input.conversation_id);
   const presence = await lookupPresence(db, members, { ttlMs: options.presenceTtlMs });
-  return { ...state, messageId: message.message_id, presence: [...presence] };
+  return { ...state, messageId: Number(messageId), presence: [...presence] };
 }

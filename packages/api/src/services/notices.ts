@@ -26,10 +26,17 @@ async function displayNameOf(db: PrismaClient, userId: string): Promise<string> 
   return (await findUserById(db, userId))?.displayName ?? "";
 }
 
-export async function noticeFriendRequest(
-  deps: ApiDeps,
-  request: { id: string; requesterId: string; addresseeId: string; status: string },
-): Promise<void> {
+type FriendRequestRow = {
+  id: string;
+  requesterId: string;
+  addresseeId: string;
+  status: string;
+  createdAt: Date;
+  respondedAt: Date | null;
+};
+
+/** A request is named by its id and when it was made: asking again after a decline is a new notification. */
+export async function noticeFriendRequest(deps: ApiDeps, request: FriendRequestRow): Promise<void> {
   if (request.status === "accepted") {
     // Asking someone who had already asked accepts their request: they hear it was accepted.
     await noticeFriendAccepted(deps, request);
@@ -37,25 +44,34 @@ export async function noticeFriendRequest(
   }
   const requesterName = await displayNameOf(deps.db, request.requesterId);
   await deps.publishNotices([
-    notice(request.requesterId, request.addresseeId, request.id, "friend.request", {
-      request_id: request.id,
-      requester_id: request.requesterId,
-      requester_name: requesterName,
-    }),
+    notice(
+      request.requesterId,
+      request.addresseeId,
+      `${request.id}:${request.createdAt.getTime()}`,
+      "friend.request",
+      {
+        request_id: request.id,
+        requester_id: request.requesterId,
+        requester_name: requesterName,
+      },
+    ),
   ]);
 }
 
-export async function noticeFriendAccepted(
-  deps: ApiDeps,
-  request: { id: string; requesterId: string; addresseeId: string },
-): Promise<void> {
+export async function noticeFriendAccepted(deps: ApiDeps, request: FriendRequestRow): Promise<void> {
   const accepterName = await displayNameOf(deps.db, request.addresseeId);
   await deps.publishNotices([
-    notice(request.addresseeId, request.requesterId, `${request.id}:accepted`, "friend.accepted", {
-      request_id: request.id,
-      accepter_id: request.addresseeId,
-      accepter_name: accepterName,
-    }),
+    notice(
+      request.addresseeId,
+      request.requesterId,
+      `${request.id}:accepted:${request.respondedAt?.getTime() ?? 0}`,
+      "friend.accepted",
+      {
+        request_id: request.id,
+        accepter_id: request.addresseeId,
+        accepter_name: accepterName,
+      },
+    ),
   ]);
 }
 

@@ -19,7 +19,7 @@ export interface RecallResult {
  */
 export async function recallForMember(
   db: PrismaClient,
-  input: { conversation_id: string; operator_id: string; message_id: number },
+  input: { conversation_id: string; operator_id: string; message_id: number; requested_at_ms: number },
   options: { windowMs: number; presenceTtlMs: number },
 ): Promise<RecallResult> {
   const role = await getGroupMemberRole(db, input.conversation_id, input.operator_id);
@@ -42,6 +42,7 @@ export async function recallForMember(
     operatorId: input.operator_id,
     windowMs: options.windowMs,
     asModerator,
+    now: new Date(input.requested_at_ms),
   });
   const members = await listConversationMemberIds(db, input.conversation_id);
   const presence = await lookupPresence(db, members, { ttlMs: options.presenceTtlMs });

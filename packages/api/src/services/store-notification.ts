@@ -35,7 +35,6 @@ export async function storeNotification(
     type: event.event_type,
     payload: event.payload,
     channels: wantsEmail ? ["socket", "email"] : ["socket"],
-    createdAt: new Date(event.timestamp * 1000),
   });
   const statusOf = (channel: string) => notification.deliveries.find((d) => d.channel === channel)?.status;
   const pushDue = wants.push !== false && statusOf("socket") !== "sent";

@@ -20,6 +20,11 @@ export async function sendFriendRequest(
     where: { requesterId_addresseeId: { requesterId: addresseeId, addresseeId: requesterId } },
   });
   if (reverse?.status === "pending") return acceptFriendRequest(db, reverse.id, requesterId);
+  // Asking again while pending changes nothing (same request, same time); after a decline it re-opens it.
+  const existing = await db.friendRequest.findUnique({
+    where: { requesterId_addresseeId: { requesterId, addresseeId } },
+  });
+  if (existing?.status === "pending") return existing;
   return db.friendRequest.upsert({
     where: { requesterId_addresseeId: { requesterId, addresseeId } },
     create: { requesterId, addresseeId, message: input.message ?? "" },

@@ -11,14 +11,17 @@ export async function registerGateway(
   db: DbClient,
   gatewayId: string,
   now: Date = new Date(),
-): Promise<Date> {
+): Promise<{ startedAt: Date; droppedUserIds: string[] }> {
+  // A restart within the TTL is never swept, so the users of the previous run are handed back to be
+  // announced offline here.
+  const dropped = await db.userPresence.findMany({ where: { gatewayId }, select: { userId: true } });
   await db.userPresence.deleteMany({ where: { gatewayId } });
   const row = await db.gatewayInstance.upsert({
     where: { id: gatewayId },
     create: { id: gatewayId, startedAt: now, lastBeatAt: now },
     update: { startedAt: now, lastBeatAt: now },
   });
-  return row.startedAt;
+  return { startedAt: row.startedAt, droppedUserIds: dropped.map((p) => p.userId) };
 }
 
 /**
@@ -117,7 +120,12 @@ export async function lookupConversationPresence(
  */
 export async function sweepSilentGateways(
   db: DbClient,
-  options: { ttlMs?: number; now?: Date } = {},
+  options: {
+    ttlMs?: number;
+    now?: Date;
+    /** Announces a silent gateway's users before it is removed; if it throws, the next sweep tries again. */
+    beforeRemove?: (gateway: { gatewayId: string; userIds: string[] }) => Promise<void>;
+  } = {},
 ): Promise<{ gatewayId: string; userIds: string[] }[]> {
   const silentSince = new Date(
     (options.now ?? new Date()).getTime() - (options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS),
@@ -128,6 +136,7 @@ export async function sweepSilentGateways(
   });
   const swept: { gatewayId: string; userIds: string[] }[] = [];
   for (const gateway of silent) {
+    await options.beforeRemove?.({ gatewayId: gateway.id, userIds: gateway.presence.map((p) => p.userId) });
     // Only if it is still silent: a gateway that beat again in the meantime keeps its row.
     const removed = await db.gatewayInstance.deleteMany({
       where: { id: gateway.id, lastBeatAt: { lt: silentSince } },

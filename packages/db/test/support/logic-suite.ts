@@ -108,7 +108,7 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       const [a, b, c] = [await createUser(), await createUser(), await createUser()];
       const [gw1, gw2] = [uniqueName("gw"), uniqueName("gw")];
       const t0 = new Date();
-      const gw1Token = await repo.registerGateway(db(), gw1, t0);
+      const gw1Token = (await repo.registerGateway(db(), gw1, t0)).startedAt;
       await repo.registerGateway(db(), gw2, t0);
       await repo.attachSocket(db(), a.id, gw1);
       await repo.attachSocket(db(), a.id, gw1);
@@ -134,7 +134,8 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       expect(await repo.lookupPresence(db(), [a.id, b.id, c.id], later)).toEqual(new Map([[c.id, [gw1]]]));
 
       // A restart of gw2 starts from no sockets at all.
-      await repo.registerGateway(db(), gw2, later.now);
+      // A restart hands back the users its previous run held, to be announced offline.
+      expect((await repo.registerGateway(db(), gw2, later.now)).droppedUserIds.sort()).toEqual([a.id, b.id].sort());
       expect(await repo.lookupPresence(db(), [a.id, b.id], later)).toEqual(new Map());
     });
 
@@ -142,8 +143,8 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       const [a, b] = [await createUser(), await createUser()];
       const [alive, dead] = [uniqueName("gw"), uniqueName("gw")];
       const t0 = new Date();
-      const aliveToken = await repo.registerGateway(db(), alive, t0);
-      const deadToken = await repo.registerGateway(db(), dead, t0);
+      const aliveToken = (await repo.registerGateway(db(), alive, t0)).startedAt;
+      const deadToken = (await repo.registerGateway(db(), dead, t0)).startedAt;
       await repo.attachSocket(db(), a.id, dead);
       await repo.attachSocket(db(), b.id, dead);
       await repo.attachSocket(db(), b.id, alive);
@@ -168,8 +169,8 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
     it("lets a restarted gateway keep its registration when its predecessor unregisters late", async () => {
       const user = await createUser();
       const gw = uniqueName("gw");
-      const first = await repo.registerGateway(db(), gw, new Date(Date.now() - 1000));
-      const second = await repo.registerGateway(db(), gw);
+      const first = (await repo.registerGateway(db(), gw, new Date(Date.now() - 1000))).startedAt;
+      const second = (await repo.registerGateway(db(), gw)).startedAt;
       await repo.attachSocket(db(), user.id, gw);
       await repo.unregisterGateway(db(), gw, first);
       expect(await repo.beatGateway(db(), gw, first)).toBe(false);
@@ -181,7 +182,7 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
       const [owner, x, y] = [await createUser(), await createUser(), await createUser()];
       const group = await repo.createGroup(db(), { ownerId: owner.id, name: "g", memberIds: [x.id, y.id] });
       const gw = uniqueName("gw");
-      const token = await repo.registerGateway(db(), gw);
+      const token = (await repo.registerGateway(db(), gw)).startedAt;
       await repo.attachSocket(db(), x.id, gw);
       await repo.attachSocket(db(), owner.id, gw);
       const stranger = await createUser();

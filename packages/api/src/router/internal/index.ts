@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   chatMessage,
   clientMessageId,
@@ -60,7 +61,15 @@ export const internalRouter = router({
 
   /** Recalls a message for its sender (within the window) or a group moderator; who to tell. */
   recall: serviceProcedure
-    .input(z.object({ conversation_id: entityId, operator_id: entityId, message_id: messageId }))
+    .input(
+      z.object({
+        conversation_id: entityId,
+        operator_id: entityId,
+        message_id: messageId,
+        /** When the user asked; the recall window is judged then, not when the request is processed. */
+        requested_at_ms: z.number().int().nonnegative(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       recallForMember(ctx.db, input, { windowMs: ctx.recallWindowMs, presenceTtlMs: ctx.presenceTtlMs }),
     ),
@@ -105,9 +114,21 @@ export const internalRouter = router({
     .mutation(({ ctx, input }) => insertMessages(ctx.db, input.messages)),
 
   /** Returns the registration's token (its start time), which beats and unregistering present. */
-  registerGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => ({
-    startedAt: (await registerGateway(ctx.db, input.gatewayId)).getTime(),
-  })),
+  registerGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
+    const { startedAt, droppedUserIds } = await registerGateway(ctx.db, input.gatewayId);
+    // Users the gateway's previous run held, if it restarted before it could be swept.
+    const seconds = Math.floor(Date.now() / 1000);
+    for (const userId of droppedUserIds) {
+      await ctx.publishUserEvent({
+        event_id: randomUUID(),
+        event_type: "user.offline",
+        timestamp: seconds,
+        user_id: userId,
+        payload: { last_seen: seconds, gateway_id: input.gatewayId },
+      });
+    }
+    return { startedAt: startedAt.getTime() };
+  }),
   beatGateway: serviceProcedure
     .input(gatewayInput.extend({ startedAt: z.number().int().nonnegative() }))
     .mutation(async ({ ctx, input }) => ({
