@@ -6,7 +6,7 @@ export { connectKafka, type KafkaConnection, type KafkaSettings } from "./kafka/
 export { ensureTopics, fixedTopicNames, type TopicLayout } from "./kafka/topics";
 export { TopicProducer, toMessage } from "./kafka/topic-producer";
 export { sendToDeadLetter, type FailedRecord } from "./kafka/dead-letter";
-export { isPermanentFailure } from "./kafka/failure-policy";
+export { classifyFailure, remoteErrorCode, type FailureKind } from "./kafka/failure-policy";
 export {
   startConsumer,
   type ConsumedRecord,

@@ -1,6 +1,6 @@
 import { SERVICE_CREDENTIAL_HEADER, type AppRouter } from "@gochat/api";
 import { serviceCredential } from "@gochat/auth";
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpLink } from "@trpc/client";
 
 export type RepoClient = ReturnType<typeof createRepoClient>;
 
@@ -20,12 +20,4 @@ export function createRepoClient(url: string, tokenSecret: string) {
       }),
     ],
   });
-}
-
-/** GoChat's error code of a failed call to im-repo, when it answered with one. */
-export function appCodeOf(error: unknown): string | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const data: unknown = error.data;
-  if (typeof data !== "object" || data === null || !("appCode" in data)) return undefined;
-  return typeof data.appCode === "string" ? data.appCode : undefined;
 }

@@ -33,7 +33,6 @@ export interface GatewayOptions {
 export interface Gateway {
   io: GatewayServer;
   deliver(body: TopicValue<"downstream">): void;
-  connectedSockets(): number;
   /** The users with at least one socket on this instance. */
   connectedUsers(): string[];
   close(): Promise<void>;
@@ -120,7 +119,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     deliver: (body) => {
       deliverDownstream(io, acks, body);
     },
-    connectedSockets: () => io.sockets.sockets.size,
     connectedUsers: () =>
       [...io.sockets.adapter.rooms.keys()].flatMap((room) => {
         const userId = userOfRoom(room);

@@ -15,10 +15,6 @@ export class PendingAcks {
     this.#timeoutMs = timeoutMs;
   }
 
-  get size(): number {
-    return this.#waiting.size;
-  }
-
   add(senderId: string, clientMsgId: string, resolve: Resolve): void {
     const key = `${senderId}\n${clientMsgId}`;
     // A resend while the first attempt is pending answers both: the first one is told to stop waiting.

@@ -1,8 +1,8 @@
-import { downstreamTopic, errorCode, TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
+import { downstreamTopic, TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
 import { batchByInstance, deriveEventId, routeMessage, type PresenceMap } from "@gochat/messaging";
-import { toMessage, type Logger } from "@gochat/service-kit";
+import { classifyFailure, remoteErrorCode, toMessage, type Logger } from "@gochat/service-kit";
 import type { Message } from "kafkajs";
-import { appCodeOf, type RepoClient } from "../clients/repo-client";
+import type { RepoClient } from "../clients/repo-client";
 
 export interface LogicDeps {
   repo: RepoClient;
@@ -12,14 +12,13 @@ export interface LogicDeps {
 
 type Upstream = TopicValue<"upstream">;
 
-/** Refusals that no retry will change: the sender is told, and the record is done with. */
-const FINAL_REFUSALS = new Set<ErrorCode>([
-  "BAD_REQUEST",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "NOT_A_MEMBER",
-  "CONFLICT",
-]);
+/**
+ * GoChat's code for a refusal by im-repo that no retry will change (the sender is told, and the record is
+ * done with), or undefined for a failure worth retrying.
+ */
+function finalRefusal(error: unknown): ErrorCode | undefined {
+  return classifyFailure(error) === "permanent" ? remoteErrorCode(error) : undefined;
+}
 
 function downstream(instanceId: string, body: TopicValue<"downstream">) {
   return { topic: downstreamTopic(instanceId), messages: [toMessage("downstream", body)] };
@@ -61,15 +60,15 @@ async function acceptAndRoute(body: Extract<Upstream, { kind: "message" }>, deps
       content: body.content,
     });
   } catch (error) {
-    const code = errorCode.safeParse(appCodeOf(error));
-    if (!code.success || !FINAL_REFUSALS.has(code.data)) throw error;
+    const code = finalRefusal(error);
+    if (code === undefined) throw error;
     await deps.sendBatch([
       downstream(body.gateway_id, {
         kind: "rejected",
         recipients: [body.sender_id],
         conversation_id: body.conversation_id,
         client_msg_id: body.client_msg_id,
-        code: code.data,
+        code,
         reason: error instanceof Error ? error.message.slice(0, 500) : "refused",
       }),
     ]);
@@ -143,11 +142,11 @@ async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: 
       seq: body.seq,
     });
   } catch (error) {
-    const code = errorCode.safeParse(appCodeOf(error));
-    if (!code.success || !FINAL_REFUSALS.has(code.data)) throw error;
+    const code = finalRefusal(error);
+    if (code === undefined) throw error;
     // A read the client should not have sent (not a member, a seq that does not exist) changes nothing;
     // the reader's device hears why.
-    await deps.sendBatch([refusal(body, "message:read", code.data, error)]);
+    await deps.sendBatch([refusal(body, "message:read", code, error)]);
     return;
   }
   // A later read already moved the cursor past this one, and told everyone.
@@ -202,10 +201,9 @@ async function recallAndTell(body: Extract<Upstream, { kind: "recall" }>, deps: 
       requested_at_ms: body.received_at_ms,
     });
   } catch (error) {
-    const code = errorCode.safeParse(appCodeOf(error));
-    const isFinal = code.success && (FINAL_REFUSALS.has(code.data) || code.data === "RECALL_WINDOW_EXPIRED");
-    if (!isFinal) throw error;
-    await deps.sendBatch([refusal(body, "message:recall", code.data, error)]);
+    const code = finalRefusal(error);
+    if (code === undefined) throw error;
+    await deps.sendBatch([refusal(body, "message:recall", code, error)]);
     return;
   }
   const presence: PresenceMap = new Map(result.presence);

@@ -12,7 +12,7 @@ export type FailureKind = "permanent" | "transient" | "bug";
 const BY_CODE: Partial<Record<ErrorCode, FailureKind>> = { UNAVAILABLE: "transient", INTERNAL: "bug" };
 
 /** GoChat's error code carried by a remote error (an im-repo answer through tRPC), if any. */
-function remoteCode(error: unknown): ErrorCode | undefined {
+export function remoteErrorCode(error: unknown): ErrorCode | undefined {
   if (typeof error !== "object" || error === null || !("data" in error)) return undefined;
   const data: unknown = error.data;
   if (typeof data !== "object" || data === null || !("appCode" in data)) return undefined;
@@ -22,20 +22,16 @@ function remoteCode(error: unknown): ErrorCode | undefined {
 
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof ContractError) return "permanent";
-  const code = isAppError(error) ? error.code : remoteCode(error);
+  const code = isAppError(error) ? error.code : remoteErrorCode(error);
   if (code !== undefined) return BY_CODE[code] ?? "permanent";
   if (error instanceof Error) {
     // kafkajs errors, fetch failures and timeouts: the other side is unreachable for now.
     if (error.name.startsWith("KafkaJS") || error.name === "AbortError" || error.name === "TimeoutError") {
       return "transient";
     }
-    if (error.name === "TRPCClientError" && remoteCode(error) === undefined) return "transient";
+    if (error.name === "TRPCClientError" && remoteErrorCode(error) === undefined) return "transient";
   }
   return "bug";
-}
-
-export function isPermanentFailure(error: unknown): boolean {
-  return classifyFailure(error) === "permanent";
 }
 
 /** Exponential backoff, capped so a long outage is polled, not hammered. */
