@@ -1,0 +1,1 @@
+export { acquireOwnerLock, type LockOwner, type OwnerLock } from "./owner-lock";
