@@ -93,6 +93,9 @@ describe("conversations and history", () => {
     expect(list.find((c) => c.conversationId === conversationId)).toMatchObject({
       kind: "direct",
       peerId: users.ann.id,
+      // Ann's own messages moved her cursor: the last she sent is seq 119.
+      peerReadSeq: 119,
+      lastMessage: { seq: 120, content: "message 120", senderId: users.ben.id },
     });
   });
 

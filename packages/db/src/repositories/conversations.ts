@@ -73,6 +73,8 @@ export type ConversationSummary = {
   lastActivityAt: Date;
   /** The other participant of a direct conversation. */
   peerId: string | null;
+  /** How far the other participant of a direct conversation has read; null for groups. */
+  peerReadSeq: number | null;
   group: { name: string; memberCount: number; avatarColor: string } | null;
 };
 
@@ -96,7 +98,7 @@ export async function listConversationsForUser(
       conversation: {
         include: {
           group: { select: { name: true, memberCount: true, avatarColor: true } },
-          members: { where: { userId: { not: userId } }, select: { userId: true }, take: 1 },
+          members: { where: { userId: { not: userId } }, select: { userId: true, readSeq: true }, take: 1 },
         },
       },
     },
@@ -104,6 +106,8 @@ export async function listConversationsForUser(
   return rows.map((row) => {
     const lastSeq = toSafeNumber(row.conversation.lastSeq);
     const readSeq = toSafeNumber(row.readSeq);
+    const direct = row.conversation.kind === "direct";
+    const peer = row.conversation.members[0];
     return {
       conversationId: row.conversationId,
       kind: row.conversation.kind,
@@ -112,7 +116,8 @@ export async function listConversationsForUser(
       readSeq,
       unreadCount: Math.max(0, lastSeq - readSeq),
       lastActivityAt: row.conversation.lastActivityAt,
-      peerId: row.conversation.kind === "direct" ? (row.conversation.members[0]?.userId ?? null) : null,
+      peerId: direct ? (peer?.userId ?? null) : null,
+      peerReadSeq: direct && peer ? toSafeNumber(peer.readSeq) : null,
       group: row.conversation.group,
     };
   });

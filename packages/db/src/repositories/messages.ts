@@ -141,6 +141,24 @@ export async function listMessagesBefore(
   return rows.reverse().map(toStoredMessage);
 }
 
+/**
+ * The newest stored message of each conversation, for list previews: one indexed lookup per conversation
+ * (the (conversation_id, seq) unique index, newest first). A conversation with nothing stored is absent.
+ */
+export async function latestMessages(
+  db: DbClient,
+  conversationIds: readonly string[],
+): Promise<Map<string, StoredMessage>> {
+  const rows = await Promise.all(
+    conversationIds.map((conversationId) =>
+      db.message.findFirst({ where: { conversationId }, orderBy: { seq: "desc" } }),
+    ),
+  );
+  const latest = new Map<string, StoredMessage>();
+  for (const row of rows) if (row) latest.set(row.conversationId, toStoredMessage(row));
+  return latest;
+}
+
 export async function findMessage(db: DbClient, messageId: number): Promise<StoredMessage | null> {
   const row = await db.message.findUnique({ where: { id: BigInt(messageId) } });
   return row ? toStoredMessage(row) : null;

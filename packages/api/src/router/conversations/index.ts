@@ -4,6 +4,7 @@ import {
   findConversation,
   getOrCreateDirectConversation,
   getReadState,
+  latestMessages,
   listConversationsForUser,
   listMessagesBefore,
   listMessagesInRange,
@@ -29,7 +30,18 @@ export const conversationsRouter = router({
         limit: input.limit,
         ...(input.activeBefore === undefined ? {} : { activeBefore: new Date(input.activeBefore) }),
       });
-      return rows.map((row) => ({ ...row, lastActivityAt: row.lastActivityAt.getTime() }));
+      const latest = await latestMessages(
+        ctx.db,
+        rows.map((row) => row.conversationId),
+      );
+      return rows.map((row) => {
+        const last = latest.get(row.conversationId);
+        return {
+          ...row,
+          lastActivityAt: row.lastActivityAt.getTime(),
+          lastMessage: last === undefined ? null : toChatMessageView(last),
+        };
+      });
     }),
 
   /** The direct conversation with another user, created on first use. */
