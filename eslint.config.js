@@ -27,6 +27,8 @@ export default tseslint.config(
       ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
+      // `onClick={() => setOpen(true)}` is the idiom of React event handlers.
+      "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
       // Handlers are async to satisfy Promise-returning interfaces even when their body needs no await.
       "@typescript-eslint/require-await": "off",
       "no-restricted-properties": [
@@ -47,5 +49,7 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
+    // Plain scripts run on Node.js.
+    languageOptions: { globals: { console: "readonly", process: "readonly" } },
   },
 );

@@ -1,0 +1,247 @@
+"use client";
+
+import type { UserView } from "@gochat/api";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { useCallback, useEffect, useState, type SyntheticEvent } from "react";
+import { Avatar } from "../../../../components/avatar";
+import { useAction } from "../../../../components/use-action";
+import type { RouterOutputs } from "../../../../lib/api";
+import { useChat, useChatState } from "../../../../lib/chat-context";
+import { useI18n } from "../../../../lib/i18n";
+
+type Group = RouterOutputs["groups"]["get"];
+type Member = RouterOutputs["groups"]["members"]["members"][number];
+
+export default function GroupPage() {
+  const { groupId } = useParams<{ groupId: string }>();
+  const controller = useChat();
+  const { t } = useI18n();
+  const me = useChatState((state) => state.me);
+  const users = useChatState((state) => state.users);
+  const [group, setGroup] = useState<Group | null>(null);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState("");
+  const { busy, error, run } = useAction();
+
+  const load = useCallback(async () => {
+    const [info, page] = await Promise.all([
+      controller.client.groups.get.query({ groupId }),
+      controller.client.groups.members.query({ groupId, limit: 200 }),
+    ]);
+    setGroup(info);
+    setAnnouncement(info.announcement);
+    setMembers(page.members);
+    setNextCursor(page.nextCursor);
+    await controller.ensureUsers(page.members.map((member) => member.userId));
+  }, [controller, groupId]);
+
+  useEffect(() => {
+    void run(load);
+  }, [load, run]);
+
+  const more = () =>
+    run(async () => {
+      if (nextCursor === null) return;
+      const page = await controller.client.groups.members.query({ groupId, after: nextCursor, limit: 200 });
+      setMembers((current) => [...current, ...page.members]);
+      setNextCursor(page.nextCursor);
+      await controller.ensureUsers(page.members.map((member) => member.userId));
+    });
+
+  const saveAnnouncement = (event: SyntheticEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      setGroup({
+        ...(await controller.client.groups.updateAnnouncement.mutate({ groupId, announcement })),
+        myRole: group?.myRole ?? "member",
+      });
+    });
+  };
+
+  const setRole = (userId: string, role: "admin" | "member") =>
+    run(async () => {
+      await controller.client.groups.setRole.mutate({ groupId, userId, role });
+      await load();
+    });
+
+  const remove = (userId: string) =>
+    run(async () => {
+      await controller.client.groups.removeMember.mutate({ groupId, userId });
+      await load();
+    });
+
+  if (group === null) {
+    return (
+      <div className="page">
+        {error === null ? (
+          <p className="muted">{t("common.loading")}</p>
+        ) : (
+          <p role="alert">{t(`error.${error}`)}</p>
+        )}
+      </div>
+    );
+  }
+  const canManage = group.myRole === "owner" || group.myRole === "admin";
+  return (
+    <div className="page">
+      <div className="page-title">
+        <h1>{group.name}</h1>
+        <Link href={`/chat/${groupId}`} className="button">
+          {t("groups.openChat")}
+        </Link>
+      </div>
+      <p className="muted">
+        {t("chat.members", { count: group.memberCount })} · {t(`role.${group.myRole}`)}
+      </p>
+      {error !== null && (
+        <p className="form-error" role="alert">
+          {t(`error.${error}`)}
+        </p>
+      )}
+
+      <section aria-labelledby="announcement-title">
+        <h2 id="announcement-title">{t("groups.announcement")}</h2>
+        {canManage ? (
+          <form className="stack" onSubmit={saveAnnouncement}>
+            <label>
+              <span className="visually-hidden">{t("groups.announcement")}</span>
+              <textarea
+                rows={3}
+                maxLength={2000}
+                value={announcement}
+                onChange={(event) => setAnnouncement(event.target.value)}
+              />
+            </label>
+            <button type="submit" disabled={busy || announcement === group.announcement}>
+              {t("groups.saveAnnouncement")}
+            </button>
+          </form>
+        ) : (
+          <p data-testid="announcement">
+            {group.announcement === "" ? (
+              <span className="muted">{t("groups.noAnnouncement")}</span>
+            ) : (
+              group.announcement
+            )}
+          </p>
+        )}
+      </section>
+
+      {canManage && (
+        <InviteMembers
+          groupId={groupId}
+          memberIds={new Set(members.map((m) => m.userId))}
+          onAdded={() => void run(load)}
+        />
+      )}
+
+      <section aria-labelledby="members-title">
+        <h2 id="members-title">{t("groups.memberList")}</h2>
+        <ul className="people" data-testid="members">
+          {members.map((member) => {
+            const user = users.get(member.userId);
+            const isMe = member.userId === me.id;
+            return (
+              <li key={member.userId} data-testid="member">
+                <Avatar user={user} size={28} />
+                <span className="grow">
+                  {user?.displayName ?? t("common.unknownUser")}{" "}
+                  {isMe && <span className="muted">({t("message.you")})</span>}
+                </span>
+                <span className="role-tag">{t(`role.${member.role}`)}</span>
+                {group.myRole === "owner" && !isMe && (
+                  <button
+                    type="button"
+                    onClick={() => void setRole(member.userId, member.role === "admin" ? "member" : "admin")}
+                  >
+                    {member.role === "admin" ? t("groups.makeMember") : t("groups.makeAdmin")}
+                  </button>
+                )}
+                {canManage &&
+                  !isMe &&
+                  member.role !== "owner" &&
+                  (group.myRole === "owner" || member.role === "member") && (
+                    <button type="button" onClick={() => void remove(member.userId)}>
+                      {t("groups.remove")}
+                    </button>
+                  )}
+              </li>
+            );
+          })}
+        </ul>
+        {nextCursor !== null && (
+          <button type="button" onClick={() => void more()}>
+            {t("groups.moreMembers")}
+          </button>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function InviteMembers({
+  groupId,
+  memberIds,
+  onAdded,
+}: {
+  groupId: string;
+  memberIds: Set<string>;
+  onAdded: () => void;
+}) {
+  const controller = useChat();
+  const { t } = useI18n();
+  const [query, setQuery] = useState("");
+  const [results, setResults] = useState<UserView[]>([]);
+  const { error, run } = useAction();
+
+  const search = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (query.trim() === "") return;
+    void run(async () =>
+      setResults(await controller.client.users.search.query({ query: query.trim(), limit: 10 })),
+    );
+  };
+  const invite = (userId: string) =>
+    run(async () => {
+      await controller.client.groups.addMembers.mutate({ groupId, userIds: [userId] });
+      onAdded();
+    });
+
+  return (
+    <section aria-labelledby="invite-title">
+      <h2 id="invite-title">{t("groups.invite")}</h2>
+      <form className="inline-form" onSubmit={search}>
+        <label className="grow">
+          <span className="visually-hidden">{t("friends.searchLabel")}</span>
+          <input
+            type="search"
+            value={query}
+            placeholder={t("friends.searchLabel")}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+        </label>
+        <button type="submit">{t("common.search")}</button>
+      </form>
+      {error !== null && (
+        <p className="form-error" role="alert">
+          {t(`error.${error}`)}
+        </p>
+      )}
+      <ul className="people">
+        {results.map((user) => (
+          <li key={user.id}>
+            <Avatar user={user} size={28} />
+            <span className="grow">
+              {user.displayName} <span className="muted">@{user.username}</span>
+            </span>
+            <button type="button" disabled={memberIds.has(user.id)} onClick={() => void invite(user.id)}>
+              {memberIds.has(user.id) ? t("groups.alreadyMember") : t("groups.inviteButton")}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { parseEnv } from "@gochat/config";
+import { z } from "zod";
+
+/**
+ * Where the browser finds GoChat's API and gateways. Read on the server at request time, so one build
+ * serves any deployment. `{host}` stands for the host name the page was opened on, which keeps the
+ * defaults working from another machine on the network as well as from this one.
+ */
+const url = z
+  .string()
+  .regex(/^https?:\/\/\S+$/, "must be an http:// or https:// URL (it may contain {host})");
+
+const shape = {
+  GOCHAT_PUBLIC_API_URL: url.default("http://{host}:7000/trpc"),
+  /** Gateway instances as `id=url` pairs; each browser session picks one (see lib/gateway-choice.ts). */
+  GOCHAT_PUBLIC_GATEWAYS: z
+    .string()
+    .default("gw-1=http://{host}:7001,gw-2=http://{host}:7002")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z0-9_-]+=https?:\/\/\S+$/, "each entry must be id=http(s)://url"))
+        .min(1, "must list at least one gateway"),
+    )
+    .transform((entries) =>
+      entries.map((entry) => {
+        const at = entry.indexOf("=");
+        return { id: entry.slice(0, at), url: entry.slice(at + 1) };
+      }),
+    ),
+};
+
+export interface PublicConfig {
+  apiUrl: string;
+  gateways: { id: string; url: string }[];
+}
+
+export function readPublicConfig(source: Record<string, string | undefined> = process.env): PublicConfig {
+  const env = parseEnv("gochat web", shape, source);
+  return { apiUrl: env.GOCHAT_PUBLIC_API_URL, gateways: env.GOCHAT_PUBLIC_GATEWAYS };
+}

@@ -1,0 +1,457 @@
+import type { UserView } from "@gochat/api";
+import type { ClientToServerEvents, ErrorCode, ServerToClientEvents } from "@gochat/contracts";
+import { io, type Socket } from "socket.io-client";
+import { errorCode, type ApiClient } from "./api";
+import { ChatStore, firstConfirmedSeq, itemKey, lastConfirmedSeq, type ChatItem } from "./chat-store";
+import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-choice";
+
+type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const HISTORY_PAGE = 50;
+const CATCH_UP_PAGE = 200;
+/** How long a send waits for the gateway's acknowledgement before it is shown as failed. */
+const SEND_TIMEOUT_MS = 15_000;
+const TYPING_REPEAT_MS = 3_000;
+/** Connection failures on one gateway before the tab tries the next. */
+const FAILURES_BEFORE_FAILOVER = 3;
+
+export interface Flash {
+  id: number;
+  code: ErrorCode;
+  event: string;
+}
+
+function newClientMsgId(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * The live side of the client: one socket.io connection to a gateway, the tRPC calls around it, and the
+ * store both feed. It catches up after every reconnect (missed messages, list, notifications), fills
+ * gaps in a timeline, and keeps unacknowledged messages retryable under the same client id, which the
+ * server deduplicates, so a retry never creates a second message.
+ */
+export class ChatController {
+  readonly store: ChatStore;
+  private socket: ChatSocket | null = null;
+  private gateway: GatewayEndpoint;
+  private failures = 0;
+  private connectedOnce = false;
+  private stopped = false;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private listRefresh: Promise<void> | null = null;
+  private readonly usersInFlight = new Set<string>();
+  private readonly lastTypingSent = new Map<string, number>();
+  private readonly readersTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly flashListeners = new Set<(flash: Flash) => void>();
+  private flashSeq = 0;
+  private readonly cleanups: (() => void)[] = [];
+
+  private readonly api: ApiClient;
+  private readonly gateways: readonly GatewayEndpoint[];
+
+  constructor(
+    me: UserView,
+    api: ApiClient,
+    gateways: readonly GatewayEndpoint[],
+    initialGateway: GatewayEndpoint,
+  ) {
+    this.api = api;
+    this.gateways = gateways;
+    this.store = new ChatStore(me);
+    this.gateway = initialGateway;
+  }
+
+  get client() {
+    return this.api.client;
+  }
+
+  start(): void {
+    void this.refreshEverything();
+    this.connect();
+    const onOnline = () => {
+      if (this.socket?.connected !== true) this.socket?.connect();
+    };
+    const onOffline = () => {
+      this.store.setConnection("offline");
+    };
+    const onFocus = () => {
+      this.markActiveRead();
+    };
+    window.addEventListener("online", onOnline);
+    window.addEventListener("offline", onOffline);
+    window.addEventListener("focus", onFocus);
+    const typingSweep = setInterval(() => this.store.expireTyping(Date.now()), 1_000);
+    this.cleanups.push(() => {
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
+      window.removeEventListener("focus", onFocus);
+      clearInterval(typingSweep);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.socket?.disconnect();
+    this.socket = null;
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.readersTimers.values()) clearTimeout(timer);
+    for (const cleanup of this.cleanups) cleanup();
+  }
+
+  onFlash(listener: (flash: Flash) => void): () => void {
+    this.flashListeners.add(listener);
+    return () => this.flashListeners.delete(listener);
+  }
+
+  private flash(code: ErrorCode, event: string): void {
+    const flash = { id: ++this.flashSeq, code, event };
+    for (const listener of this.flashListeners) listener(flash);
+  }
+
+  // ---- connection ----
+
+  private connect(): void {
+    const socket: ChatSocket = io(this.gateway.url, {
+      transports: ["websocket"],
+      // Called on every (re)connection, so a reconnect after the access token expired presents a new one.
+      auth: (done) => {
+        this.api.accessToken().then(
+          (token) => {
+            done({ token });
+          },
+          () => {
+            done({ token: "" });
+          },
+        );
+      },
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+    });
+    this.socket = socket;
+    this.store.setConnection(this.connectedOnce ? "reconnecting" : "connecting");
+
+    socket.on("connect", () => {
+      this.failures = 0;
+      rememberGateway(this.gateway);
+      this.store.setConnection("online", this.gateway.id);
+      if (this.connectedOnce) void this.catchUp();
+      this.connectedOnce = true;
+      this.resendPending();
+    });
+    socket.on("disconnect", (reason) => {
+      if (this.stopped) return;
+      this.store.setConnection(navigator.onLine ? "reconnecting" : "offline");
+      // The server closed the connection on purpose (a restart, or a stale token): reconnect ourselves.
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.on("connect_error", () => {
+      if (this.stopped) return;
+      this.store.setConnection(navigator.onLine ? "reconnecting" : "offline");
+      this.failures++;
+      if (this.failures >= FAILURES_BEFORE_FAILOVER && this.gateways.length > 1) {
+        this.failures = 0;
+        socket.removeAllListeners();
+        socket.disconnect();
+        this.gateway = nextGateway(this.gateways, this.gateway);
+        this.connect();
+      }
+    });
+
+    socket.on("message:new", (message) => {
+      const result = this.store.receiveMessage(message, document.hasFocus());
+      if (result === "unknown-conversation") void this.refreshConversations();
+      if (result === "gap") void this.fillFrom(message.conversationId, 0);
+      void this.ensureUsers([message.senderId]);
+      if (message.conversationId === this.store.getState().activeConversationId) this.markActiveRead();
+      if (message.senderId !== this.store.getState().me.id) {
+        this.store.setTyping(message.conversationId, message.senderId, false, Date.now());
+      }
+    });
+    socket.on("message:rejected", ({ conversationId, clientMsgId, error }) => {
+      this.store.markSendState(conversationId, clientMsgId, "failed", error.code);
+    });
+    socket.on("message:read", ({ conversationId, userId, seq }) => {
+      this.store.applyRead(conversationId, userId, seq);
+      if (userId !== this.store.getState().me.id) this.scheduleReaders(conversationId);
+    });
+    socket.on("message:recalled", ({ conversationId, messageId }) => {
+      this.store.applyRecall(conversationId, messageId);
+    });
+    socket.on("typing", ({ conversationId, userId, isTyping }) => {
+      if (userId === this.store.getState().me.id) return;
+      this.store.setTyping(conversationId, userId, isTyping, Date.now());
+      void this.ensureUsers([userId]);
+    });
+    socket.on("presence", ({ userId, online, lastSeen }) => {
+      this.store.setPresence(userId, { online, lastSeen: lastSeen * 1000 });
+    });
+    socket.on("notification:new", (notification) => {
+      this.store.receiveNotification(notification);
+      if (notification.type === "group.invited" || notification.type === "group.announcement.updated") {
+        void this.refreshConversations();
+      }
+      if (notification.type === "friend.accepted") void this.refreshFriends();
+    });
+    socket.on("request:error", ({ event, error }) => {
+      this.flash(error.code, event);
+    });
+  }
+
+  // ---- loading ----
+
+  private async refreshEverything(): Promise<void> {
+    await Promise.allSettled([
+      this.refreshConversations(),
+      this.refreshFriends(),
+      this.refreshNotifications(),
+    ]);
+  }
+
+  refreshConversations(): Promise<void> {
+    this.listRefresh ??= (async () => {
+      try {
+        const list = await this.api.client.conversations.list.query({ limit: 200 });
+        this.store.setConversations(list);
+        await this.ensureUsers(list.flatMap((row) => [row.peerId, row.lastMessage?.senderId]));
+      } finally {
+        this.listRefresh = null;
+      }
+    })();
+    return this.listRefresh;
+  }
+
+  async refreshFriends(): Promise<void> {
+    const friends = await this.api.client.friends.list.query();
+    this.store.setUsers(friends);
+    this.store.setPresenceMany(
+      friends.map((friend) => [friend.id, { online: friend.online, lastSeen: friend.lastSeenAt }] as const),
+    );
+  }
+
+  async refreshNotifications(): Promise<void> {
+    const [count, latest] = await Promise.all([
+      this.api.client.notifications.unreadCount.query(),
+      this.api.client.notifications.list.query({ limit: 50 }),
+    ]);
+    this.store.setNotifications(
+      count.unread,
+      latest.map((n) => ({
+        notificationId: n.notificationId,
+        type: n.type,
+        createdAt: n.createdAt,
+        payload: n.payload,
+      })),
+    );
+  }
+
+  /** Fetches profiles not yet known (one HTTP batch for all of them). */
+  async ensureUsers(ids: readonly (string | null | undefined)[]): Promise<void> {
+    const known = this.store.getState().users;
+    const missing = [...new Set(ids)].filter(
+      (id): id is string => typeof id === "string" && !known.has(id) && !this.usersInFlight.has(id),
+    );
+    if (missing.length === 0) return;
+    for (const id of missing) this.usersInFlight.add(id);
+    try {
+      const results = await Promise.allSettled(
+        missing.map((userId) => this.api.client.users.get.query({ userId })),
+      );
+      this.store.setUsers(results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : [])));
+    } finally {
+      for (const id of missing) this.usersInFlight.delete(id);
+    }
+  }
+
+  /** Re-reads the profiles this client shows, so renamed people and new avatar colours appear. */
+  async refreshProfiles(): Promise<void> {
+    const ids = [...this.store.getState().users.keys()].filter((id) => id !== this.store.getState().me.id);
+    const results = await Promise.allSettled(
+      ids.slice(0, 200).map((userId) => this.api.client.users.get.query({ userId })),
+    );
+    this.store.setUsers(results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : [])));
+  }
+
+  /** Opens a conversation on screen: loads its latest page once, and reads it. */
+  async openConversation(conversationId: string): Promise<void> {
+    this.store.setActiveConversation(conversationId);
+    if (!this.store.hasTimeline(conversationId)) {
+      const page = await this.api.client.conversations.history.query({ conversationId, limit: HISTORY_PAGE });
+      this.store.addHistory(conversationId, page, page.length === HISTORY_PAGE);
+      await this.ensureUsers(page.map((message) => message.senderId));
+      // Messages that arrived live between the request and now are kept by the merge.
+    }
+    this.markActiveRead();
+    this.scheduleReaders(conversationId);
+  }
+
+  closeConversation(conversationId: string): void {
+    if (this.store.getState().activeConversationId === conversationId) this.store.setActiveConversation(null);
+    this.typing(conversationId, false);
+  }
+
+  /** The page before the oldest loaded message; resolves false when there is nothing older. */
+  async loadOlder(conversationId: string): Promise<boolean> {
+    const timeline = this.store.getState().timelines.get(conversationId);
+    if (timeline?.hasOlder === false) return false;
+    const first = firstConfirmedSeq(timeline);
+    if (first !== null && first <= 1) {
+      this.store.addHistory(conversationId, [], false);
+      return false;
+    }
+    const page = await this.api.client.conversations.history.query({
+      conversationId,
+      limit: HISTORY_PAGE,
+      ...(first === null ? {} : { beforeSeq: first }),
+    });
+    const hasOlder = page.length === HISTORY_PAGE && (page[0]?.seq ?? 1) > 1;
+    this.store.addHistory(conversationId, page, hasOlder);
+    await this.ensureUsers(page.map((message) => message.senderId));
+    return hasOlder;
+  }
+
+  /** Fetches everything after the newest loaded message (after a reconnect, or to fill a gap). */
+  private async fillFrom(conversationId: string, depth: number): Promise<void> {
+    const after = lastConfirmedSeq(this.store.getState().timelines.get(conversationId));
+    const missed = await this.api.client.conversations.since.query({
+      conversationId,
+      afterSeq: after,
+      limit: CATCH_UP_PAGE,
+    });
+    this.store.addMessages(conversationId, missed);
+    await this.ensureUsers(missed.map((message) => message.senderId));
+    if (missed.length === CATCH_UP_PAGE && depth < 50) await this.fillFrom(conversationId, depth + 1);
+  }
+
+  private async catchUp(): Promise<void> {
+    await Promise.allSettled([
+      this.refreshEverything(),
+      this.refreshProfiles(),
+      ...[...this.store.getState().timelines.keys()].map((id) => this.fillFrom(id, 0)),
+    ]);
+    this.markActiveRead();
+  }
+
+  // ---- sending ----
+
+  send(conversationId: string, content: string): void {
+    const me = this.store.getState().me;
+    const clientMsgId = newClientMsgId();
+    const item: ChatItem = {
+      key: itemKey(me.id, clientMsgId),
+      messageId: null,
+      seq: null,
+      senderId: me.id,
+      clientMsgId,
+      contentType: "text",
+      content,
+      createdAt: Date.now(),
+      recalled: false,
+      state: "sending",
+      error: null,
+    };
+    this.store.addPending(conversationId, item);
+    this.typing(conversationId, false);
+    this.emitSend(conversationId, item);
+  }
+
+  /** Sends a failed message again under the same client id: the server keeps at most one copy. */
+  retry(conversationId: string, clientMsgId: string): void {
+    const item = this.store.findItem(conversationId, itemKey(this.store.getState().me.id, clientMsgId));
+    if (item === undefined || item.seq !== null) return;
+    this.store.markSendState(conversationId, clientMsgId, "sending", null);
+    this.emitSend(conversationId, item);
+  }
+
+  discard(conversationId: string, clientMsgId: string): void {
+    this.store.discardPending(conversationId, clientMsgId);
+  }
+
+  private emitSend(conversationId: string, item: ChatItem): void {
+    const socket = this.socket;
+    // Offline: it stays "sending" and goes out on the next connect (resendPending).
+    if (socket?.connected !== true) return;
+    socket.timeout(SEND_TIMEOUT_MS).emit(
+      "message:send",
+      {
+        conversationId,
+        clientMsgId: item.clientMsgId,
+        contentType: item.contentType,
+        content: item.content,
+      },
+      (timeoutError, ack) => {
+        // socket.io passes null when the acknowledgement arrived in time, whatever its types say.
+        if ((timeoutError as Error | null) !== null) {
+          this.store.markSendState(conversationId, item.clientMsgId, "failed", "UNAVAILABLE");
+        } else if (ack.ok) {
+          this.store.confirmSent(conversationId, item.clientMsgId, ack.messageId, ack.seq);
+        } else {
+          this.store.markSendState(conversationId, item.clientMsgId, "failed", ack.error.code);
+        }
+      },
+    );
+  }
+
+  private resendPending(): void {
+    for (const [conversationId, timeline] of this.store.getState().timelines) {
+      for (const item of timeline.items) {
+        if (item.seq === null && item.state === "sending") this.emitSend(conversationId, item);
+      }
+    }
+  }
+
+  recall(conversationId: string, messageId: number): void {
+    this.socket?.emit("message:recall", { conversationId, messageId });
+  }
+
+  typing(conversationId: string, isTyping: boolean): void {
+    const last = this.lastTypingSent.get(conversationId) ?? 0;
+    const now = Date.now();
+    if (isTyping && now - last < TYPING_REPEAT_MS) return;
+    if (!isTyping && last === 0) return;
+    this.lastTypingSent.set(conversationId, isTyping ? now : 0);
+    if (this.socket?.connected === true) this.socket.emit("typing", { conversationId, isTyping });
+  }
+
+  // ---- reading ----
+
+  /** Everything loaded in the conversation on screen counts as read while the window has focus. */
+  markActiveRead(): void {
+    const state = this.store.getState();
+    const conversationId = state.activeConversationId;
+    if (conversationId === null || !document.hasFocus()) return;
+    const row = state.conversations?.get(conversationId);
+    const seq = Math.max(row?.lastSeq ?? 0, lastConfirmedSeq(state.timelines.get(conversationId)));
+    if (row !== undefined && seq <= row.readSeq) return;
+    if (seq === 0) return;
+    this.store.applyRead(conversationId, state.me.id, seq);
+    if (this.socket?.connected === true) this.socket.emit("message:read", { conversationId, seq });
+  }
+
+  /** Group conversations: refreshes "read by N" for my recent messages, at most every half second. */
+  private scheduleReaders(conversationId: string): void {
+    const row = this.store.getState().conversations?.get(conversationId);
+    if (row?.kind !== "group" || this.readersTimers.has(conversationId)) return;
+    const timer = setTimeout(() => {
+      this.readersTimers.delete(conversationId);
+      void this.loadReaders(conversationId);
+    }, 500);
+    this.readersTimers.set(conversationId, timer);
+  }
+
+  private async loadReaders(conversationId: string): Promise<void> {
+    const state = this.store.getState();
+    const mine = (state.timelines.get(conversationId)?.items ?? []).filter(
+      (item) => item.senderId === state.me.id && item.seq !== null,
+    );
+    const toSeq = mine.at(-1)?.seq ?? null;
+    if (toSeq === null) return;
+    const fromSeq = Math.max(mine[0]?.seq ?? toSeq, toSeq - 499);
+    try {
+      const counts = await this.api.client.conversations.readBy.query({ conversationId, fromSeq, toSeq });
+      this.store.setReaders(conversationId, counts);
+    } catch (error) {
+      if (errorCode(error) !== "NOT_A_MEMBER") throw error;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+"use client";
+
+import { createContext, useContext, type ReactNode } from "react";
+import type { PublicConfig } from "../env";
+
+const ConfigContext = createContext<PublicConfig | null>(null);
+
+export function ConfigProvider({ config, children }: { config: PublicConfig; children: ReactNode }) {
+  return <ConfigContext.Provider value={config}>{children}</ConfigContext.Provider>;
+}
+
+/** The deployment's endpoints, with `{host}` resolved against the page's own host name. */
+export function useEndpoints(): PublicConfig {
+  const config = useContext(ConfigContext);
+  if (config === null) throw new Error("useEndpoints outside ConfigProvider");
+  const host = typeof window === "undefined" ? "localhost" : window.location.hostname;
+  const resolve = (template: string) => template.replaceAll("{host}", host);
+  return {
+    apiUrl: resolve(config.apiUrl),
+    gateways: config.gateways.map((gateway) => ({ id: gateway.id, url: resolve(gateway.url) })),
+  };
+}
