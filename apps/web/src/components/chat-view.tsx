@@ -63,8 +63,10 @@ function ChatHeader({ row }: { row: ConversationSummary }) {
   );
   const name = row.group?.name ?? peer?.displayName ?? t("common.unknownUser");
   let status = "";
-  if (row.group !== null) status = t("chat.members", { count: row.group.memberCount });
-  else if (presence?.online === true) status = t("presence.online");
+  if (row.group !== null) {
+    const count = row.group.memberCount;
+    status = count === 1 ? t("chat.memberOne") : t("chat.members", { count });
+  } else if (presence?.online === true) status = t("presence.online");
   else if (presence?.lastSeen != null) {
     const seen = presence.lastSeen;
     const today = new Date().toDateString() === new Date(seen).toDateString();
@@ -76,7 +78,7 @@ function ChatHeader({ row }: { row: ConversationSummary }) {
         ‹
       </Link>
       {row.group === null ? (
-        <Avatar user={peer} name={name} online={presence?.online ?? false} />
+        <Avatar user={peer} name={name} online={presence?.online} />
       ) : (
         <Avatar name={row.group.name} color={row.group.avatarColor} />
       )}

@@ -81,7 +81,8 @@ function ConversationRow({ row, active }: { row: ConversationSummary; active: bo
         data-conversation-id={row.conversationId}
       >
         {row.group === null ? (
-          <Avatar user={peer} name={name} online={online ?? false} />
+          // Presence is shared between friends only; for anyone else no dot is shown rather than a wrong one.
+          <Avatar user={peer} name={name} online={online} />
         ) : (
           <Avatar name={row.group.name} color={row.group.avatarColor} />
         )}

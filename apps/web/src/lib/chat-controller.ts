@@ -42,6 +42,8 @@ export class ChatController {
   private listRefresh: Promise<void> | null = null;
   private readonly usersInFlight = new Set<string>();
   private readonly lastTypingSent = new Map<string, number>();
+  /** The read cursor this tab last sent per conversation. */
+  private readonly reportedRead = new Map<string, number>();
   private readonly readersTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly flashListeners = new Set<(flash: Flash) => void>();
   private flashSeq = 0;
@@ -69,10 +71,13 @@ export class ChatController {
   start(): void {
     void this.refreshEverything();
     this.connect();
+    // The browser knows first when the network goes: drop the connection at once rather than wait for
+    // heartbeats to time out, and come back (catching up) as soon as the network does.
     const onOnline = () => {
       if (this.socket?.connected !== true) this.socket?.connect();
     };
     const onOffline = () => {
+      this.socket?.disconnect();
       this.store.setConnection("offline");
     };
     const onFocus = () => {
@@ -160,7 +165,10 @@ export class ChatController {
 
     socket.on("message:new", (message) => {
       const result = this.store.receiveMessage(message, document.hasFocus());
-      if (result === "unknown-conversation") void this.refreshConversations();
+      if (result === "unknown-conversation") {
+        // A new conversation: once the list holds it, the message becomes its preview.
+        void this.refreshConversations().then(() => this.store.receiveMessage(message, document.hasFocus()));
+      }
       if (result === "gap") void this.fillFrom(message.conversationId, 0);
       void this.ensureUsers([message.senderId]);
       if (message.conversationId === this.store.getState().activeConversationId) this.markActiveRead();
@@ -422,10 +430,13 @@ export class ChatController {
     if (conversationId === null || !document.hasFocus()) return;
     const row = state.conversations?.get(conversationId);
     const seq = Math.max(row?.lastSeq ?? 0, lastConfirmedSeq(state.timelines.get(conversationId)));
-    if (row !== undefined && seq <= row.readSeq) return;
     if (seq === 0) return;
     this.store.applyRead(conversationId, state.me.id, seq);
-    if (this.socket?.connected === true) this.socket.emit("message:read", { conversationId, seq });
+    // The store may already count a message read (it arrived on screen); the server learns it here, once.
+    if (seq <= (this.reportedRead.get(conversationId) ?? 0)) return;
+    if (this.socket?.connected !== true) return;
+    this.reportedRead.set(conversationId, seq);
+    this.socket.emit("message:read", { conversationId, seq });
   }
 
   /** Group conversations: refreshes "read by N" for my recent messages, at most every half second. */

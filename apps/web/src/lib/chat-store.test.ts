@@ -188,6 +188,14 @@ describe("ChatStore conversations", () => {
     });
   });
 
+  it("keeps a live preview that storage has not caught up with", () => {
+    const store = new ChatStore(me);
+    store.setConversations([row({ lastSeq: 1 })]);
+    store.receiveMessage(message(1), false);
+    store.setConversations([row({ lastSeq: 1, lastMessage: null })]);
+    expect(store.getState().conversations?.get("c-1")?.lastMessage).toMatchObject({ seq: 1 });
+  });
+
   it("keeps a newer conversation state than a list that raced with live messages", () => {
     const store = new ChatStore(me);
     store.setConversations([row({ lastSeq: 1 })]);

@@ -196,7 +196,17 @@ export class ChatStore {
     const next = new Map<string, ConversationSummary>();
     for (const row of list) {
       const known = this.state.conversations?.get(row.conversationId);
-      next.set(row.conversationId, known !== undefined && known.lastSeq > row.lastSeq ? known : row);
+      if (known !== undefined && known.lastSeq > row.lastSeq) {
+        next.set(row.conversationId, known);
+        continue;
+      }
+      // The list is read from storage, which may not hold a message this client already received live.
+      const knownLast = known?.lastMessage ?? null;
+      const lastMessage =
+        knownLast !== null && (row.lastMessage === null || knownLast.seq > row.lastMessage.seq)
+          ? knownLast
+          : row.lastMessage;
+      next.set(row.conversationId, { ...row, lastMessage });
     }
     this.set({ conversations: next });
   }

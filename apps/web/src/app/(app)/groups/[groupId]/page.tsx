@@ -70,6 +70,7 @@ export default function GroupPage() {
     run(async () => {
       await controller.client.groups.removeMember.mutate({ groupId, userId });
       await load();
+      await controller.refreshConversations();
     });
 
   if (group === null) {
@@ -93,7 +94,8 @@ export default function GroupPage() {
         </Link>
       </div>
       <p className="muted">
-        {t("chat.members", { count: group.memberCount })} · {t(`role.${group.myRole}`)}
+        {group.memberCount === 1 ? t("chat.memberOne") : t("chat.members", { count: group.memberCount })} ·{" "}
+        {t(`role.${group.myRole}`)}
       </p>
       {error !== null && (
         <p className="form-error" role="alert">
@@ -207,6 +209,7 @@ function InviteMembers({
     run(async () => {
       await controller.client.groups.addMembers.mutate({ groupId, userIds: [userId] });
       onAdded();
+      await controller.refreshConversations();
     });
 
   return (
