@@ -6,9 +6,10 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 const roots = ["apps", "packages", "tooling"];
-const workspaces = roots.flatMap((root) =>
-  existsSync(root) ? readdirSync(root).map((name) => join(root, name)) : [],
-);
+const workspaces = [
+  ...roots.flatMap((root) => (existsSync(root) ? readdirSync(root).map((name) => join(root, name)) : [])),
+  "e2e",
+];
 for (const ws of workspaces) rmSync(join(ws, "test-results"), { recursive: true, force: true });
 
 console.log(`Running tests on Node.js ${process.version}`);
@@ -43,6 +44,15 @@ const turbo = spawnSync(
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// Playwright's JSON report: expected = passed, unexpected = failed, flaky passed only on a retry.
+const journeys = join("e2e", "test-results", "playwright.json");
+if (existsSync(journeys)) {
+  const { stats } = JSON.parse(readFileSync(journeys, "utf8"));
+  passed += stats.expected;
+  failed += stats.unexpected + stats.flaky;
+  skipped += stats.skipped;
+  console.log(`  e2e (Playwright): ${stats.expected} passed, ${stats.unexpected + stats.flaky} failed`);
+}
 for (const ws of workspaces) {
   const report = join(ws, "test-results", "vitest.json");
   if (!existsSync(report)) continue;

@@ -24,3 +24,9 @@ export function readDbEnv(source: EnvSource = process.env): DbEnv {
   if (dataDir === undefined || isAbsolute(dataDir) || dataDir.startsWith("memory://")) return env;
   return { ...env, GOCHAT_DATA_DIR: resolve(source.INIT_CWD ?? process.cwd(), dataDir) };
 }
+
+/** `npm run db:seed`: how many generated users join the super-large demo group (above its threshold of 500). */
+export function readSeedEnv(source: EnvSource = process.env): { crowdSize: number } {
+  const env = parseEnv("db:seed", { GOCHAT_SEED_CROWD: fields.nonNegativeInt.default(5000) }, source);
+  return { crowdSize: env.GOCHAT_SEED_CROWD };
+}

@@ -1,13 +1,15 @@
-import { readDbEnv } from "../env";
+import { readDbEnv, readSeedEnv } from "../env";
 import { openDatabaseFromEnv } from "../open-database";
 import { seedDemoData } from "./demo-data";
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const { crowdSize } = readSeedEnv();
   const database = await openDatabaseFromEnv(readDbEnv(), { migrate: true });
   try {
     console.log(`Seeding ${database.kind}…`);
     const summary = await seedDemoData(database.prisma, {
+      crowdSize,
       log: (line) => {
         console.log(`  ${line}`);
       },

@@ -1,0 +1,142 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { inheritedEnv, readE2ePorts } from "./env";
+
+const root = resolve(import.meta.dirname, "../..");
+const bin = (name: string) => join(root, "node_modules/.bin", name);
+
+/**
+ * Brings up the whole of GoChat for the journeys, as `npm start` would but on its own ports and data
+ * directory: the demo data is seeded first (with a 600-member group, over the super-large threshold of
+ * 500), then the backend (embedded broker and database, every service, two gateways) and the built chat
+ * client. Everything is stopped, and the data directory removed, when the run ends.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const ports = readE2ePorts();
+  const dataDir = mkdtempSync(join(tmpdir(), "gochat-e2e-"));
+  const logDir = join(import.meta.dirname, "..", "test-results");
+  mkdirSync(logDir, { recursive: true });
+  const env = { ...inheritedEnv(), GOCHAT_DATA_DIR: dataDir, LOG_LEVEL: "warn" };
+  const started: ChildProcess[] = [];
+
+  const stopAll = async () => {
+    await Promise.all(started.map((child) => stop(child)));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    if (!existsSync(join(root, "apps/web/.next/BUILD_ID"))) {
+      run("npm", ["run", "build", "--workspace", "@gochat/web"], env);
+    }
+    run("npm", ["run", "db:seed", "--silent"], { ...env, GOCHAT_SEED_CROWD: "600" });
+
+    const backend = launch(
+      bin("tsx"),
+      ["src/start.ts"],
+      join(root, "apps/backend"),
+      {
+        ...env,
+        GOCHAT_BROKER_PORT: String(ports.broker),
+        GOCHAT_REPO_PORT: String(ports.repo),
+        GOCHAT_GATEWAYS: ports.gateways.map((g) => `${g.id}:${g.port}`).join(","),
+      },
+      join(logDir, "system.log"),
+    );
+    started.push(backend.child);
+    await backend.waitFor(/GoChat is up/, 120_000);
+
+    const web = launch(
+      bin("next"),
+      ["start", "--port", String(ports.web), "--hostname", "127.0.0.1"],
+      join(root, "apps/web"),
+      {
+        ...env,
+        GOCHAT_PUBLIC_API_URL: `http://{host}:${ports.repo}/trpc`,
+        GOCHAT_PUBLIC_GATEWAYS: ports.gateways.map((g) => `${g.id}=http://{host}:${g.port}`).join(","),
+      },
+      join(logDir, "web.log"),
+    );
+    started.push(web.child);
+    await waitForHttp(`http://127.0.0.1:${ports.web}/sign-in`, web.child, 60_000);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
+}
+
+function run(command: string, args: string[], env: Record<string, string | undefined>): void {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}`);
+}
+
+function launch(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+  logFile: string,
+) {
+  const log = createWriteStream(logFile);
+  // Its own process group, so stopping it reaches every process it started.
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  const waiters = new Set<() => void>();
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on("data", (chunk: Buffer) => {
+      log.write(chunk);
+      output = (output + chunk.toString()).slice(-100_000);
+      for (const waiter of waiters) waiter();
+    });
+  }
+  const waitFor = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<void>((resolvePromise, reject) => {
+      const check = () => {
+        if (pattern.test(output)) finish(null);
+      };
+      const onExit = (code: number | null) => {
+        finish(new Error(`${command} exited with ${code} before printing ${pattern}; see ${logFile}`));
+      };
+      const timer = setTimeout(() => {
+        finish(new Error(`${command} did not print ${pattern} within ${timeoutMs} ms; see ${logFile}`));
+      }, timeoutMs);
+      const finish = (error: Error | null) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        child.off("exit", onExit);
+        if (error === null) resolvePromise();
+        else reject(error);
+      };
+      waiters.add(check);
+      child.once("exit", onExit);
+      check();
+    });
+  return { child, waitFor };
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the web server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  }, 20_000);
+  await exited;
+  clearTimeout(timer);
+}
