@@ -10,8 +10,8 @@ const bin = (name: string) => join(root, "node_modules/.bin", name);
 /**
  * Brings up the whole of GoChat for the journeys, as `npm start` would but on its own ports and data
  * directory: the demo data is seeded first (with a 600-member group, over the super-large threshold of
- * 500), then the backend (embedded broker and database, every service, two gateways) and the built chat
- * client. Everything is stopped, and the data directory removed, when the run ends.
+ * 500), then the start command brings up the backend (embedded broker and database, every service, two
+ * gateways) and the built chat client. Everything is stopped, and the data directory removed, when the run ends.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const ports = readE2ePorts();
@@ -41,25 +41,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         GOCHAT_BROKER_PORT: String(ports.broker),
         GOCHAT_REPO_PORT: String(ports.repo),
         GOCHAT_GATEWAYS: ports.gateways.map((g) => `${g.id}:${g.port}`).join(","),
+        // The start command serves the chat client too, pointed at these ports.
+        GOCHAT_WEB_PORT: String(ports.web),
       },
       join(logDir, "system.log"),
     );
     started.push(backend.child);
-    await backend.waitFor(/GoChat is up/, 120_000);
-
-    const web = launch(
-      bin("next"),
-      ["start", "--port", String(ports.web), "--hostname", "127.0.0.1"],
-      join(root, "apps/web"),
-      {
-        ...env,
-        GOCHAT_PUBLIC_API_URL: `http://{host}:${ports.repo}/trpc`,
-        GOCHAT_PUBLIC_GATEWAYS: ports.gateways.map((g) => `${g.id}=http://{host}:${g.port}`).join(","),
-      },
-      join(logDir, "web.log"),
-    );
-    started.push(web.child);
-    await waitForHttp(`http://127.0.0.1:${ports.web}/sign-in`, web.child, 60_000);
+    await backend.waitFor(/GoChat is up/, 180_000);
   } catch (error) {
     await stopAll();
     throw error;
@@ -114,20 +102,6 @@ function launch(
       check();
     });
   return { child, waitFor };
-}
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the web server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, 250));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {

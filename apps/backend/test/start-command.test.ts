@@ -23,6 +23,8 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
       GOCHAT_BROKER_PORT: String(broker),
       GOCHAT_REPO_PORT: String(repo),
       GOCHAT_GATEWAYS: `gw-a:${gw1},gw-b:${gw2}`,
+      // The chat client has its own journeys (e2e/), which start it through this same command.
+      GOCHAT_WEB_PORT: "0",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -18,7 +18,18 @@ export function spawnService(
   env: Record<string, string | undefined>,
   cwd: string,
 ): ServiceProcess {
-  const child = spawn("tsx", [entry], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  return spawnProcess(name, "tsx", [entry], env, cwd);
+}
+
+/** Any command run the same way: its output prefixed with its name, its exit reported. */
+export function spawnProcess(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): ServiceProcess {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
       process.stdout.write(`[${name}] ${line}\n`);

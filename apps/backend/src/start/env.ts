@@ -16,6 +16,11 @@ const shape = {
     .default("gw-1:7001,gw-2:7002")
     .transform((value) => value.split(",").map((entry) => entry.trim()))
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]+:\d{1,5}$/, "each entry must be instanceId:port")).min(1)),
+  /** The chat client (apps/web, once built); 0 leaves it out. */
+  GOCHAT_WEB_PORT: fields.port.default(3000),
+  /** Where browsers reach the API and gateways, when not this machine's ports (apps/web validates them). */
+  GOCHAT_PUBLIC_API_URL: z.string().min(1).optional(),
+  GOCHAT_PUBLIC_GATEWAYS: z.string().min(1).optional(),
   LOG_LEVEL: fields.logLevel.default("info"),
   /** Passed on to notification-service; without it notifications are not e-mailed. */
   SMTP_URL: z

@@ -1,10 +1,17 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { TOPICS } from "@gochat/contracts";
 import { deployMigrations, locateSchema } from "@gochat/db/server";
 import { startBroker, type Broker } from "@gochat/kafka-broker";
 import { createKafkaClient, createLogger, ensureTopics, fixedTopicNames } from "@gochat/service-kit";
 import { inheritedEnv, type StartEnv } from "./env";
-import { spawnService, stopService, waitUntilReady, type ServiceProcess } from "./child-process";
+import {
+  spawnProcess,
+  spawnService,
+  stopService,
+  waitUntilReady,
+  type ServiceProcess,
+} from "./child-process";
 import { loadOrCreateTokenSecret } from "./token-secret";
 
 export interface RunningSystem {
@@ -143,6 +150,34 @@ export async function startSystem(
         GATEWAY_PORT: port,
       });
       lines.push(`im-gateway   ${instanceId}  socket.io on http://127.0.0.1:${port}`);
+    }
+
+    // The chat client, served from its production build, pointed at this system's API and gateways.
+    if (env.GOCHAT_WEB_PORT !== 0) {
+      const webDir = join(paths.repoRoot, "apps/web");
+      if (!existsSync(join(webDir, ".next/BUILD_ID"))) {
+        lines.push("web client   not built: run `npm run build` (npm start builds it first)");
+      } else {
+        const gateways = env.GOCHAT_GATEWAYS.map((entry) => {
+          const [instanceId = "", port = ""] = entry.split(":");
+          return `${instanceId}=http://{host}:${port}`;
+        });
+        const web = spawnProcess(
+          "web",
+          "next",
+          ["start", "--port", String(env.GOCHAT_WEB_PORT)],
+          {
+            ...shared,
+            GOCHAT_PUBLIC_API_URL: env.GOCHAT_PUBLIC_API_URL ?? `http://{host}:${env.GOCHAT_REPO_PORT}/trpc`,
+            GOCHAT_PUBLIC_GATEWAYS: env.GOCHAT_PUBLIC_GATEWAYS ?? gateways.join(","),
+          },
+          webDir,
+        );
+        services.push(web);
+        tiers.set(web, 3);
+        readiness.push({ url: `http://127.0.0.1:${env.GOCHAT_WEB_PORT}/sign-in`, service: web });
+        lines.push(`web client   http://localhost:${env.GOCHAT_WEB_PORT}  (apps/web)`);
+      }
     }
 
     // The first failure stops the other polls, so the failed start is reported and cleaned up at once.
