@@ -31,6 +31,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       run("npm", ["run", "build", "--workspace", "@gochat/web"], env);
     }
     run("npm", ["run", "db:seed", "--silent"], { ...env, GOCHAT_SEED_CROWD: "600" });
+    run(bin("tsx"), [join(import.meta.dirname, "seed-history.ts")], env);
 
     const backend = launch(
       bin("tsx"),

@@ -159,7 +159,7 @@ function PeopleSearch() {
           placeholder={t("chats.searchPeople")}
           value={query}
           onChange={(event) => setQuery(event.target.value)}
-          aria-controls={listId}
+          aria-controls={results.length > 0 ? listId : undefined}
         />
       </label>
       {results.length > 0 && (

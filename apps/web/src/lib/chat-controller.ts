@@ -7,7 +7,7 @@ import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-ch
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const HISTORY_PAGE = 50;
+const HISTORY_PAGE = 100;
 const CATCH_UP_PAGE = 200;
 /** How long a send waits for the gateway's acknowledgement before it is shown as failed. */
 const SEND_TIMEOUT_MS = 15_000;

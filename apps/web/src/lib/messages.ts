@@ -195,7 +195,7 @@ const zh: Record<MessageKey, string> = {
   "chat.groupInfo": "群信息",
   "chat.members": "{count} 位成员",
   "chat.memberOne": "1 位成员",
-  "chat.messages": "消息",
+  "chat.messages": "消息记录",
   "chat.historyStart": "这是会话的开始。",
   "chat.empty": "还没有消息，打个招呼吧！",
   "chat.notMember": "你无法查看这个会话。",

@@ -1,0 +1,257 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import {
+  closeAll,
+  expectConnected,
+  messageWith,
+  messages,
+  openConversation,
+  openDirectChat,
+  screenshots,
+  send,
+  signIn,
+  signUp,
+  uniqueName,
+} from "../support/people";
+
+test("sign-up and sign-in explain what went wrong, and a session survives a reload", async ({
+  browser,
+}, testInfo) => {
+  const taken = await signUp(browser, "ida", "gw-1");
+  const page = await (await browser.newContext()).newPage();
+
+  await page.goto("/sign-up");
+  await page.getByLabel("Username").fill(taken.username);
+  await page.getByLabel("Display name").fill("Someone Else");
+  await page.getByLabel("Password").fill("another password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText(
+    "That username is taken. Please choose another.",
+  );
+
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("A password needs at least 8 characters.");
+
+  await page.goto("/sign-in");
+  await page.getByLabel("Username").fill(taken.username);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong username or password.");
+
+  // The signed-in person reloads and is still signed in and connected.
+  await taken.page.reload();
+  await expectConnected(taken.page, "gw-1");
+  await expect(taken.page.locator(".me-name")).toHaveText(taken.displayName);
+  await page.screenshot({ path: testInfo.outputPath("errors.png") });
+  await page.context().close();
+  await closeAll(taken);
+});
+
+test("two tabs of one person stay consistent, and signing out in one signs out both", async ({
+  browser,
+}, testInfo) => {
+  const jo = await signUp(browser, "jo", "gw-1");
+  const kit = await signUp(browser, "kit", "gw-2");
+  const secondTab = await jo.context.newPage();
+  await secondTab.goto("/chat?gateway=gw-2");
+  await expectConnected(secondTab, "gw-2");
+
+  await openDirectChat(kit, jo);
+  await send(kit, "Are you there?");
+  const rowInTab = (page: Page) => page.getByTestId("conversation-row").filter({ hasText: kit.displayName });
+  for (const page of [jo.page, secondTab])
+    await expect(rowInTab(page).getByTestId("unread-count")).toHaveText("1");
+
+  // Reading in one tab clears the unread count in the other.
+  await rowInTab(secondTab).click();
+  await expect(messageWith(secondTab, "Are you there?")).toBeVisible();
+  await expect(rowInTab(jo.page).getByTestId("unread-count")).toHaveCount(0);
+
+  // A message sent from one tab shows in the other as the person's own.
+  await secondTab.getByLabel("Message", { exact: true }).fill("Yes, on my laptop");
+  await secondTab.keyboard.press("Enter");
+  await rowInTab(jo.page).click();
+  await expect(messageWith(jo.page, "Yes, on my laptop")).toHaveAttribute("data-mine", "true");
+  await expect(messageWith(kit.page, "Yes, on my laptop")).toHaveAttribute("data-mine", "false");
+
+  await secondTab.getByRole("button", { name: "Sign out" }).click();
+  await secondTab.waitForURL("**/sign-in");
+  await jo.page.waitForURL("**/sign-in");
+  await screenshots(testInfo, { jo, kit });
+  await closeAll(jo, kit);
+});
+
+test("a message written while offline goes out once when the connection returns", async ({
+  browser,
+}, testInfo) => {
+  const lea = await signUp(browser, "lea", "gw-2");
+  const max = await signUp(browser, "max", "gw-1");
+  await openDirectChat(lea, max);
+  await send(lea, "First, while online");
+  await openConversation(max, lea.displayName);
+  await expect(messageWith(max.page, "First, while online")).toBeVisible();
+
+  await lea.context.setOffline(true);
+  await expect(lea.page.getByTestId("connection")).toHaveAttribute("data-state", "offline");
+  await send(lea, "Written in the tunnel");
+  await expect(messageWith(lea.page, "Written in the tunnel")).toHaveAttribute("data-state", "sending");
+  await expect(messageWith(lea.page, "Written in the tunnel").getByTestId("message-status")).toHaveText(
+    "Sending…",
+  );
+
+  await lea.context.setOffline(false);
+  await expect(messageWith(lea.page, "Written in the tunnel")).toHaveAttribute("data-state", "sent");
+  await expect(messageWith(max.page, "Written in the tunnel")).toHaveCount(1);
+  await expect(messages(max.page)).toHaveCount(2);
+  await expect(messages(lea.page)).toHaveCount(2);
+  await screenshots(testInfo, { lea, max });
+  await closeAll(lea, max);
+});
+
+test("works at a phone's width, and in Simplified Chinese", async ({ browser }, testInfo) => {
+  const nia = await signUp(browser, "nia", "gw-1");
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const phone = await context.newPage();
+  const ode = { username: uniqueName("ode"), page: phone };
+  await phone.goto("/sign-up");
+  await phone.getByLabel("Language").selectOption("zh");
+  await expect(phone.getByRole("heading", { name: "注册账号" })).toBeVisible();
+  await phone.getByLabel("用户名").fill(ode.username);
+  await phone.getByLabel("昵称").fill("小欧");
+  await phone.getByLabel("密码").fill("correct horse battery");
+  await phone.getByRole("button", { name: "注册账号" }).click();
+  await phone.waitForURL("**/chat");
+
+  await openDirectChat(nia, { ...nia, username: ode.username, displayName: "小欧" });
+  await send(nia, "你好！");
+
+  // On a phone the list and the conversation take turns.
+  const row = phone.getByTestId("conversation-row").filter({ hasText: nia.displayName });
+  await expect(row).toContainText("你好！");
+  await expect(phone.locator("main#main")).toBeHidden();
+  await row.click();
+  await expect(messageWith(phone, "你好！")).toBeVisible();
+  await expect(phone.getByTestId("conversation-row")).toBeHidden();
+  await phone.getByLabel("消息", { exact: true }).fill("收到");
+  await phone.getByRole("button", { name: "发送" }).click();
+  await expect(messageWith(nia.page, "收到")).toBeVisible();
+  await expect(messageWith(phone, "收到").getByTestId("message-status")).toHaveText(/已发送|已读/);
+
+  // The language choice is remembered: the server renders the next visit in it.
+  await phone.reload();
+  await expect(phone.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await expect(phone.getByRole("link", { name: "返回会话列表" })).toBeVisible();
+  await phone.getByRole("link", { name: "返回会话列表" }).click();
+  await expect(row).toBeVisible();
+  await phone.screenshot({ path: testInfo.outputPath("phone-zh.png"), fullPage: true });
+  await testInfo.attach("phone-zh", { path: testInfo.outputPath("phone-zh.png"), contentType: "image/png" });
+  await context.close();
+  await closeAll(nia);
+});
+
+test("is usable from the keyboard and has no serious accessibility violations", async ({
+  browser,
+}, testInfo) => {
+  const pat = await signUp(browser, "pat", "gw-2");
+  const ray = await signUp(browser, "ray", "gw-1");
+  await openDirectChat(ray, pat);
+  await send(ray, "Keyboard check");
+
+  const audit = async (page: Page, name: string) => {
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(
+      serious.map((v) => `${name}: ${v.id} at ${v.nodes.map((node) => node.target.join(" ")).join(", ")}`),
+    ).toEqual([]);
+  };
+  const signedOut = await (await browser.newContext()).newPage();
+  await signedOut.goto("/sign-in");
+  await audit(signedOut, "sign-in");
+  await signedOut.context().close();
+
+  // Only the keyboard: Tab to the conversation, Enter to open it, Tab to the composer, type, Enter to send.
+  const page = pat.page;
+  const row = page.getByTestId("conversation-row").filter({ hasText: ray.displayName });
+  await expect(row).toBeVisible();
+  await tabUntil(page, (element) => element.getAttribute("data-testid") === "conversation-row");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: ray.displayName })).toBeVisible();
+  await tabUntil(page, (element) => element.id === "composer-input");
+  await page.keyboard.type("Sent without a mouse");
+  await page.keyboard.press("Enter");
+  await expect(messageWith(ray.page, "Sent without a mouse")).toBeVisible();
+
+  await audit(page, "chat");
+  await page.goto("/friends");
+  await audit(page, "friends");
+  await page.goto("/notifications");
+  await audit(page, "notifications");
+  await screenshots(testInfo, { pat, ray });
+  await closeAll(pat, ray);
+});
+
+async function tabUntil(page: Page, found: (element: Element) => boolean): Promise<void> {
+  for (let presses = 0; presses < 40; presses++) {
+    await page.keyboard.press("Tab");
+    const handle = await page.evaluateHandle(() => document.activeElement);
+    const element = handle.asElement();
+    if (element !== null && (await element.evaluate(found))) return;
+  }
+  throw new Error("the element was not reachable with Tab");
+}
+
+test("scrolls back through 10,000 messages a page at a time, rendering only what is on screen", async ({
+  browser,
+}, testInfo) => {
+  const carol = await signIn(browser, "carol", "gochat-demo", "gw-1");
+  await openConversation(carol, "Dave Bowman");
+  const page = carol.page;
+  await expect(messageWith(page, "History message 10000")).toBeVisible();
+
+  const started = Date.now();
+  const scroller = page.getByTestId("message-list");
+  let rendered = 0;
+  // Scroll to the top until the first message is there; each time the older page is fetched by seq.
+  while ((await page.getByText("This is the beginning of the conversation.").count()) === 0) {
+    await scroller.evaluate((element) => {
+      element.scrollTop = 0;
+    });
+    await page.waitForTimeout(50);
+    rendered = Math.max(rendered, await messages(page).count());
+    if (Date.now() - started > 100_000) throw new Error("history did not reach its beginning");
+  }
+  const elapsed = Date.now() - started;
+  // The last page kept the reader's place; the very first message is one more scroll up.
+  await scroller.evaluate((element) => {
+    element.scrollTop = 0;
+  });
+  await expect(messages(page).first()).toHaveAttribute("data-seq", "1");
+  await expect(page.getByText("History message 1", { exact: true })).toBeVisible();
+  // Only the rows around the viewport are in the document, however much history is loaded.
+  expect(rendered).toBeLessThan(80);
+  const firstSeqs = await messages(page).evaluateAll((nodes) =>
+    nodes.slice(0, 5).map((node) => node.getAttribute("data-seq")),
+  );
+  expect(firstSeqs).toEqual(["1", "2", "3", "4", "5"]);
+  await expect(page.getByRole("separator").first()).toBeVisible();
+
+  // And back down to the newest without losing anything on the way.
+  await scroller.evaluate((element) => {
+    element.scrollTop = element.scrollHeight;
+  });
+  await expect(messageWith(page, "History message 10000")).toBeVisible();
+  testInfo.annotations.push({
+    type: "measured",
+    description: `scrolled back through 10,000 messages in ${elapsed} ms`,
+  });
+  console.log(
+    `scrolled back through 10,000 messages in ${elapsed} ms, at most ${rendered} message rows rendered`,
+  );
+  await screenshots(testInfo, { carol });
+  await closeAll(carol);
+});
