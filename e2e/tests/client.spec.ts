@@ -255,3 +255,29 @@ test("scrolls back through 10,000 messages a page at a time, rendering only what
   await screenshots(testInfo, { carol });
   await closeAll(carol);
 });
+
+test("a new display name and avatar colour reach the people chatting with them, live", async ({
+  browser,
+}, testInfo) => {
+  const sam = await signUp(browser, "sam", "gw-1");
+  const tia = await signUp(browser, "tia", "gw-2");
+  await openDirectChat(sam, tia);
+  await send(sam, "Watch my name");
+  await openConversation(tia, sam.displayName);
+
+  await sam.page.getByRole("link", { name: "Your profile" }).click();
+  await sam.page.getByLabel("Display name").fill("Samantha Renamed");
+  await sam.page.getByRole("radio", { name: "#16a34a" }).check();
+  await sam.page.getByRole("button", { name: "Save" }).click();
+  await expect(sam.page.getByText("Saved. Others see the change now.")).toBeVisible();
+
+  // Without a reload on Tia's side: the chat's title, the list row and the avatar follow.
+  await expect(tia.page.getByRole("heading", { level: 1, name: "Samantha Renamed" })).toBeVisible();
+  await expect(
+    tia.page.getByTestId("conversation-row").filter({ hasText: "Samantha Renamed" }),
+  ).toBeVisible();
+  await expect(tia.page.locator(".chat-header .avatar")).toHaveCSS("background-color", "rgb(22, 163, 74)");
+  await expect(sam.page.locator(".me-name")).toHaveText("Samantha Renamed");
+  await screenshots(testInfo, { sam, tia });
+  await closeAll(sam, tia);
+});

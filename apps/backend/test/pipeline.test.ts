@@ -278,6 +278,36 @@ describe("the message pipeline", () => {
     });
   });
 
+  it("pushes a new display name and colour to friends, direct-chat peers and the user's other devices", async () => {
+    const eli = await stack.user("eli");
+    const fox = await stack.user("fox");
+    const gus = await stack.user("gus");
+    const hub = await stack.user("hub");
+    const request = await eli.api.friends.request.mutate({ userId: fox.id });
+    await fox.api.friends.accept.mutate({ requestId: request.id });
+    await gus.api.conversations.openDirect.mutate({ userId: eli.id });
+    type Update = { userId: string; displayName?: string; avatarColor?: string };
+    const listen = async (user: typeof eli, gateway: "gw-1" | "gw-2") => {
+      const socket = await user.connect(gateway);
+      const seen: Update[] = [];
+      socket.on("user:updated", (update) => seen.push(update));
+      return seen;
+    };
+    const [toFriend, toPeer, toOwnPhone, toStranger] = [
+      await listen(fox, "gw-2"),
+      await listen(gus, "gw-1"),
+      await listen(eli, "gw-2"),
+      await listen(hub, "gw-1"),
+    ];
+
+    await eli.api.users.updateProfile.mutate({ displayName: "Eli the Renamed", avatarColor: "#16a34a" });
+    const expected = { userId: eli.id, displayName: "Eli the Renamed", avatarColor: "#16a34a" };
+    for (const seen of [toFriend, toPeer, toOwnPhone]) {
+      expect(await eventually(async () => seen, (updates) => updates.length > 0)).toEqual([expected]);
+    }
+    expect(toStranger).toEqual([]);
+  });
+
   it("tells friends a crashed gateway's users are offline", async () => {
     const cat = await stack.user("cat");
     const dan = await stack.user("dan");

@@ -99,6 +99,14 @@ export const downstreamMessage = z.discriminatedUnion("kind", [
     last_seen: z.number().int().nonnegative(),
   }),
   z.object({
+    /** A user's new display name or avatar colour, for the people who see them (user.profile.updated). */
+    kind: z.literal("profile"),
+    recipients,
+    user_id: entityId,
+    display_name: z.string().max(100).optional(),
+    avatar_color: z.string().max(32).optional(),
+  }),
+  z.object({
     kind: z.literal("notification"),
     recipients,
     notification_id: entityId,

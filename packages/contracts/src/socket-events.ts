@@ -64,6 +64,8 @@ export interface ServerToClientEvents {
   }) => void;
   typing: (typing: { conversationId: string; userId: string; isTyping: boolean }) => void;
   presence: (presence: { userId: string; online: boolean; lastSeen: number }) => void;
+  /** Someone this user sees (a friend, a direct-chat peer, or themself on another device) changed their profile. */
+  "user:updated": (update: { userId: string; displayName?: string; avatarColor?: string }) => void;
   "notification:new": (notification: NotificationView) => void;
   /** A client event was refused and had no acknowledgement callback to carry the error. */
   "request:error": (failure: { event: string; error: ErrorBody }) => void;

@@ -65,6 +65,13 @@ export function deliverDownstream(
     case "presence":
       io.to(rooms).emit("presence", { userId: body.user_id, online: body.online, lastSeen: body.last_seen });
       return;
+    case "profile":
+      io.to(rooms).emit("user:updated", {
+        userId: body.user_id,
+        ...(body.display_name === undefined ? {} : { displayName: body.display_name }),
+        ...(body.avatar_color === undefined ? {} : { avatarColor: body.avatar_color }),
+      });
+      return;
     case "notification":
       io.to(rooms).emit("notification:new", {
         notificationId: body.notification_id,

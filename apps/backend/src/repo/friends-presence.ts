@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { downstreamTopic, type TopicValue } from "@gochat/contracts";
 import {
+  listDirectPeers,
   listFriends,
   lookupPresence,
   recordUserSeen,
@@ -21,7 +22,10 @@ export async function tellFriendsPresence(
   event: TopicValue<"userEvents">,
   presenceTtlMs: number,
 ): Promise<void> {
-  if (event.event_type === "user.profile.updated") return;
+  if (event.event_type === "user.profile.updated") {
+    await tellContactsProfile(db, kafka, event, presenceTtlMs);
+    return;
+  }
   const online = (await lookupPresence(db, [event.user_id], { ttlMs: presenceTtlMs })).has(event.user_id);
   if (!online) await recordUserSeen(db, event.user_id, new Date(event.payload.last_seen * 1000));
   const friends = (await listFriends(db, event.user_id)).map((friend) => friend.id);
@@ -32,6 +36,37 @@ export async function tellFriendsPresence(
     user_id: event.user_id,
     online,
     last_seen: event.payload.last_seen,
+  }));
+  await kafka.producer.sendBatch(
+    records.map((record) => ({
+      topic: downstreamTopic(record.instanceId),
+      messages: [toMessage("downstream", record.body)],
+    })),
+  );
+}
+
+/**
+ * A new display name or avatar colour, pushed to everyone who shows it: friends, direct-chat peers and the
+ * user's own other devices. Group members who are none of these see it when their client next loads
+ * profiles (on reconnect); a group of thousands is not told about every member's new colour.
+ */
+async function tellContactsProfile(
+  db: PrismaClient,
+  kafka: KafkaConnection,
+  event: Extract<TopicValue<"userEvents">, { event_type: "user.profile.updated" }>,
+  presenceTtlMs: number,
+): Promise<void> {
+  const { display_name, avatar_color } = event.payload;
+  if (display_name === undefined && avatar_color === undefined) return;
+  const friends = (await listFriends(db, event.user_id)).map((friend) => friend.id);
+  const audience = new Set([event.user_id, ...friends, ...(await listDirectPeers(db, event.user_id))]);
+  const online = await lookupPresence(db, [...audience], { ttlMs: presenceTtlMs });
+  const records = batchByInstance(online.keys(), online, (recipients) => ({
+    kind: "profile" as const,
+    recipients,
+    user_id: event.user_id,
+    ...(display_name === undefined ? {} : { display_name }),
+    ...(avatar_color === undefined ? {} : { avatar_color }),
   }));
   await kafka.producer.sendBatch(
     records.map((record) => ({

@@ -4,6 +4,7 @@ import { io, type Socket } from "socket.io-client";
 import { errorCode, type ApiClient } from "./api";
 import { ChatStore, firstConfirmedSeq, itemKey, lastConfirmedSeq, type ChatItem } from "./chat-store";
 import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-choice";
+import { updateSessionUser } from "./session";
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -194,6 +195,13 @@ export class ChatController {
     socket.on("presence", ({ userId, online, lastSeen }) => {
       this.store.setPresence(userId, { online, lastSeen: lastSeen * 1000 });
     });
+    socket.on("user:updated", ({ userId, displayName, avatarColor }) => {
+      this.store.patchUser(userId, {
+        ...(displayName === undefined ? {} : { displayName }),
+        ...(avatarColor === undefined ? {} : { avatarColor }),
+      });
+      if (userId === this.store.getState().me.id) updateSessionUser(this.store.getState().me);
+    });
     socket.on("notification:new", (notification) => {
       this.store.receiveNotification(notification);
       if (notification.type === "group.invited" || notification.type === "group.announcement.updated") {
@@ -210,10 +218,18 @@ export class ChatController {
 
   private async refreshEverything(): Promise<void> {
     await Promise.allSettled([
+      this.refreshMe(),
       this.refreshConversations(),
       this.refreshFriends(),
       this.refreshNotifications(),
     ]);
+  }
+
+  /** My own profile as the server has it (changed on another device, perhaps), kept in the session too. */
+  async refreshMe(): Promise<void> {
+    const me = await this.api.client.auth.me.query();
+    this.store.setMe(me);
+    updateSessionUser(me);
   }
 
   refreshConversations(): Promise<void> {

@@ -205,6 +205,19 @@ describe("ChatStore conversations", () => {
   });
 });
 
+describe("ChatStore people", () => {
+  it("applies a pushed profile change to a known person, and to me", () => {
+    const store = new ChatStore(me);
+    store.setUsers([{ ...me, id: "u-peer", username: "peer", displayName: "Peer" }]);
+    store.patchUser("u-peer", { displayName: "Peer Renamed" });
+    store.patchUser(me.id, { avatarColor: "#16a34a" });
+    store.patchUser("u-unknown", { displayName: "Nobody" });
+    expect(store.getState().users.get("u-peer")?.displayName).toBe("Peer Renamed");
+    expect(store.getState().me.avatarColor).toBe("#16a34a");
+    expect(store.getState().users.has("u-unknown")).toBe(false);
+  });
+});
+
 describe("ChatStore typing and notifications", () => {
   it("drops a typing indicator when it lapses", () => {
     const store = new ChatStore(me);

@@ -179,6 +179,13 @@ export class ChatStore {
     this.set({ users: next, me });
   }
 
+  /** A profile change pushed live; a person not shown yet is fetched when they first appear. */
+  patchUser(userId: string, patch: Partial<Pick<UserView, "displayName" | "avatarColor">>): void {
+    const known = this.state.users.get(userId);
+    if (known === undefined) return;
+    this.setUsers([{ ...known, ...patch }]);
+  }
+
   setPresence(userId: string, presence: Presence): void {
     this.set({ presence: new Map(this.state.presence).set(userId, presence) });
   }

@@ -123,6 +123,15 @@ export async function listConversationsForUser(
   });
 }
 
+/** The other participants of a user's direct conversations. */
+export async function listDirectPeers(db: DbClient, userId: string): Promise<string[]> {
+  const rows = await db.conversationMember.findMany({
+    where: { userId: { not: userId }, conversation: { kind: "direct", members: { some: { userId } } } },
+    select: { userId: true },
+  });
+  return [...new Set(rows.map((row) => row.userId))];
+}
+
 /** Moves a member's read cursor forward (never back); returns the cursor and what is still unread. */
 export async function markConversationRead(
   db: DbClient,
