@@ -13,6 +13,7 @@ import {
   signUp,
   uniqueName,
 } from "../support/people";
+import { readE2ePorts } from "../support/env";
 
 test("sign-up and sign-in explain what went wrong, and a session survives a reload", async ({
   browser,
@@ -280,4 +281,62 @@ test("a new display name and avatar colour reach the people chatting with them, 
   await expect(sam.page.locator(".me-name")).toHaveText("Samantha Renamed");
   await screenshots(testInfo, { sam, tia });
   await closeAll(sam, tia);
+});
+
+test("messages refused for sending too fast can be retried, and each is stored once", async ({
+  browser,
+}, testInfo) => {
+  const uma = await signUp(browser, "uma", "gw-1");
+  const vic = await signUp(browser, "vic", "gw-2");
+  await openDirectChat(uma, vic);
+  // Far faster than the gateway's limit (30 at once, then 10 a second): some are refused with RATE_LIMITED.
+  const total = 60;
+  const input = uma.page.getByLabel("Message", { exact: true });
+  for (let i = 1; i <= total; i++) {
+    await input.fill(`Burst ${i}`);
+    await input.press("Enter");
+  }
+  const failed = uma.page.locator('[data-testid="message"][data-state="failed"]');
+  await expect(failed.first()).toBeVisible();
+  await expect(failed.first().getByTestId("message-status")).toHaveText("Not sent");
+  await expect(uma.page.locator('[data-testid="message"][data-state="sending"]')).toHaveCount(0);
+
+  // Retry them one by one (the newest failed one is always at the bottom) until none is left.
+  while ((await failed.count()) > 0) {
+    await failed.last().getByRole("button", { name: "Retry" }).click();
+    await uma.page.waitForTimeout(120);
+  }
+
+  // What the server stored (persisted asynchronously, so asked until all are there): every message once.
+  const apiUrl = `http://127.0.0.1:${readE2ePorts().repo}/trpc`;
+  const storedMessages = () =>
+    vic.page.evaluate(async (url) => {
+      const session = JSON.parse(localStorage.getItem("gochat.session") ?? "{}") as { accessToken: string };
+      const headers = { authorization: `Bearer ${session.accessToken}` };
+      const get = async <T>(procedure: string, input: unknown): Promise<T> => {
+        const response = await fetch(
+          `${url}/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
+          { headers },
+        );
+        return ((await response.json()) as { result: { data: T } }).result.data;
+      };
+      const [conversation] = await get<{ conversationId: string }[]>("conversations.list", {});
+      return get<{ content: string; seq: number }[]>("conversations.since", {
+        conversationId: conversation?.conversationId ?? "",
+        afterSeq: 0,
+        limit: 200,
+      });
+    }, apiUrl);
+  await expect.poll(async () => (await storedMessages()).length).toBeGreaterThanOrEqual(total);
+  const stored = await storedMessages();
+  const contents = stored.map((message) => message.content);
+  expect(new Set(contents).size).toBe(total);
+  expect(contents.sort()).toEqual(Array.from({ length: total }, (_, i) => `Burst ${i + 1}`).sort());
+  expect(stored.map((message) => message.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  testInfo.annotations.push({
+    type: "measured",
+    description: `${total} sent in a burst, all stored once after retries`,
+  });
+  await screenshots(testInfo, { uma, vic });
+  await closeAll(uma, vic);
 });

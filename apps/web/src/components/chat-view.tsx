@@ -301,7 +301,12 @@ function MessageBubble({
         <div className="message-meta">
           <time dateTime={new Date(item.createdAt).toISOString()}>{formatTime(item.createdAt)}</time>
           {status !== null && (
-            <span className="message-status" data-testid="message-status" data-status={item.state}>
+            <span
+              className="message-status"
+              data-testid="message-status"
+              data-status={item.state}
+              title={item.error === null ? undefined : t(`error.${item.error}`)}
+            >
               {status}
             </span>
           )}
