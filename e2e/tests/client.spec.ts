@@ -340,3 +340,106 @@ test("messages refused for sending too fast can be retried, and each is stored o
   await screenshots(testInfo, { uma, vic });
   await closeAll(uma, vic);
 });
+
+test("friend requests are sent, accepted and declined, with presence once friends", async ({
+  browser,
+}, testInfo) => {
+  const wen = await signUp(browser, "wen", "gw-1");
+  const xia = await signUp(browser, "xia", "gw-2");
+  const yan = await signUp(browser, "yan", "gw-1");
+  const request = async (from: typeof wen, to: typeof wen) => {
+    await from.page.getByRole("link", { name: "Friends" }).click();
+    await from.page.getByPlaceholder("Search by username").fill(to.username);
+    await from.page.getByRole("button", { name: "Search" }).click();
+    await from.page
+      .getByRole("listitem")
+      .filter({ hasText: to.username })
+      .getByRole("button", { name: "Add friend" })
+      .click();
+    await expect(
+      from.page
+        .getByRole("listitem")
+        .filter({ hasText: to.username })
+        .getByRole("button", { name: "Request sent" }),
+    ).toBeDisabled();
+  };
+  await request(wen, xia);
+  await request(yan, xia);
+
+  // Xia is told live, and answers both.
+  await expect(xia.page.getByTestId("notification-badge")).toHaveText("2");
+  await xia.page.getByRole("link", { name: "Friends" }).click();
+  const incoming = xia.page.getByTestId("incoming-request");
+  await expect(incoming).toHaveCount(2);
+  await incoming.filter({ hasText: wen.username }).getByRole("button", { name: "Accept" }).click();
+  await incoming.filter({ hasText: yan.username }).getByRole("button", { name: "Decline" }).click();
+  await expect(incoming).toHaveCount(0);
+  await expect(xia.page.getByTestId("friend")).toHaveCount(1);
+  await expect(xia.page.getByTestId("friend").filter({ hasText: wen.displayName })).toContainText("Online");
+
+  // Wen learns of the acceptance live and now sees Xia's presence.
+  await expect(wen.page.getByTestId("notification-badge")).toHaveText("1");
+  await wen.page.getByRole("link", { name: /Notifications/ }).click();
+  await expect(wen.page.getByTestId("notification").first()).toContainText(
+    `${xia.displayName} accepted your friend request`,
+  );
+  await wen.page.getByRole("link", { name: "Friends" }).click();
+  const friend = wen.page.getByTestId("friend").filter({ hasText: xia.displayName });
+  await expect(friend).toContainText("Online");
+  await xia.context.close();
+  await expect(friend).toContainText("Offline");
+
+  await yan.page.getByRole("link", { name: "Friends" }).click();
+  await expect(yan.page.getByTestId("friend")).toHaveCount(0);
+  await screenshots(testInfo, { wen, yan });
+  await closeAll(wen, yan);
+});
+
+test("a group's owner appoints an admin, who edits the announcement members are notified of", async ({
+  browser,
+}, testInfo) => {
+  const zed = await signUp(browser, "zed", "gw-1");
+  const amy = await signUp(browser, "amy", "gw-2");
+  const bo = await signUp(browser, "bo", "gw-1");
+  const groupName = `Committee ${Date.now().toString(36)}`;
+  await zed.page.getByRole("link", { name: "New group" }).click();
+  await zed.page.getByLabel("Group name").fill(groupName);
+  await zed.page.getByRole("button", { name: "Create group" }).click();
+  await zed.page.getByRole("link", { name: "Group info" }).click();
+  for (const member of [amy, bo]) {
+    await zed.page.getByPlaceholder("Search by username").fill(member.username);
+    await zed.page.getByRole("button", { name: "Search" }).click();
+    await zed.page
+      .getByRole("listitem")
+      .filter({ hasText: member.username })
+      .getByRole("button", { name: "Invite" })
+      .click();
+    await expect(zed.page.getByTestId("member").filter({ hasText: member.displayName })).toContainText(
+      "Member",
+    );
+  }
+  await zed.page
+    .getByTestId("member")
+    .filter({ hasText: amy.displayName })
+    .getByRole("button", { name: "Make admin" })
+    .click();
+  await expect(zed.page.getByTestId("member").filter({ hasText: amy.displayName })).toContainText("Admin");
+
+  // Amy, now an admin, edits the announcement; Bo, a member, can only read it.
+  await amy.page.goto(`${new URL(zed.page.url()).pathname}?gateway=gw-2`);
+  await expect(amy.page.getByText("Admin", { exact: false }).first()).toBeVisible();
+  await amy.page.getByRole("textbox", { name: "Announcement" }).fill("Meeting moved to Friday.");
+  await amy.page.getByRole("button", { name: "Publish announcement" }).click();
+
+  await expect(bo.page.getByTestId("notification-badge")).toHaveText("2");
+  await bo.page.getByRole("link", { name: /Notifications/ }).click();
+  await expect(bo.page.getByTestId("notification").first()).toContainText(
+    `${amy.displayName} updated the announcement of ${groupName}: Meeting moved to Friday.`,
+  );
+  await bo.page.goto(new URL(zed.page.url()).pathname);
+  await expect(bo.page.getByTestId("announcement")).toHaveText("Meeting moved to Friday.");
+  await expect(bo.page.getByRole("button", { name: "Publish announcement" })).toHaveCount(0);
+  await expect(bo.page.getByTestId("member")).toHaveCount(3);
+  await screenshots(testInfo, { zed, amy, bo });
+  await closeAll(zed, amy, bo);
+});
