@@ -443,3 +443,34 @@ test("a group's owner appoints an admin, who edits the announcement members are 
   await screenshots(testInfo, { zed, amy, bo });
   await closeAll(zed, amy, bo);
 });
+
+test("new messages stay unread while the reader is scrolled up in the history", async ({
+  browser,
+}, testInfo) => {
+  const carol = await signIn(browser, "carol", "gochat-demo", "gw-1");
+  const dave = await signIn(browser, "dave", "gochat-demo", "gw-2");
+  await openConversation(carol, "Dave Bowman");
+  await openConversation(dave, "Carol Danvers");
+  const scroller = carol.page.getByTestId("message-list");
+  await scroller.evaluate((element) => {
+    element.scrollTop = 0;
+  });
+
+  await send(dave, "Are you reading this?");
+  const row = carol.page.getByTestId("conversation-row").filter({ hasText: "Dave Bowman" });
+  await expect(row.getByTestId("unread-count")).toHaveText("1");
+  const status = messageWith(dave.page, "Are you reading this?").getByTestId("message-status");
+  await expect(status).toHaveText("Sent");
+  // Give a wrongly sent receipt time to arrive before deciding there was none.
+  await dave.page.waitForTimeout(1_500);
+  await expect(status).toHaveText("Sent");
+
+  await scroller.evaluate((element) => {
+    element.scrollTop = element.scrollHeight;
+  });
+  await expect(messageWith(carol.page, "Are you reading this?")).toBeVisible();
+  await expect(status).toHaveText("Read");
+  await expect(row.getByTestId("unread-count")).toHaveCount(0);
+  await screenshots(testInfo, { carol, dave });
+  await closeAll(carol, dave);
+});

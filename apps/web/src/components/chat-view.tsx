@@ -109,6 +109,8 @@ function MessageList({ row }: { row: ConversationSummary }) {
   const items = timeline.items;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  // The state drives the indicator; the ref stops a burst of scroll events starting the same load twice.
+  const loadingRef = useRef(false);
   const stickToBottom = useRef(true);
   const anchor = useRef<{ key: string; distanceFromBottom: number } | null>(null);
   const lastCount = useRef(0);
@@ -126,7 +128,8 @@ function MessageList({ row }: { row: ConversationSummary }) {
     const element = scrollRef.current;
     if (element === null) return;
     if (anchor.current !== null && items[0]?.key !== anchor.current.key) {
-      element.scrollTop = virtualizer.getTotalSize() - anchor.current.distanceFromBottom;
+      // scrollHeight, not the list's size: it includes the lines above the list, which come and go.
+      element.scrollTop = element.scrollHeight - anchor.current.distanceFromBottom;
       anchor.current = null;
     } else if (items.length !== lastCount.current && stickToBottom.current && items.length > 0) {
       virtualizer.scrollToIndex(items.length - 1, { align: "end" });
@@ -136,11 +139,12 @@ function MessageList({ row }: { row: ConversationSummary }) {
 
   const loadOlder = useCallback(() => {
     const element = scrollRef.current;
-    if (loadingOlder || !timeline.hasOlder || element === null || items.length === 0) return;
+    if (loadingRef.current || !timeline.hasOlder || element === null || items.length === 0) return;
+    loadingRef.current = true;
     setLoadingOlder(true);
     anchor.current = {
       key: items[0]?.key ?? "",
-      distanceFromBottom: virtualizer.getTotalSize() - element.scrollTop,
+      distanceFromBottom: element.scrollHeight - element.scrollTop,
     };
     controller
       .loadOlder(conversationId)
@@ -148,16 +152,17 @@ function MessageList({ row }: { row: ConversationSummary }) {
         anchor.current = null;
       })
       .finally(() => {
+        loadingRef.current = false;
         setLoadingOlder(false);
       });
-  }, [controller, conversationId, items, loadingOlder, timeline.hasOlder, virtualizer]);
+  }, [controller, conversationId, items, timeline.hasOlder]);
 
   const onScroll = () => {
     const element = scrollRef.current;
     if (element === null) return;
     stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
     if (element.scrollTop < 300) loadOlder();
-    if (stickToBottom.current) controller.markActiveRead();
+    controller.setViewingLatest(conversationId, stickToBottom.current);
   };
 
   // A short first page may not fill the screen, so no scroll event would ever ask for more.
@@ -175,51 +180,54 @@ function MessageList({ row }: { row: ConversationSummary }) {
 
   const virtualItems = virtualizer.getVirtualItems();
   return (
-    <div
-      ref={scrollRef}
-      className="message-scroller"
-      onScroll={onScroll}
-      role="log"
-      aria-label={t("chat.messages")}
-      aria-live="polite"
-      data-testid="message-list"
-      tabIndex={0}
-    >
-      {!timeline.hasOlder && items.length > 0 && (
-        <p className="history-start muted">{t("chat.historyStart")}</p>
-      )}
+    <div className="message-pane">
       {loadingOlder && (
-        <p className="history-start muted" role="status">
+        <p className="history-loading" role="status">
           {t("common.loading")}
         </p>
       )}
-      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-        {virtualItems.map((virtual) => {
-          const item = items[virtual.index];
-          if (item === undefined) return null;
-          const previous = items[virtual.index - 1];
-          return (
-            <div
-              key={virtual.key}
-              data-index={virtual.index}
-              ref={virtualizer.measureElement}
-              className="message-slot"
-              style={{ transform: `translateY(${virtual.start}px)` }}
-            >
-              {(previous === undefined || !sameDay(previous.createdAt, item.createdAt)) && (
-                <DateSeparator at={item.createdAt} />
-              )}
-              <MessageBubble
-                item={item}
-                row={row}
-                readers={item.seq === null ? undefined : timeline.readers.get(item.seq)}
-                showSender={row.kind === "group" && previous?.senderId !== item.senderId}
-              />
-            </div>
-          );
-        })}
+      <div
+        ref={scrollRef}
+        className="message-scroller"
+        onScroll={onScroll}
+        role="log"
+        aria-label={t("chat.messages")}
+        aria-live="polite"
+        data-testid="message-list"
+        tabIndex={0}
+      >
+        {!timeline.hasOlder && items.length > 0 && (
+          <p className="history-start muted">{t("chat.historyStart")}</p>
+        )}
+
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {virtualItems.map((virtual) => {
+            const item = items[virtual.index];
+            if (item === undefined) return null;
+            const previous = items[virtual.index - 1];
+            return (
+              <div
+                key={virtual.key}
+                data-index={virtual.index}
+                ref={virtualizer.measureElement}
+                className="message-slot"
+                style={{ transform: `translateY(${virtual.start}px)` }}
+              >
+                {(previous === undefined || !sameDay(previous.createdAt, item.createdAt)) && (
+                  <DateSeparator at={item.createdAt} />
+                )}
+                <MessageBubble
+                  item={item}
+                  row={row}
+                  readers={item.seq === null ? undefined : timeline.readers.get(item.seq)}
+                  showSender={row.kind === "group" && previous?.senderId !== item.senderId}
+                />
+              </div>
+            );
+          })}
+        </div>
+        {items.length === 0 && <p className="muted pad">{t("chat.empty")}</p>}
       </div>
-      {items.length === 0 && <p className="muted pad">{t("chat.empty")}</p>}
     </div>
   );
 }

@@ -38,7 +38,17 @@ export function createApiClient(url: string, onSessionExpired: () => void) {
       }),
     ],
   });
-  return { client, anonymous, accessToken: () => freshAccessToken(refresh) };
+  // The socket asks for a token on every (re)connect; a session that can no longer be refreshed ends here
+  // too, rather than leaving the socket retrying with nothing.
+  const accessToken = async () => {
+    try {
+      return await freshAccessToken(refresh);
+    } catch (error) {
+      if (error instanceof SessionExpiredError) onSessionExpired();
+      throw error;
+    }
+  };
+  return { client, anonymous, accessToken };
 }
 
 /** GoChat's error code of a failed call, `UNAVAILABLE` when the server could not be reached at all. */

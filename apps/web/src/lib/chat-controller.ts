@@ -41,6 +41,11 @@ export class ChatController {
   private stopped = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private listRefresh: Promise<void> | null = null;
+  private listAgain: Promise<void> | null = null;
+  /** Conversations whose first page has been asked for. */
+  private readonly opened = new Set<string>();
+  /** Whether the open conversation is scrolled to its newest messages (only then are they read). */
+  private viewingLatest = true;
   private readonly usersInFlight = new Set<string>();
   private readonly lastTypingSent = new Map<string, number>();
   /** The read cursor this tab last sent per conversation. */
@@ -165,12 +170,16 @@ export class ChatController {
     });
 
     socket.on("message:new", (message) => {
-      const result = this.store.receiveMessage(message, document.hasFocus());
+      const before = lastConfirmedSeq(this.store.getState().timelines.get(message.conversationId));
+      const result = this.store.receiveMessage(message, this.onScreen(message.conversationId));
       if (result === "unknown-conversation") {
         // A new conversation: once the list holds it, the message becomes its preview.
-        void this.refreshConversations().then(() => this.store.receiveMessage(message, document.hasFocus()));
+        void this.refreshConversations().then(() =>
+          this.store.receiveMessage(message, this.onScreen(message.conversationId)),
+        );
       }
-      if (result === "gap") void this.fillFrom(message.conversationId, 0);
+      // Seqs were skipped: fetch from the last one held before this message.
+      if (result === "gap") void this.fillFrom(message.conversationId, before);
       void this.ensureUsers([message.senderId]);
       if (message.conversationId === this.store.getState().activeConversationId) this.markActiveRead();
       if (message.senderId !== this.store.getState().me.id) {
@@ -233,7 +242,16 @@ export class ChatController {
   }
 
   refreshConversations(): Promise<void> {
-    this.listRefresh ??= (async () => {
+    // A call made while a reload is running gets a fresh one after it, not the stale result.
+    if (this.listRefresh !== null) {
+      const again = (): Promise<void> => {
+        this.listAgain = null;
+        return this.refreshConversations();
+      };
+      this.listAgain ??= this.listRefresh.then(again, again);
+      return this.listAgain;
+    }
+    this.listRefresh = (async () => {
       try {
         const list = await this.api.client.conversations.list.query({ limit: 200 });
         this.store.setConversations(list);
@@ -299,11 +317,22 @@ export class ChatController {
   /** Opens a conversation on screen: loads its latest page once, and reads it. */
   async openConversation(conversationId: string): Promise<void> {
     this.store.setActiveConversation(conversationId);
-    if (!this.store.hasTimeline(conversationId)) {
-      const page = await this.api.client.conversations.history.query({ conversationId, limit: HISTORY_PAGE });
-      this.store.addHistory(conversationId, page, page.length === HISTORY_PAGE);
-      await this.ensureUsers(page.map((message) => message.senderId));
-      // Messages that arrived live between the request and now are kept by the merge.
+    this.viewingLatest = true;
+    if (!this.opened.has(conversationId)) {
+      this.opened.add(conversationId);
+      // Held from now on, so messages arriving while the page loads are kept and merged with it.
+      this.store.startTimeline(conversationId);
+      try {
+        const page = await this.api.client.conversations.history.query({
+          conversationId,
+          limit: HISTORY_PAGE,
+        });
+        this.store.addHistory(conversationId, page, page.length === HISTORY_PAGE);
+        await this.ensureUsers(page.map((message) => message.senderId));
+      } catch (error) {
+        this.opened.delete(conversationId);
+        throw error;
+      }
     }
     this.markActiveRead();
     this.scheduleReaders(conversationId);
@@ -335,23 +364,29 @@ export class ChatController {
   }
 
   /** Fetches everything after the newest loaded message (after a reconnect, or to fill a gap). */
-  private async fillFrom(conversationId: string, depth: number): Promise<void> {
-    const after = lastConfirmedSeq(this.store.getState().timelines.get(conversationId));
-    const missed = await this.api.client.conversations.since.query({
-      conversationId,
-      afterSeq: after,
-      limit: CATCH_UP_PAGE,
-    });
-    this.store.addMessages(conversationId, missed);
-    await this.ensureUsers(missed.map((message) => message.senderId));
-    if (missed.length === CATCH_UP_PAGE && depth < 50) await this.fillFrom(conversationId, depth + 1);
+  private async fillFrom(conversationId: string, afterSeq: number): Promise<void> {
+    let after = afterSeq;
+    // Paged by what each page returned, not by the timeline, which live messages may move meanwhile.
+    for (let page = 0; page < 50; page++) {
+      const missed = await this.api.client.conversations.since.query({
+        conversationId,
+        afterSeq: after,
+        limit: CATCH_UP_PAGE,
+      });
+      this.store.addMessages(conversationId, missed);
+      await this.ensureUsers(missed.map((message) => message.senderId));
+      if (missed.length < CATCH_UP_PAGE) return;
+      after = missed.at(-1)?.seq ?? after;
+    }
   }
 
   private async catchUp(): Promise<void> {
     await Promise.allSettled([
       this.refreshEverything(),
       this.refreshProfiles(),
-      ...[...this.store.getState().timelines.keys()].map((id) => this.fillFrom(id, 0)),
+      ...[...this.store.getState().timelines].map(([id, timeline]) =>
+        this.fillFrom(id, lastConfirmedSeq(timeline)),
+      ),
     ]);
     this.markActiveRead();
   }
@@ -406,7 +441,10 @@ export class ChatController {
       (timeoutError, ack) => {
         // socket.io passes null when the acknowledgement arrived in time, whatever its types say.
         if ((timeoutError as Error | null) !== null) {
-          this.store.markSendState(conversationId, item.clientMsgId, "failed", "UNAVAILABLE");
+          // Cut off by a disconnect, it stays "sending" and goes out again on reconnect (resendPending);
+          // only a live connection that never answered makes it fail.
+          if (socket.connected)
+            this.store.markSendState(conversationId, item.clientMsgId, "failed", "UNAVAILABLE");
         } else if (ack.ok) {
           this.store.confirmSent(conversationId, item.clientMsgId, ack.messageId, ack.seq);
         } else {
@@ -443,9 +481,9 @@ export class ChatController {
   markActiveRead(): void {
     const state = this.store.getState();
     const conversationId = state.activeConversationId;
-    if (conversationId === null || !document.hasFocus()) return;
-    const row = state.conversations?.get(conversationId);
-    const seq = Math.max(row?.lastSeq ?? 0, lastConfirmedSeq(state.timelines.get(conversationId)));
+    if (conversationId === null || !this.onScreen(conversationId)) return;
+    // What is loaded and on screen, not the list's last seq: a message still being fetched is not read.
+    const seq = lastConfirmedSeq(state.timelines.get(conversationId));
     if (seq === 0) return;
     this.store.applyRead(conversationId, state.me.id, seq);
     // The store may already count a message read (it arrived on screen); the server learns it here, once.
@@ -453,6 +491,22 @@ export class ChatController {
     if (this.socket?.connected !== true) return;
     this.reportedRead.set(conversationId, seq);
     this.socket.emit("message:read", { conversationId, seq });
+  }
+
+  /** The message list reports whether it shows the newest messages; scrolled up, new ones stay unread. */
+  setViewingLatest(conversationId: string, atLatest: boolean): void {
+    if (this.store.getState().activeConversationId !== conversationId) return;
+    const wasAtLatest = this.viewingLatest;
+    this.viewingLatest = atLatest;
+    if (atLatest && !wasAtLatest) this.markActiveRead();
+  }
+
+  private onScreen(conversationId: string): boolean {
+    return (
+      this.store.getState().activeConversationId === conversationId &&
+      this.viewingLatest &&
+      document.hasFocus()
+    );
   }
 
   /** Group conversations: refreshes "read by N" for my recent messages, at most every half second. */

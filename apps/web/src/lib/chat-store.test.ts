@@ -144,6 +144,26 @@ describe("ChatStore timelines", () => {
   });
 });
 
+describe("ChatStore timelines that are not loaded", () => {
+  it("does not invent a timeline for a recall, receipt or send result in a conversation never opened", () => {
+    const store = new ChatStore(me);
+    store.setConversations([row({ kind: "group", peerId: null, lastSeq: 3 })]);
+    store.applyRecall("c-1", 1001);
+    store.setReaders("c-1", [{ seq: 1, readers: 2 }]);
+    store.confirmSent("c-1", "x", 1, 1);
+    expect(store.hasTimeline("c-1")).toBe(false);
+  });
+
+  it("keeps a live message that arrives while the first page is loading", () => {
+    const store = new ChatStore(me);
+    store.setConversations([row({ lastSeq: 50 })]);
+    store.startTimeline("c-1");
+    store.receiveMessage(message(51), true);
+    store.addHistory("c-1", [message(49), message(50)], true);
+    expect(seqs(store)).toEqual([49, 50, 51]);
+  });
+});
+
 describe("ChatStore conversations", () => {
   it("counts unread messages unless the conversation is on screen with focus", () => {
     const store = new ChatStore(me);
@@ -186,6 +206,14 @@ describe("ChatStore conversations", () => {
       unreadCount: 1,
       peerReadSeq: 3,
     });
+  });
+
+  it("never moves my read cursor back when the list is older than a read", () => {
+    const store = new ChatStore(me);
+    store.setConversations([row({ lastSeq: 5, readSeq: 0, unreadCount: 5 })]);
+    store.applyRead("c-1", me.id, 5);
+    store.setConversations([row({ lastSeq: 6, readSeq: 0, unreadCount: 6 })]);
+    expect(store.getState().conversations?.get("c-1")).toMatchObject({ readSeq: 5, unreadCount: 1 });
   });
 
   it("keeps a live preview that storage has not caught up with", () => {

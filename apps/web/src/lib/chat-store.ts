@@ -213,7 +213,14 @@ export class ChatStore {
         knownLast !== null && (row.lastMessage === null || knownLast.seq > row.lastMessage.seq)
           ? knownLast
           : row.lastMessage;
-      next.set(row.conversationId, { ...row, lastMessage });
+      // A list read before a read receipt was applied must not bring the unread badge back.
+      const readSeq = Math.max(row.readSeq, known?.readSeq ?? 0);
+      next.set(row.conversationId, {
+        ...row,
+        lastMessage,
+        readSeq,
+        unreadCount: Math.max(0, row.lastSeq - readSeq),
+      });
     }
     this.set({ conversations: next });
   }
@@ -238,18 +245,37 @@ export class ChatStore {
 
   // ---- timelines ----
 
-  private patchTimeline(conversationId: string, patch: (timeline: Timeline) => Timeline): void {
-    const timeline = this.state.timelines.get(conversationId) ?? EMPTY_TIMELINE;
+  /**
+   * Changes a loaded timeline. Only loads (`create`) start one: a recall or receipt for a conversation
+   * never opened must not leave an empty timeline that would later pass for a loaded one.
+   */
+  private patchTimeline(
+    conversationId: string,
+    patch: (timeline: Timeline) => Timeline,
+    create = false,
+  ): void {
+    const timeline = this.state.timelines.get(conversationId) ?? (create ? EMPTY_TIMELINE : undefined);
+    if (timeline === undefined) return;
     this.set({ timelines: new Map(this.state.timelines).set(conversationId, patch(timeline)) });
+  }
+
+  /** Starts holding a conversation's messages before its first page arrives, so live ones are kept. */
+  startTimeline(conversationId: string): void {
+    if (!this.state.timelines.has(conversationId))
+      this.patchTimeline(conversationId, (timeline) => timeline, true);
   }
 
   /** An older page from history (oldest first). */
   addHistory(conversationId: string, messages: readonly ChatMessageView[], hasOlder: boolean): void {
-    this.patchTimeline(conversationId, (timeline) => ({
-      ...timeline,
-      items: mergeItems(timeline.items, messages.map(itemFromView)),
-      hasOlder,
-    }));
+    this.patchTimeline(
+      conversationId,
+      (timeline) => ({
+        ...timeline,
+        items: mergeItems(timeline.items, messages.map(itemFromView)),
+        hasOlder,
+      }),
+      true,
+    );
   }
 
   /** Messages missed while disconnected, or a gap filled. */
@@ -268,10 +294,11 @@ export class ChatStore {
   }
 
   /**
-   * A live message. Returns `unknown-conversation` when it belongs to a conversation the list does not
-   * hold yet (a new chat or group), and `gap` when seqs were skipped since the last one loaded.
+   * A live message; `onScreen` when its conversation is open at its newest messages in a focused window.
+   * Returns `unknown-conversation` when it belongs to a conversation the list does not hold yet (a new
+   * chat or group), and `gap` when seqs were skipped since the last one loaded.
    */
-  receiveMessage(view: ChatMessageView, windowFocused: boolean): "ok" | "unknown-conversation" | "gap" {
+  receiveMessage(view: ChatMessageView, onScreen: boolean): "ok" | "unknown-conversation" | "gap" {
     const timeline = this.state.timelines.get(view.conversationId);
     let result: "ok" | "gap" = "ok";
     if (timeline !== undefined) {
@@ -283,7 +310,7 @@ export class ChatStore {
       }));
     }
     const mine = view.senderId === this.state.me.id;
-    const seen = mine || (windowFocused && this.state.activeConversationId === view.conversationId);
+    const seen = mine || (onScreen && this.state.activeConversationId === view.conversationId);
     const known = this.patchConversation(view.conversationId, (row) => {
       if (view.seq <= row.lastSeq && row.lastMessage !== null && row.lastMessage.seq >= view.seq) return row;
       const lastSeq = Math.max(row.lastSeq, view.seq);
@@ -316,10 +343,14 @@ export class ChatStore {
   }
 
   addPending(conversationId: string, item: ChatItem): void {
-    this.patchTimeline(conversationId, (timeline) => ({
-      ...timeline,
-      items: mergeItems(timeline.items, [item]),
-    }));
+    this.patchTimeline(
+      conversationId,
+      (timeline) => ({
+        ...timeline,
+        items: mergeItems(timeline.items, [item]),
+      }),
+      true,
+    );
   }
 
   /** The server accepted a message of mine: it now has its id and place. */

@@ -77,6 +77,8 @@ export async function freshAccessToken(refresh: (refreshToken: string) => Promis
     if (latest === null) throw new SessionExpiredError();
     if (latest.accessTokenExpiresAt - REFRESH_MARGIN_MS > Date.now()) return latest.accessToken;
     const renewed = await refresh(latest.refreshToken);
+    // Signed out (or in as someone else) while the refresh was under way: do not bring the session back.
+    if (loadSession()?.refreshToken !== latest.refreshToken) throw new SessionExpiredError();
     saveSession(renewed);
     return renewed.accessToken;
   });
