@@ -100,3 +100,23 @@ export async function screenshots(testInfo: TestInfo, people: Record<string, Per
 export async function closeAll(...people: Person[]): Promise<void> {
   await Promise.all(people.map((person) => person.context.close()));
 }
+
+/** Creates a group from the New group page and opens its info page. */
+export async function createGroup(owner: Person, name: string): Promise<void> {
+  await owner.page.getByRole("link", { name: "New group" }).click();
+  await owner.page.getByLabel("Group name").fill(name);
+  await owner.page.getByRole("button", { name: "Create group" }).click();
+  await expect(owner.page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await owner.page.getByRole("link", { name: "Group info" }).click();
+}
+
+/** Searches people by username on the current page and presses the button on the result for `username`. */
+export async function actOnSearchResult(person: Person, username: string, button: string): Promise<void> {
+  await person.page.getByPlaceholder("Search by username").fill(username);
+  await person.page.getByRole("button", { name: "Search" }).click();
+  await person.page
+    .getByRole("listitem")
+    .filter({ hasText: username })
+    .getByRole("button", { name: button })
+    .click();
+}

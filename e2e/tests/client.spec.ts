@@ -12,6 +12,8 @@ import {
   signIn,
   signUp,
   uniqueName,
+  createGroup,
+  actOnSearchResult,
 } from "../support/people";
 import { readE2ePorts } from "../support/env";
 
@@ -349,13 +351,7 @@ test("friend requests are sent, accepted and declined, with presence once friend
   const yan = await signUp(browser, "yan", "gw-1");
   const request = async (from: typeof wen, to: typeof wen) => {
     await from.page.getByRole("link", { name: "Friends" }).click();
-    await from.page.getByPlaceholder("Search by username").fill(to.username);
-    await from.page.getByRole("button", { name: "Search" }).click();
-    await from.page
-      .getByRole("listitem")
-      .filter({ hasText: to.username })
-      .getByRole("button", { name: "Add friend" })
-      .click();
+    await actOnSearchResult(from, to.username, "Add friend");
     await expect(
       from.page
         .getByRole("listitem")
@@ -402,18 +398,9 @@ test("a group's owner appoints an admin, who edits the announcement members are 
   const amy = await signUp(browser, "amy", "gw-2");
   const bo = await signUp(browser, "bo", "gw-1");
   const groupName = `Committee ${Date.now().toString(36)}`;
-  await zed.page.getByRole("link", { name: "New group" }).click();
-  await zed.page.getByLabel("Group name").fill(groupName);
-  await zed.page.getByRole("button", { name: "Create group" }).click();
-  await zed.page.getByRole("link", { name: "Group info" }).click();
+  await createGroup(zed, groupName);
   for (const member of [amy, bo]) {
-    await zed.page.getByPlaceholder("Search by username").fill(member.username);
-    await zed.page.getByRole("button", { name: "Search" }).click();
-    await zed.page
-      .getByRole("listitem")
-      .filter({ hasText: member.username })
-      .getByRole("button", { name: "Invite" })
-      .click();
+    await actOnSearchResult(zed, member.username, "Invite");
     await expect(zed.page.getByTestId("member").filter({ hasText: member.displayName })).toContainText(
       "Member",
     );

@@ -10,6 +10,8 @@ import {
   send,
   signIn,
   signUp,
+  createGroup,
+  actOnSearchResult,
 } from "../support/people";
 
 test("two people on different gateways chat in real time", async ({ browser }, testInfo) => {
@@ -60,20 +62,9 @@ test("a group of three talks, with read counts", async ({ browser }, testInfo) =
   const quin = await signUp(browser, "quin", "gw-1");
   const groupName = `Trio ${Date.now().toString(36)}`;
 
-  await owner.page.getByRole("link", { name: "New group" }).click();
-  await owner.page.getByLabel("Group name").fill(groupName);
-  await owner.page.getByRole("button", { name: "Create group" }).click();
-  await expect(owner.page.getByRole("heading", { level: 1, name: groupName })).toBeVisible();
-
-  await owner.page.getByRole("link", { name: "Group info" }).click();
+  await createGroup(owner, groupName);
   for (const member of [pia, quin]) {
-    await owner.page.getByPlaceholder("Search by username").fill(member.username);
-    await owner.page.getByRole("button", { name: "Search" }).click();
-    await owner.page
-      .getByRole("listitem")
-      .filter({ hasText: member.username })
-      .getByRole("button", { name: "Invite" })
-      .click();
+    await actOnSearchResult(owner, member.username, "Invite");
     await expect(owner.page.getByTestId("member").filter({ hasText: member.displayName })).toBeVisible();
   }
   await expect(owner.page.getByTestId("member")).toHaveCount(3);
@@ -156,17 +147,8 @@ test("a group invitation arrives as a live notification", async ({ browser }, te
   await expect(hal.page.getByTestId("notification-badge")).toHaveCount(0);
   const groupName = `Book club ${Date.now().toString(36)}`;
 
-  await gil.page.getByRole("link", { name: "New group" }).click();
-  await gil.page.getByLabel("Group name").fill(groupName);
-  await gil.page.getByRole("button", { name: "Create group" }).click();
-  await gil.page.getByRole("link", { name: "Group info" }).click();
-  await gil.page.getByPlaceholder("Search by username").fill(hal.username);
-  await gil.page.getByRole("button", { name: "Search" }).click();
-  await gil.page
-    .getByRole("listitem")
-    .filter({ hasText: hal.username })
-    .getByRole("button", { name: "Invite" })
-    .click();
+  await createGroup(gil, groupName);
+  await actOnSearchResult(gil, hal.username, "Invite");
 
   // Without a reload: the badge, the inbox entry and the new conversation.
   await expect(hal.page.getByTestId("notification-badge")).toHaveText("1");

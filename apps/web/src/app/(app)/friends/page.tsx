@@ -1,10 +1,10 @@
 "use client";
 
-import type { UserView } from "@gochat/api";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState, type SyntheticEvent } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Avatar } from "../../../components/avatar";
 import { useAction } from "../../../components/use-action";
+import { UserSearch } from "../../../components/user-search";
 import type { RouterOutputs } from "../../../lib/api";
 import { useChat, useChatState } from "../../../lib/chat-context";
 import { useI18n } from "../../../lib/i18n";
@@ -142,64 +142,19 @@ export default function FriendsPage() {
 function AddFriend({ onSent }: { onSent: () => void }) {
   const controller = useChat();
   const { t } = useI18n();
-  const me = useChatState((state) => state.me);
-  const [query, setQuery] = useState("");
-  const [results, setResults] = useState<UserView[] | null>(null);
   const [sent, setSent] = useState<Set<string>>(new Set());
-  const { error, run } = useAction();
-
-  const search = (event: SyntheticEvent) => {
-    event.preventDefault();
-    if (query.trim() === "") return;
-    void run(async () => {
-      const users = await controller.client.users.search.query({ query: query.trim(), limit: 10 });
-      setResults(users.filter((user) => user.id !== me.id));
-    });
-  };
-
-  const request = (userId: string) =>
-    run(async () => {
-      await controller.client.friends.request.mutate({ userId });
-      setSent((current) => new Set(current).add(userId));
-      onSent();
-    });
-
   return (
-    <section aria-labelledby="add-friend-title">
-      <h2 id="add-friend-title">{t("friends.add")}</h2>
-      <form className="inline-form" onSubmit={search}>
-        <label className="grow">
-          <span className="visually-hidden">{t("friends.searchLabel")}</span>
-          <input
-            type="search"
-            value={query}
-            onChange={(event) => setQuery(event.target.value)}
-            placeholder={t("friends.searchLabel")}
-          />
-        </label>
-        <button type="submit">{t("common.search")}</button>
-      </form>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {error === "CONFLICT" ? t("friends.alreadyFriends") : t(`error.${error}`)}
-        </p>
-      )}
-      {results !== null && results.length === 0 && <p className="muted">{t("common.noResults")}</p>}
-      {results !== null && results.length > 0 && (
-        <ul className="people">
-          {results.map((user) => (
-            <li key={user.id}>
-              <Avatar user={user} />
-              <span className="grow">
-                {user.displayName} <span className="muted">@{user.username}</span>
-              </span>
-              <button type="button" disabled={sent.has(user.id)} onClick={() => void request(user.id)}>
-                {sent.has(user.id) ? t("friends.requested") : t("friends.request")}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    <UserSearch
+      title={t("friends.add")}
+      titleId="add-friend-title"
+      label={(user) => (sent.has(user.id) ? t("friends.requested") : t("friends.request"))}
+      done={(user) => sent.has(user.id)}
+      act={async (user) => {
+        await controller.client.friends.request.mutate({ userId: user.id });
+        setSent((current) => new Set(current).add(user.id));
+        onSent();
+      }}
+      describeError={(code) => (code === "CONFLICT" ? t("friends.alreadyFriends") : undefined)}
+    />
   );
 }

@@ -1,11 +1,11 @@
 "use client";
 
-import type { UserView } from "@gochat/api";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useCallback, useEffect, useState, type SyntheticEvent } from "react";
 import { Avatar } from "../../../../components/avatar";
 import { useAction } from "../../../../components/use-action";
+import { UserSearch } from "../../../../components/user-search";
 import type { RouterOutputs } from "../../../../lib/api";
 import { useChat, useChatState } from "../../../../lib/chat-context";
 import { useI18n } from "../../../../lib/i18n";
@@ -194,57 +194,17 @@ function InviteMembers({
 }) {
   const controller = useChat();
   const { t } = useI18n();
-  const [query, setQuery] = useState("");
-  const [results, setResults] = useState<UserView[]>([]);
-  const { error, run } = useAction();
-
-  const search = (event: SyntheticEvent) => {
-    event.preventDefault();
-    if (query.trim() === "") return;
-    void run(async () =>
-      setResults(await controller.client.users.search.query({ query: query.trim(), limit: 10 })),
-    );
-  };
-  const invite = (userId: string) =>
-    run(async () => {
-      await controller.client.groups.addMembers.mutate({ groupId, userIds: [userId] });
-      onAdded();
-      await controller.refreshConversations();
-    });
-
   return (
-    <section aria-labelledby="invite-title">
-      <h2 id="invite-title">{t("groups.invite")}</h2>
-      <form className="inline-form" onSubmit={search}>
-        <label className="grow">
-          <span className="visually-hidden">{t("friends.searchLabel")}</span>
-          <input
-            type="search"
-            value={query}
-            placeholder={t("friends.searchLabel")}
-            onChange={(event) => setQuery(event.target.value)}
-          />
-        </label>
-        <button type="submit">{t("common.search")}</button>
-      </form>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {t(`error.${error}`)}
-        </p>
-      )}
-      <ul className="people">
-        {results.map((user) => (
-          <li key={user.id}>
-            <Avatar user={user} size={28} />
-            <span className="grow">
-              {user.displayName} <span className="muted">@{user.username}</span>
-            </span>
-            <button type="button" disabled={memberIds.has(user.id)} onClick={() => void invite(user.id)}>
-              {memberIds.has(user.id) ? t("groups.alreadyMember") : t("groups.inviteButton")}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <UserSearch
+      title={t("groups.invite")}
+      titleId="invite-title"
+      label={(user) => (memberIds.has(user.id) ? t("groups.alreadyMember") : t("groups.inviteButton"))}
+      done={(user) => memberIds.has(user.id)}
+      act={async (user) => {
+        await controller.client.groups.addMembers.mutate({ groupId, userIds: [user.id] });
+        onAdded();
+        await controller.refreshConversations();
+      }}
+    />
   );
 }
