@@ -461,3 +461,40 @@ test("new messages stay unread while the reader is scrolled up in the history", 
   await screenshots(testInfo, { carol, dave });
   await closeAll(carol, dave);
 });
+
+test("an unsent message survives a reload of its tab and then goes out once", async ({
+  browser,
+}, testInfo) => {
+  const ned = await signUp(browser, "ned", "gw-2");
+  const ola = await signUp(browser, "ola", "gw-1");
+  await openDirectChat(ned, ola);
+  await send(ned, "Before the outage");
+  await openConversation(ola, ned.displayName);
+  await expect(messageWith(ola.page, "Before the outage")).toBeVisible();
+
+  // Ned's tab reaches the gateway through a switch (installed before the page loads, since socket.io
+  // takes the WebSocket class when it loads). Switched off, his socket reaches nothing that answers.
+  let gatewayReachable = true;
+  await ned.page.routeWebSocket(/\/socket\.io\//, (socket) => {
+    if (gatewayReachable) socket.connectToServer();
+  });
+  await ned.page.reload();
+  await expectConnected(ned.page, "gw-2");
+  gatewayReachable = false;
+  await ned.context.setOffline(true);
+  await expect(ned.page.getByTestId("connection")).toHaveAttribute("data-state", "offline");
+  await ned.context.setOffline(false);
+  await expect(ned.page.getByTestId("connection")).toHaveAttribute("data-state", /connecting|reconnecting/);
+  await send(ned, "Written during the outage");
+  await expect(messageWith(ned.page, "Written during the outage")).toHaveAttribute("data-state", "sending");
+
+  // Reloaded, the tab still holds the message and sends it when it reaches the gateway again.
+  gatewayReachable = true;
+  await ned.page.reload();
+  await expectConnected(ned.page, "gw-2");
+  await expect(messageWith(ned.page, "Written during the outage")).toHaveAttribute("data-state", "sent");
+  await expect(messageWith(ola.page, "Written during the outage")).toHaveCount(1);
+  await expect(messages(ned.page)).toHaveCount(2);
+  await screenshots(testInfo, { ned, ola });
+  await closeAll(ned, ola);
+});

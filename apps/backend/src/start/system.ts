@@ -164,7 +164,7 @@ export async function startSystem(
         });
         const web = spawnProcess(
           "web",
-          "next",
+          join(paths.repoRoot, "node_modules/.bin/next"),
           ["start", "--port", String(env.GOCHAT_WEB_PORT)],
           {
             ...shared,

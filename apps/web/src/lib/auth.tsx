@@ -4,6 +4,7 @@ import type { UserView } from "@gochat/api";
 import { useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { createApiClient, type ApiClient } from "./api";
+import { clearOutbox } from "./outbox";
 import { useEndpoints } from "./runtime-config";
 import {
   clearSession,
@@ -71,6 +72,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     const current = loadSession();
     clearSession();
+    // Unsent messages of this tab are not sent after the person has signed out.
+    if (current !== null) clearOutbox(current.user.id);
     setSession(null);
     router.replace("/sign-in");
     // Revoking the refresh token is best effort: the local session is gone either way.

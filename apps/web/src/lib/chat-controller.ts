@@ -4,6 +4,7 @@ import { io, type Socket } from "socket.io-client";
 import { errorCode, type ApiClient } from "./api";
 import { ChatStore, firstConfirmedSeq, itemKey, lastConfirmedSeq, type ChatItem } from "./chat-store";
 import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-choice";
+import { loadOutbox, pendingEntries, saveOutbox } from "./outbox";
 import { updateSessionUser } from "./session";
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -75,12 +76,15 @@ export class ChatController {
   }
 
   start(): void {
+    this.restoreOutbox();
     void this.refreshEverything();
     this.connect();
     // The browser knows first when the network goes: drop the connection at once rather than wait for
     // heartbeats to time out, and come back (catching up) as soon as the network does.
     const onOnline = () => {
-      if (this.socket?.connected !== true) this.socket?.connect();
+      if (this.socket === null || this.socket.connected) return;
+      this.store.setConnection("reconnecting");
+      this.socket.connect();
     };
     const onOffline = () => {
       this.socket?.disconnect();
@@ -384,8 +388,10 @@ export class ChatController {
     await Promise.allSettled([
       this.refreshEverything(),
       this.refreshProfiles(),
-      ...[...this.store.getState().timelines].map(([id, timeline]) =>
-        this.fillFrom(id, lastConfirmedSeq(timeline)),
+      // Only conversations whose history was loaded: a timeline holding just a restored unsent message
+      // is filled when it is opened, not from its first message.
+      ...[...this.opened].map((id) =>
+        this.fillFrom(id, lastConfirmedSeq(this.store.getState().timelines.get(id))),
       ),
     ]);
     this.markActiveRead();
@@ -452,6 +458,19 @@ export class ChatController {
         }
       },
     );
+  }
+
+  private restoreOutbox(): void {
+    const me = this.store.getState().me.id;
+    for (const { conversationId, item } of loadOutbox(me)) this.store.addPending(conversationId, item);
+    let last = "";
+    const unsubscribe = this.store.subscribe(() => {
+      const { entries, signature } = pendingEntries(this.store.getState().timelines);
+      if (signature === last) return;
+      last = signature;
+      saveOutbox(me, entries);
+    });
+    this.cleanups.push(unsubscribe);
   }
 
   private resendPending(): void {
