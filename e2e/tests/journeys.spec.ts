@@ -33,6 +33,9 @@ test("two people on different gateways chat in real time", async ({ browser }, t
   // Typing shows on the other side, and the reply arrives live.
   await ben.page.getByLabel("Message", { exact: true }).fill("Hi Ann");
   await expect(ann.page.getByTestId("typing")).toHaveText(`${ben.displayName} is typing…`);
+  await expect(ann.page.getByTestId("conversation-row").filter({ hasText: ben.displayName })).toContainText(
+    "typing…",
+  );
   await ben.page.keyboard.press("Enter");
   await expect(messageWith(ann.page, "Hi Ann")).toBeVisible();
   await expect(ann.page.getByTestId("typing")).toHaveText("");

@@ -112,6 +112,8 @@ function MessageList({ row }: { row: ConversationSummary }) {
   // The state drives the indicator; the ref stops a burst of scroll events starting the same load twice.
   const loadingRef = useRef(false);
   const stickToBottom = useRef(true);
+  // Mirrors stickToBottom for rendering: scrolled up, new messages are offered with a button.
+  const [awayFromLatest, setAwayFromLatest] = useState(false);
   const anchor = useRef<{ key: string; distanceFromBottom: number } | null>(null);
   const lastCount = useRef(0);
 
@@ -161,6 +163,7 @@ function MessageList({ row }: { row: ConversationSummary }) {
     const element = scrollRef.current;
     if (element === null) return;
     stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+    setAwayFromLatest(!stickToBottom.current);
     if (element.scrollTop < 300) loadOlder();
     controller.setViewingLatest(conversationId, stickToBottom.current);
   };
@@ -185,6 +188,18 @@ function MessageList({ row }: { row: ConversationSummary }) {
         <p className="history-loading" role="status">
           {t("common.loading")}
         </p>
+      )}
+      {awayFromLatest && row.unreadCount > 0 && (
+        <button
+          type="button"
+          className="jump-to-latest primary"
+          onClick={() => {
+            stickToBottom.current = true;
+            virtualizer.scrollToIndex(items.length - 1, { align: "end" });
+          }}
+        >
+          {t("chat.newMessages", { count: row.unreadCount })}
+        </button>
       )}
       <div
         ref={scrollRef}

@@ -57,7 +57,21 @@ function ConversationRow({ row, active }: { row: ConversationSummary; active: bo
   const lastSender = useChatState((state) =>
     row.lastMessage === null ? undefined : state.users.get(row.lastMessage.senderId),
   );
+  const typists = useChatState((state) => state.typing.get(row.conversationId));
+  const typistName = useChatState((state) => {
+    const first = typists?.keys().next().value;
+    return first === undefined ? undefined : (state.users.get(first)?.displayName ?? "");
+  });
   const name = row.group?.name ?? peer?.displayName ?? t("common.unknownUser");
+  // Someone typing replaces the preview, as on the chat's own typing line.
+  const typing =
+    typists === undefined || typists.size === 0
+      ? undefined
+      : typists.size > 1
+        ? t("chat.typingMany", { count: typists.size })
+        : row.kind === "direct"
+          ? t("chats.typing")
+          : t("chat.typingOne", { name: typistName ?? "" });
   const last = row.lastMessage;
   const preview =
     last === null
@@ -94,7 +108,9 @@ function ConversationRow({ row, active }: { row: ConversationSummary; active: bo
             </time>
           </span>
           <span className="row-bottom">
-            <span className="row-preview">{preview}</span>
+            <span className="row-preview" data-typing={typing !== undefined}>
+              {typing ?? preview}
+            </span>
             {row.unreadCount > 0 && (
               <span
                 className="badge"
