@@ -379,6 +379,9 @@ test("friend requests are sent, accepted and declined, with presence once friend
   await expect(wen.page.getByTestId("notification").first()).toContainText(
     `${xia.displayName} accepted your friend request`,
   );
+  await wen.page.getByRole("button", { name: "Mark all as read" }).click();
+  await expect(wen.page.getByTestId("notification-badge")).toHaveCount(0);
+  await expect(wen.page.getByTestId("notification").first()).toHaveAttribute("data-unread", "false");
   await wen.page.getByRole("link", { name: "Friends" }).click();
   const friend = wen.page.getByTestId("friend").filter({ hasText: xia.displayName });
   await expect(friend).toContainText("Online");

@@ -160,7 +160,10 @@ test("a group invitation arrives as a live notification", async ({ browser }, te
   await expect(hal.page.getByTestId("notification").first()).toHaveText(
     new RegExp(`${gil.displayName} added you to ${groupName}`),
   );
-  await hal.page.getByRole("button", { name: "Mark all as read" }).click();
+  await expect(hal.page.getByTestId("notification").first()).toHaveAttribute("data-unread", "true");
+  // Opening it reads it and leads to the group's chat.
+  await hal.page.getByTestId("notification").first().getByRole("link").click();
+  await expect(hal.page.getByRole("heading", { level: 1, name: groupName })).toBeVisible();
   await expect(hal.page.getByTestId("notification-badge")).toHaveCount(0);
   await screenshots(testInfo, { gil, hal });
   await closeAll(gil, hal);

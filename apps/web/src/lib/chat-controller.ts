@@ -287,8 +287,15 @@ export class ChatController {
         type: n.type,
         createdAt: n.createdAt,
         payload: n.payload,
+        readAt: n.readAt,
       })),
     );
+  }
+
+  /** Marks some notifications (or all) read, on screen at once and then on the server. */
+  async markNotificationsRead(ids: readonly string[] | "all"): Promise<void> {
+    this.store.markNotificationsRead(ids, Date.now());
+    await this.api.client.notifications.markRead.mutate(ids === "all" ? {} : { notificationIds: [...ids] });
   }
 
   /** Fetches profiles not yet known (one HTTP batch for all of them). */

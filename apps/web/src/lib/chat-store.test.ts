@@ -255,6 +255,25 @@ describe("ChatStore typing and notifications", () => {
     expect(store.getState().typing.get("c-1")?.size).toBe(0);
   });
 
+  it("marks notifications read one by one or all at once", () => {
+    const store = new ChatStore(me);
+    const item = (id: string) => ({
+      notificationId: id,
+      type: "friend.request",
+      createdAt: 1,
+      payload: {},
+      readAt: null,
+    });
+    store.setNotifications(3, [item("n-1"), item("n-2"), item("n-3")]);
+    store.markNotificationsRead(["n-2"], 5);
+    store.markNotificationsRead(["n-2"], 6);
+    expect(store.getState().notifications.unread).toBe(2);
+    expect(store.getState().notifications.latest.map((n) => n.readAt)).toEqual([null, 5, null]);
+    store.markNotificationsRead("all", 7);
+    expect(store.getState().notifications).toMatchObject({ unread: 0 });
+    expect(store.getState().notifications.latest.map((n) => n.readAt)).toEqual([7, 5, 7]);
+  });
+
   it("counts a live notification once", () => {
     const store = new ChatStore(me);
     const notification = { notificationId: "n-1", type: "group.invited", createdAt: 1, payload: {} };

@@ -45,6 +45,9 @@ export interface Presence {
   lastSeen: number | null;
 }
 
+/** A notification as the inbox shows it: `readAt` is null until it is opened or everything is marked read. */
+export type InboxItem = NotificationView & { readAt: number | null };
+
 export interface ChatState {
   me: UserView;
   connection: ConnectionState;
@@ -56,7 +59,7 @@ export interface ChatState {
   presence: ReadonlyMap<string, Presence>;
   /** conversationId → userId → when the typing indicator lapses (ms). */
   typing: ReadonlyMap<string, ReadonlyMap<string, number>>;
-  notifications: { unread: number; latest: readonly NotificationView[] };
+  notifications: { unread: number; latest: readonly InboxItem[] };
   /** The conversation on screen; its messages count as read while the window has focus. */
   activeConversationId: string | null;
 }
@@ -453,13 +456,29 @@ export class ChatStore {
 
   // ---- notifications ----
 
-  setNotifications(unread: number, latest: readonly NotificationView[]): void {
+  setNotifications(unread: number, latest: readonly InboxItem[]): void {
     this.set({ notifications: { unread, latest } });
+  }
+
+  markNotificationsRead(ids: readonly string[] | "all", at: number): void {
+    const { latest, unread } = this.state.notifications;
+    let marked = 0;
+    const next = latest.map((item) => {
+      if (item.readAt !== null || (ids !== "all" && !ids.includes(item.notificationId))) return item;
+      marked++;
+      return { ...item, readAt: at };
+    });
+    this.set({ notifications: { unread: ids === "all" ? 0 : Math.max(0, unread - marked), latest: next } });
   }
 
   receiveNotification(notification: NotificationView): void {
     const { latest, unread } = this.state.notifications;
     if (latest.some((known) => known.notificationId === notification.notificationId)) return;
-    this.set({ notifications: { unread: unread + 1, latest: [notification, ...latest].slice(0, 100) } });
+    this.set({
+      notifications: {
+        unread: unread + 1,
+        latest: [{ ...notification, readAt: null }, ...latest].slice(0, 100),
+      },
+    });
   }
 }

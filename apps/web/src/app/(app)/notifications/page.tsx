@@ -36,11 +36,7 @@ export default function NotificationsPage() {
     );
   }, [controller, latest]);
 
-  const markAll = () =>
-    run(async () => {
-      await controller.client.notifications.markRead.mutate({});
-      await controller.refreshNotifications();
-    });
+  const markAll = () => run(() => controller.markNotificationsRead("all"));
 
   const describe = (notification: NotificationView): string => {
     const p = notification.payload;
@@ -86,18 +82,36 @@ export default function NotificationsPage() {
             const href = target(notification);
             const body = (
               <>
-                <span>{describe(notification)}</span>
+                <span>
+                  {notification.readAt === null && (
+                    <span className="visually-hidden">{t("notifications.unread")} </span>
+                  )}
+                  {describe(notification)}
+                </span>
                 <time className="muted" dateTime={new Date(notification.createdAt).toISOString()}>
                   {formatDay(notification.createdAt)} {formatTime(notification.createdAt)}
                 </time>
               </>
             );
             return (
-              <li key={notification.notificationId} data-testid="notification" data-type={notification.type}>
+              <li
+                key={notification.notificationId}
+                data-testid="notification"
+                data-type={notification.type}
+                data-unread={notification.readAt === null}
+              >
                 {href === null ? (
                   <div className="notification">{body}</div>
                 ) : (
-                  <Link className="notification" href={href}>
+                  <Link
+                    className="notification"
+                    href={href}
+                    onClick={() => {
+                      // Opening a notification reads it.
+                      if (notification.readAt === null)
+                        void run(() => controller.markNotificationsRead([notification.notificationId]));
+                    }}
+                  >
                     {body}
                   </Link>
                 )}
