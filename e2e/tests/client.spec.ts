@@ -500,3 +500,49 @@ test("an unsent message survives a reload of its tab and then goes out once", as
   await screenshots(testInfo, { ned, ola });
   await closeAll(ned, ola);
 });
+
+test("a conversation read while the gateway is unreachable is reported read when it returns", async ({
+  browser,
+}, testInfo) => {
+  const pam = await signUp(browser, "pam", "gw-1");
+  const rex = await signUp(browser, "rex", "gw-2");
+  let gatewayReachable = true;
+  await pam.page.routeWebSocket(/\/socket\.io\//, (socket) => {
+    if (gatewayReachable) socket.connectToServer();
+  });
+  await pam.page.reload();
+  await expectConnected(pam.page, "gw-1");
+  const reconnect = async () => {
+    await pam.context.setOffline(true);
+    await expect(pam.page.getByTestId("connection")).toHaveAttribute("data-state", "offline");
+    await pam.context.setOffline(false);
+  };
+
+  await openDirectChat(rex, pam);
+  await send(rex, "One");
+  await openConversation(pam, rex.displayName);
+  await expect(messageWith(pam.page, "One")).toBeVisible();
+  await pam.page.getByRole("link", { name: "Friends" }).click();
+  await send(rex, "Two");
+  const status = messageWith(rex.page, "Two").getByTestId("message-status");
+  await expect(status).toHaveText("Sent");
+
+  // Pam loses the gateway, then reads the conversation from what her tab already holds.
+  gatewayReachable = false;
+  await reconnect();
+  await expect(pam.page.getByTestId("connection")).toHaveAttribute("data-state", "reconnecting");
+  await pam.page.getByRole("link", { name: "Chats" }).click();
+  await openConversation(pam, rex.displayName);
+  await expect(messageWith(pam.page, "Two")).toBeVisible();
+  await expect(pam.page.getByTestId("conversation-row").getByTestId("unread-count")).toHaveCount(0);
+  await pam.page.getByRole("link", { name: "Friends" }).click();
+  await pam.page.waitForTimeout(500);
+  await expect(status).toHaveText("Sent");
+
+  gatewayReachable = true;
+  await reconnect();
+  await expectConnected(pam.page, "gw-1");
+  await expect(status).toHaveText("Read");
+  await screenshots(testInfo, { pam, rex });
+  await closeAll(pam, rex);
+});

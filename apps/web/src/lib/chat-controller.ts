@@ -51,6 +51,8 @@ export class ChatController {
   private readonly lastTypingSent = new Map<string, number>();
   /** The read cursor this tab last sent per conversation. */
   private readonly reportedRead = new Map<string, number>();
+  /** Reads made while disconnected, sent on the next connect. */
+  private readonly unreportedReads = new Map<string, number>();
   private readonly readersTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly flashListeners = new Set<(flash: Flash) => void>();
   private flashSeq = 0;
@@ -153,6 +155,7 @@ export class ChatController {
       if (this.connectedOnce) void this.catchUp();
       this.connectedOnce = true;
       this.resendPending();
+      for (const [conversationId, seq] of [...this.unreportedReads]) this.reportRead(conversationId, seq);
     });
     socket.on("disconnect", (reason) => {
       if (this.stopped) return;
@@ -513,8 +516,17 @@ export class ChatController {
     if (seq === 0) return;
     this.store.applyRead(conversationId, state.me.id, seq);
     // The store may already count a message read (it arrived on screen); the server learns it here, once.
+    this.reportRead(conversationId, seq);
+  }
+
+  /** Tells the server how far a conversation is read, now or (offline) on the next connect. */
+  private reportRead(conversationId: string, seq: number): void {
     if (seq <= (this.reportedRead.get(conversationId) ?? 0)) return;
-    if (this.socket?.connected !== true) return;
+    if (this.socket?.connected !== true) {
+      this.unreportedReads.set(conversationId, Math.max(seq, this.unreportedReads.get(conversationId) ?? 0));
+      return;
+    }
+    this.unreportedReads.delete(conversationId);
     this.reportedRead.set(conversationId, seq);
     this.socket.emit("message:read", { conversationId, seq });
   }
