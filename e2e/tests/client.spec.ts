@@ -23,7 +23,18 @@ test("sign-up and sign-in explain what went wrong, and a session survives a relo
   const taken = await signUp(browser, "ida", "gw-1");
   const page = await (await browser.newContext()).newPage();
 
-  await page.goto("/sign-up");
+  const response = await page.goto("/sign-up");
+  // Pages carry a Content-Security-Policy: no foreign or injected script runs, not even an inline handler.
+  expect(response?.headers()["content-security-policy"]).toMatch(
+    /script-src 'self' 'nonce-[^']+' 'strict-dynamic'/,
+  );
+  await page.evaluate(() => {
+    const probe = document.createElement("div");
+    probe.innerHTML = '<img src="/no-such-image.png" onerror="document.body.dataset.injected = \'yes\'">';
+    document.body.append(probe);
+  });
+  await page.waitForTimeout(200);
+  await expect(page.locator("body")).not.toHaveAttribute("data-injected", "yes");
   await page.getByLabel("Username").fill(taken.username);
   await page.getByLabel("Display name").fill("Someone Else");
   await page.getByLabel("Password").fill("another password");
