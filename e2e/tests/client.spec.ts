@@ -557,3 +557,45 @@ test("a conversation read while the gateway is unreachable is reported read when
   await screenshots(testInfo, { pam, rex });
   await closeAll(pam, rex);
 });
+
+test("a message lost on the way is fetched when the next one shows the gap", async ({
+  browser,
+}, testInfo) => {
+  const ivy = await signUp(browser, "ivy", "gw-1");
+  const jon = await signUp(browser, "jon", "gw-2");
+  // Ivy's socket passes through a relay that can drop one delivery from the gateway.
+  let dropping = false;
+  await ivy.page.routeWebSocket(/\/socket\.io\//, (page) => {
+    const server = page.connectToServer();
+    server.onMessage((frame) => {
+      if (dropping && typeof frame === "string" && frame.includes('"message:new"')) {
+        dropping = false;
+        return;
+      }
+      page.send(frame);
+    });
+  });
+  await ivy.page.reload();
+  await expectConnected(ivy.page, "gw-1");
+
+  await openDirectChat(jon, ivy);
+  await send(jon, "Before");
+  await openConversation(ivy, jon.displayName);
+  await expect(messageWith(ivy.page, "Before")).toBeVisible();
+
+  dropping = true;
+  await send(jon, "Lost on the way");
+  await expect(messageWith(jon.page, "Lost on the way")).toHaveAttribute("data-state", "sent");
+  await ivy.page.waitForTimeout(500);
+  await expect(messageWith(ivy.page, "Lost on the way")).toHaveCount(0);
+
+  await send(jon, "After the gap");
+  await expect(messageWith(ivy.page, "After the gap")).toBeVisible();
+  await expect(messageWith(ivy.page, "Lost on the way")).toBeVisible();
+  const seqs = await messages(ivy.page).evaluateAll((nodes) =>
+    nodes.map((node) => node.getAttribute("data-seq")),
+  );
+  expect(seqs).toEqual(["1", "2", "3"]);
+  await screenshots(testInfo, { ivy, jon });
+  await closeAll(ivy, jon);
+});
