@@ -44,3 +44,6 @@ export function readPublicConfig(source: Record<string, string | undefined> = pr
   const env = parseEnv("gochat web", shape, source);
   return { apiUrl: env.GOCHAT_PUBLIC_API_URL, gateways: env.GOCHAT_PUBLIC_GATEWAYS };
 }
+
+/** `next dev`: React evaluates code to rebuild server error stacks, which the page's CSP must then allow. */
+export const isDevelopment = process.env.NODE_ENV === "development";

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { readPublicConfig } from "./env";
+import { isDevelopment, readPublicConfig } from "./env";
 
 /**
  * A Content-Security-Policy on every page: scripts only from this origin or carrying the request's nonce
@@ -25,7 +25,7 @@ export function contentSecurityPolicy(nonce: string): string {
   const connect = [endpoints.apiUrl, ...endpoints.gateways.map((gateway) => gateway.url)].flatMap(origins);
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDevelopment ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self'",
