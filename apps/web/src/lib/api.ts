@@ -61,7 +61,3 @@ export function errorCode(error: unknown): ErrorCode {
   }
   return "INTERNAL";
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -2,7 +2,14 @@ import type { UserView } from "@gochat/api";
 import type { ClientToServerEvents, ErrorCode, ServerToClientEvents } from "@gochat/contracts";
 import { io, type Socket } from "socket.io-client";
 import { errorCode, type ApiClient } from "./api";
-import { ChatStore, firstConfirmedSeq, itemKey, lastConfirmedSeq, type ChatItem } from "./chat-store";
+import {
+  ChatStore,
+  firstConfirmedSeq,
+  itemKey,
+  lastConfirmedSeq,
+  pendingItem,
+  type ChatItem,
+} from "./chat-store";
 import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-choice";
 import { loadOutbox, pendingEntries, saveOutbox } from "./outbox";
 import { updateSessionUser } from "./session";
@@ -310,10 +317,7 @@ export class ChatController {
     if (missing.length === 0) return;
     for (const id of missing) this.usersInFlight.add(id);
     try {
-      const results = await Promise.allSettled(
-        missing.map((userId) => this.api.client.users.get.query({ userId })),
-      );
-      this.store.setUsers(results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : [])));
+      await this.loadProfiles(missing);
     } finally {
       for (const id of missing) this.usersInFlight.delete(id);
     }
@@ -322,8 +326,13 @@ export class ChatController {
   /** Re-reads the profiles this client shows, so renamed people and new avatar colours appear. */
   async refreshProfiles(): Promise<void> {
     const ids = [...this.store.getState().users.keys()].filter((id) => id !== this.store.getState().me.id);
+    await this.loadProfiles(ids.slice(0, 200));
+  }
+
+  /** Fetches profiles (one HTTP batch) into the store; one that fails to load is left as it was. */
+  private async loadProfiles(userIds: readonly string[]): Promise<void> {
     const results = await Promise.allSettled(
-      ids.slice(0, 200).map((userId) => this.api.client.users.get.query({ userId })),
+      userIds.map((userId) => this.api.client.users.get.query({ userId })),
     );
     this.store.setUsers(results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : [])));
   }
@@ -412,19 +421,7 @@ export class ChatController {
   send(conversationId: string, content: string): void {
     const me = this.store.getState().me;
     const clientMsgId = newClientMsgId();
-    const item: ChatItem = {
-      key: itemKey(me.id, clientMsgId),
-      messageId: null,
-      seq: null,
-      senderId: me.id,
-      clientMsgId,
-      contentType: "text",
-      content,
-      createdAt: Date.now(),
-      recalled: false,
-      state: "sending",
-      error: null,
-    };
+    const item = pendingItem(me.id, clientMsgId, content, Date.now());
     this.store.addPending(conversationId, item);
     this.typing(conversationId, false);
     this.emitSend(conversationId, item);

@@ -87,6 +87,28 @@ export function itemFromView(view: ChatMessageView): ChatItem {
   };
 }
 
+/** A text message of mine as it is composed: no id or seq until the server accepts it. */
+export function pendingItem(
+  senderId: string,
+  clientMsgId: string,
+  content: string,
+  createdAt: number,
+): ChatItem {
+  return {
+    key: itemKey(senderId, clientMsgId),
+    messageId: null,
+    seq: null,
+    senderId,
+    clientMsgId,
+    contentType: "text",
+    content,
+    createdAt,
+    recalled: false,
+    state: "sending",
+    error: null,
+  };
+}
+
 const EMPTY_TIMELINE: Timeline = { items: [], hasOlder: true, readers: new Map() };
 
 /** Confirmed items by seq (deduplicated by key and seq), pending ones after them in their own order. */
@@ -228,12 +250,6 @@ export class ChatStore {
     this.set({ conversations: next });
   }
 
-  upsertConversation(row: ConversationSummary): void {
-    const next = new Map(this.state.conversations ?? []);
-    next.set(row.conversationId, row);
-    this.set({ conversations: next });
-  }
-
   private patchConversation(
     conversationId: string,
     patch: (row: ConversationSummary) => ConversationSummary,
@@ -290,10 +306,6 @@ export class ChatStore {
     }));
     const newest = messages.reduce((a, b) => (b.seq > a.seq ? b : a));
     this.noteNewest(newest);
-  }
-
-  hasTimeline(conversationId: string): boolean {
-    return this.state.timelines.has(conversationId);
   }
 
   /**

@@ -2,6 +2,7 @@
 
 import { createContext, useContext, type ReactNode } from "react";
 import type { PublicConfig } from "../env";
+import { resolveHost } from "./gateway-choice";
 
 const ConfigContext = createContext<PublicConfig | null>(null);
 
@@ -14,9 +15,8 @@ export function useEndpoints(): PublicConfig {
   const config = useContext(ConfigContext);
   if (config === null) throw new Error("useEndpoints outside ConfigProvider");
   const host = typeof window === "undefined" ? "localhost" : window.location.hostname;
-  const resolve = (template: string) => template.replaceAll("{host}", host);
   return {
-    apiUrl: resolve(config.apiUrl),
-    gateways: config.gateways.map((gateway) => ({ id: gateway.id, url: resolve(gateway.url) })),
+    apiUrl: resolveHost(config.apiUrl, host),
+    gateways: config.gateways.map((gateway) => ({ id: gateway.id, url: resolveHost(gateway.url, host) })),
   };
 }
