@@ -8,6 +8,7 @@ import {
   itemKey,
   lastConfirmedSeq,
   pendingItem,
+  pendingTail,
   type ChatItem,
 } from "./chat-store";
 import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-choice";
@@ -471,8 +472,13 @@ export class ChatController {
     const me = this.store.getState().me.id;
     for (const { conversationId, item } of loadOutbox(me)) this.store.addPending(conversationId, item);
     let last = "";
+    let seen = this.store.getState().timelines;
+    // Called on every change of the store (typing, presence…); only a change of timelines can change it.
     const unsubscribe = this.store.subscribe(() => {
-      const { entries, signature } = pendingEntries(this.store.getState().timelines);
+      const timelines = this.store.getState().timelines;
+      if (timelines === seen) return;
+      seen = timelines;
+      const { entries, signature } = pendingEntries(timelines);
       if (signature === last) return;
       last = signature;
       saveOutbox(me, entries);
@@ -482,9 +488,8 @@ export class ChatController {
 
   private resendPending(): void {
     for (const [conversationId, timeline] of this.store.getState().timelines) {
-      for (const item of timeline.items) {
-        if (item.seq === null && item.state === "sending") this.emitSend(conversationId, item);
-      }
+      for (const item of pendingTail(timeline.items))
+        if (item.state === "sending") this.emitSend(conversationId, item);
     }
   }
 

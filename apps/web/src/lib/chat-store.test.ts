@@ -6,6 +6,7 @@ import {
   itemKey,
   lastConfirmedSeq,
   pendingItem,
+  pendingTail,
   TYPING_TTL_MS,
   type ConversationSummary,
 } from "./chat-store";
@@ -274,5 +275,8 @@ describe("ChatStore typing and notifications", () => {
     store.addHistory("c-1", [message(1), message(2)], false);
     store.addPending("c-1", pending("p", "later"));
     expect(lastConfirmedSeq(store.getState().timelines.get("c-1"))).toBe(2);
+    expect(
+      pendingTail(store.getState().timelines.get("c-1")?.items ?? []).map((item) => item.content),
+    ).toEqual(["later"]);
   });
 });

@@ -135,6 +135,16 @@ function mergeItems(existing: readonly ChatItem[], incoming: readonly ChatItem[]
   return [...confirmed, ...pending];
 }
 
+/**
+ * This device's messages still without a seq. mergeItems keeps them after every confirmed one, so they
+ * are found from the end without walking a long history.
+ */
+export function pendingTail(items: readonly ChatItem[]): ChatItem[] {
+  let start = items.length;
+  while (start > 0 && items[start - 1]?.seq === null) start--;
+  return items.slice(start);
+}
+
 export function lastConfirmedSeq(timeline: Timeline | undefined): number {
   if (timeline === undefined) return 0;
   for (let i = timeline.items.length - 1; i >= 0; i--) {

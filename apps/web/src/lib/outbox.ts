@@ -1,4 +1,4 @@
-import type { ChatItem } from "./chat-store";
+import { pendingTail, type ChatItem } from "./chat-store";
 
 /**
  * Messages this tab has not had accepted yet, kept in sessionStorage so a reload does not lose them:
@@ -43,7 +43,7 @@ export function pendingEntries(timelines: ReadonlyMap<string, { items: readonly 
 } {
   const entries: OutboxEntry[] = [];
   for (const [conversationId, timeline] of timelines) {
-    for (const item of timeline.items) if (item.seq === null) entries.push({ conversationId, item });
+    for (const item of pendingTail(timeline.items)) entries.push({ conversationId, item });
   }
   return { entries, signature: entries.map(({ item }) => `${item.key}:${item.state}`).join("|") };
 }
