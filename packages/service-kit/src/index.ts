@@ -4,7 +4,13 @@ export { createKafkaClient, createProducer, type KafkaClientOptions } from "./ka
 export { kafkaEnvShape, kafkaSettingsFrom, serviceEnvShape } from "./env";
 export { connectKafka, type KafkaConnection, type KafkaSettings } from "./kafka/connection";
 export { ensureTopics, fixedTopicNames, type TopicLayout } from "./kafka/topics";
-export { TopicProducer, toMessage } from "./kafka/topic-producer";
+export {
+  downstreamBatch,
+  toDownstream,
+  TopicProducer,
+  toMessage,
+  type TopicMessages,
+} from "./kafka/topic-producer";
 export { sendToDeadLetter, type FailedRecord } from "./kafka/dead-letter";
 export { classifyFailure, remoteErrorCode, type FailureKind } from "./kafka/failure-policy";
 export {

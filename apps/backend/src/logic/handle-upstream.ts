@@ -1,12 +1,19 @@
-import { downstreamTopic, TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
+import { TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
 import { batchByInstance, deriveEventId, routeMessage, type PresenceMap } from "@gochat/messaging";
-import { classifyFailure, remoteErrorCode, toMessage, type Logger } from "@gochat/service-kit";
-import type { Message } from "kafkajs";
+import {
+  classifyFailure,
+  downstreamBatch,
+  remoteErrorCode,
+  toDownstream,
+  toMessage,
+  type Logger,
+  type TopicMessages,
+} from "@gochat/service-kit";
 import type { RepoClient } from "../clients/repo-client";
 
 export interface LogicDeps {
   repo: RepoClient;
-  sendBatch: (batch: { topic: string; messages: Message[] }[]) => Promise<void>;
+  sendBatch: (batch: TopicMessages[]) => Promise<void>;
   logger: Logger;
 }
 
@@ -18,10 +25,6 @@ type Upstream = TopicValue<"upstream">;
  */
 function finalRefusal(error: unknown): ErrorCode | undefined {
   return classifyFailure(error) === "permanent" ? remoteErrorCode(error) : undefined;
-}
-
-function downstream(instanceId: string, body: TopicValue<"downstream">) {
-  return { topic: downstreamTopic(instanceId), messages: [toMessage("downstream", body)] };
 }
 
 /**
@@ -63,7 +66,7 @@ async function acceptAndRoute(body: Extract<Upstream, { kind: "message" }>, deps
     const code = finalRefusal(error);
     if (code === undefined) throw error;
     await deps.sendBatch([
-      downstream(body.gateway_id, {
+      toDownstream(body.gateway_id, {
         kind: "rejected",
         recipients: [body.sender_id],
         conversation_id: body.conversation_id,
@@ -92,12 +95,12 @@ async function acceptAndRoute(body: Extract<Upstream, { kind: "message" }>, deps
     { topic: TOPICS.persist.name, messages: [toMessage("persist", { message: accepted.message })] },
   ];
   if (plan.mode === "inline") {
-    for (const record of plan.downstream) batch.push(downstream(record.instanceId, record.body));
+    batch.push(...downstreamBatch(plan.downstream));
   } else {
     batch.push({ topic: TOPICS.fanout.name, messages: [toMessage("fanout", plan.task)] });
     // The sender hears back at once; the fan-out reaches everyone else, and the sender's other devices.
     batch.push(
-      downstream(body.gateway_id, {
+      toDownstream(body.gateway_id, {
         kind: "message",
         recipients: [body.sender_id],
         message: accepted.message,
@@ -130,7 +133,7 @@ async function relayTyping(body: Extract<Upstream, { kind: "typing" }>, deps: Lo
     user_id: body.sender_id,
     is_typing: body.is_typing,
   }));
-  await deps.sendBatch(records.map((record) => downstream(record.instanceId, record.body)));
+  await deps.sendBatch(downstreamBatch(records));
 }
 
 async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: LogicDeps): Promise<void> {
@@ -170,7 +173,7 @@ async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: 
   };
   await deps.sendBatch([
     { topic: TOPICS.messageEvents.name, messages: [toMessage("messageEvents", event)] },
-    ...receipts.map((record) => downstream(record.instanceId, record.body)),
+    ...downstreamBatch(receipts),
   ]);
 }
 
@@ -181,7 +184,7 @@ function refusal(
   code: ErrorCode,
   error: unknown,
 ) {
-  return downstream(body.gateway_id, {
+  return toDownstream(body.gateway_id, {
     kind: "refused",
     recipients: [body.sender_id],
     conversation_id: body.conversation_id,
@@ -226,7 +229,7 @@ async function recallAndTell(body: Extract<Upstream, { kind: "recall" }>, deps: 
   };
   await deps.sendBatch([
     { topic: TOPICS.messageEvents.name, messages: [toMessage("messageEvents", event)] },
-    ...notices.map((record) => downstream(record.instanceId, record.body)),
+    ...downstreamBatch(notices),
   ]);
 }
 

@@ -1,18 +1,14 @@
-import {
-  CONSUMER_GROUPS,
-  downstreamTopic,
-  TOPICS,
-  type NotificationEvent,
-  type TopicValue,
-} from "@gochat/contracts";
+import { CONSUMER_GROUPS, TOPICS, type NotificationEvent, type TopicValue } from "@gochat/contracts";
 import { batchByInstance, deriveEventId } from "@gochat/messaging";
 import {
   connectKafka,
+  downstreamBatch,
   stopInOrder,
   toMessage,
   type KafkaSettings,
   type Logger,
   type RunningService,
+  type TopicMessages,
 } from "@gochat/service-kit";
 import { createRepoClient, type RepoClient } from "../clients/repo-client";
 import type { Mailer } from "./mailer";
@@ -26,7 +22,7 @@ export interface NotificationConfig {
 interface DeliverDeps {
   repo: RepoClient;
   mailer: Mailer | undefined;
-  sendBatch: (batch: { topic: string; messages: ReturnType<typeof toMessage>[] }[]) => Promise<void>;
+  sendBatch: (batch: TopicMessages[]) => Promise<void>;
   logger: Logger;
   /** Keeps the group membership while an e-mail is on its way. */
   heartbeat: () => Promise<void>;
@@ -80,12 +76,7 @@ export async function deliverNotification(event: NotificationEvent, deps: Delive
       created_at_ms: stored.createdAtMs,
       payload: event.payload,
     }));
-    await deps.sendBatch(
-      records.map((r) => ({
-        topic: downstreamTopic(r.instanceId),
-        messages: [toMessage("downstream", r.body)],
-      })),
-    );
+    await deps.sendBatch(downstreamBatch(records));
     // Nobody online means nothing to push now; the inbox holds it for the next visit.
     await recordOutcome(deps, event, stored.notificationId, {
       channel: "socket",

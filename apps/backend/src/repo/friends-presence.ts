@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { downstreamTopic, type TopicValue } from "@gochat/contracts";
+import type { TopicValue } from "@gochat/contracts";
 import {
   listDirectPeers,
   listFriends,
@@ -9,7 +9,7 @@ import {
   type PrismaClient,
 } from "@gochat/db/server";
 import { batchByInstance } from "@gochat/messaging";
-import { toMessage, type KafkaConnection, type Logger } from "@gochat/service-kit";
+import { downstreamBatch, type KafkaConnection, type Logger } from "@gochat/service-kit";
 
 /**
  * What friends see of a user's presence. A user is online while any gateway holds one of their sockets, so
@@ -37,12 +37,7 @@ export async function tellFriendsPresence(
     online,
     last_seen: event.payload.last_seen,
   }));
-  await kafka.producer.sendBatch(
-    records.map((record) => ({
-      topic: downstreamTopic(record.instanceId),
-      messages: [toMessage("downstream", record.body)],
-    })),
-  );
+  await kafka.producer.sendBatch(downstreamBatch(records));
 }
 
 /**
@@ -68,12 +63,7 @@ async function tellContactsProfile(
     ...(display_name === undefined ? {} : { display_name }),
     ...(avatar_color === undefined ? {} : { avatar_color }),
   }));
-  await kafka.producer.sendBatch(
-    records.map((record) => ({
-      topic: downstreamTopic(record.instanceId),
-      messages: [toMessage("downstream", record.body)],
-    })),
-  );
+  await kafka.producer.sendBatch(downstreamBatch(records));
 }
 
 /**

@@ -1,14 +1,13 @@
-import { downstreamTopic, type TopicValue } from "@gochat/contracts";
+import type { TopicValue } from "@gochat/contracts";
 import { batchByInstance } from "@gochat/messaging";
-import { toMessage, type Logger } from "@gochat/service-kit";
-import type { Message } from "kafkajs";
+import { downstreamBatch, type Logger, type TopicMessages } from "@gochat/service-kit";
 import type { RepoClient } from "../clients/repo-client";
 
 export interface FanoutDeps {
   /** Called per page: a large group takes longer than a session timeout. */
   heartbeat: () => Promise<void>;
   repo: RepoClient;
-  sendBatch: (batch: { topic: string; messages: Message[] }[]) => Promise<void>;
+  sendBatch: (batch: TopicMessages[]) => Promise<void>;
   logger: Logger;
   pageSize: number;
 }
@@ -44,12 +43,7 @@ export async function runFanoutTask(task: TopicValue<"fanout">, deps: FanoutDeps
         recipients,
         message: task.message,
       }));
-      const byTopic = new Map<string, Message[]>();
-      for (const record of records) {
-        const topic = downstreamTopic(record.instanceId);
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), toMessage("downstream", record.body)]);
-      }
-      await deps.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+      await deps.sendBatch(downstreamBatch(records));
       await deps.repo.internal.recordFanoutProgress.mutate({
         task_id: task.task_id,
         recipients: page.memberCount,

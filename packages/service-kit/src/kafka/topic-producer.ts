@@ -44,7 +44,7 @@ export class TopicProducer {
   }
 
   /** Sends to several topics in one request, for a decision that produces records in more than one place. */
-  async sendBatch(batch: readonly { topic: string; messages: Message[] }[]): Promise<void> {
+  async sendBatch(batch: readonly TopicMessages[]): Promise<void> {
     if (batch.length === 0) return;
     await this.#producer.sendBatch({ topicMessages: batch.map((entry) => ({ ...entry })) });
   }
@@ -53,4 +53,28 @@ export class TopicProducer {
 export function toMessage<T extends TopicId>(topicId: T, value: TopicValue<T>): Message {
   const { key, value: encoded } = encodeRecord(topicId, value);
   return { key, value: encoded };
+}
+
+export interface TopicMessages {
+  topic: string;
+  messages: Message[];
+}
+
+/** One downstream body for one gateway instance's topic. */
+export function toDownstream(instanceId: string, body: TopicValue<"downstream">): TopicMessages {
+  return { topic: downstreamTopic(instanceId), messages: [toMessage("downstream", body)] };
+}
+
+/** Downstream bodies, each for one gateway instance, as one batch entry per instance's topic (order kept). */
+export function downstreamBatch(
+  records: readonly { instanceId: string; body: TopicValue<"downstream"> }[],
+): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { instanceId, body } of records) {
+    const topic = downstreamTopic(instanceId);
+    let messages = byTopic.get(topic);
+    if (messages === undefined) byTopic.set(topic, (messages = []));
+    messages.push(toMessage("downstream", body));
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
