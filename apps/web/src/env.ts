@@ -1,4 +1,4 @@
-import { parseEnv } from "@gochat/config";
+import { fields, parseEnv } from "@gochat/config";
 import { z } from "zod";
 
 /**
@@ -13,26 +13,18 @@ const url = z
 const shape = {
   GOCHAT_PUBLIC_API_URL: url.default("http://{host}:7000/trpc"),
   /** Gateway instances as `id=url` pairs; each browser session picks one (see lib/gateway-choice.ts). */
-  GOCHAT_PUBLIC_GATEWAYS: z
-    .string()
-    .default("gw-1=http://{host}:7001,gw-2=http://{host}:7002")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((entry) => entry.trim())
-        .filter((entry) => entry.length > 0),
-    )
-    .pipe(
+  GOCHAT_PUBLIC_GATEWAYS: fields
+    .commaList(
       z
-        .array(z.string().regex(/^[A-Za-z0-9_-]+=https?:\/\/\S+$/, "each entry must be id=http(s)://url"))
-        .min(1, "must list at least one gateway"),
+        .string()
+        .regex(/^[A-Za-z0-9_-]+=https?:\/\/\S+$/, "each entry must be id=http(s)://url")
+        .transform((entry) => {
+          const at = entry.indexOf("=");
+          return { id: entry.slice(0, at), url: entry.slice(at + 1) };
+        }),
+      "must list at least one gateway",
     )
-    .transform((entries) =>
-      entries.map((entry) => {
-        const at = entry.indexOf("=");
-        return { id: entry.slice(0, at), url: entry.slice(at + 1) };
-      }),
-    ),
+    .prefault("gw-1=http://{host}:7001,gw-2=http://{host}:7002"),
 };
 
 export interface PublicConfig {

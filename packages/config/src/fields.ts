@@ -22,20 +22,24 @@ export const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
+/** A comma-separated list: entries trimmed, empty ones dropped, each checked by `entry`, at least one. */
+export function commaList<Entry extends z.ZodType<unknown, string>>(entry: Entry, noneMessage: string) {
+  return z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    )
+    .pipe(z.array(entry).min(1, noneMessage));
+}
+
 /** `host:port,host:port` as Kafka's bootstrap list is written. */
-export const hostPortList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(",")
-      .map((entry) => entry.trim())
-      .filter((entry) => entry.length > 0),
-  )
-  .pipe(
-    z
-      .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "each entry must be host:port"))
-      .min(1, "must list at least one host:port"),
-  );
+export const hostPortList = commaList(
+  z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "each entry must be host:port"),
+  "must list at least one host:port",
+);
 
 export const postgresUrl = z
   .string()
