@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
-import { readE2ePorts } from "./support/env";
+import { readE2eEnv } from "./support/env";
 
-const ports = readE2ePorts();
+const { ports, chromiumPath } = readE2eEnv();
 
 /**
  * The journeys share one running system (support/global-setup.ts) and run one at a time; each drives
@@ -23,7 +23,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: chromiumPath,
       args: [
         "--no-sandbox",
         "--disable-gpu",

@@ -1,7 +1,18 @@
+import { fields, parseEnv } from "@gochat/config";
+import { z } from "zod";
+
 /**
- * Where the end-to-end system listens. Fixed ports well away from `npm start`'s defaults, so the suite
- * runs beside a developer's own instance; E2E_PORT_BASE moves all of them at once.
+ * The suite's settings. The system listens on fixed ports well away from `npm start`'s defaults, so the
+ * suite runs beside a developer's own instance; E2E_PORT_BASE moves all of them at once. CHROMIUM_PATH
+ * points at another Chromium than Debian's.
  */
+const shape = {
+  E2E_PORT_BASE: fields.port
+    .pipe(z.number().min(1024, "must be at least 1024").max(60000, "must be at most 60000"))
+    .default(27000),
+  CHROMIUM_PATH: z.string().regex(/^\//, "must be an absolute path").default("/usr/bin/chromium"),
+};
+
 export interface E2ePorts {
   web: number;
   broker: number;
@@ -9,21 +20,26 @@ export interface E2ePorts {
   gateways: { id: string; port: number }[];
 }
 
-export function readE2ePorts(source: Record<string, string | undefined> = process.env): E2ePorts {
-  const raw = source.E2E_PORT_BASE ?? "27000";
-  const base = Number(raw);
-  if (!Number.isInteger(base) || base < 1024 || base > 60000) {
-    throw new Error(`E2E_PORT_BASE must be a whole number between 1024 and 60000, not "${raw}"`);
-  }
+export interface E2eEnv {
+  ports: E2ePorts;
+  chromiumPath: string;
+}
+
+export function readE2eEnv(source: Record<string, string | undefined> = process.env): E2eEnv {
+  const env = parseEnv("e2e", shape, source);
+  const base = env.E2E_PORT_BASE;
   // im-repo serves health on +100, the workers on +110..+113 and analytics on +200; gateways on their port +100.
   return {
-    web: base + 300,
-    broker: base + 2092,
-    repo: base,
-    gateways: [
-      { id: "gw-1", port: base + 1 },
-      { id: "gw-2", port: base + 2 },
-    ],
+    ports: {
+      web: base + 300,
+      broker: base + 2092,
+      repo: base,
+      gateways: [
+        { id: "gw-1", port: base + 1 },
+        { id: "gw-2", port: base + 2 },
+      ],
+    },
+    chromiumPath: env.CHROMIUM_PATH,
   };
 }
 

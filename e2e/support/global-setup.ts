@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { inheritedEnv, readE2ePorts } from "./env";
+import { inheritedEnv, readE2eEnv } from "./env";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = (name: string) => join(root, "node_modules/.bin", name);
@@ -14,7 +14,7 @@ const bin = (name: string) => join(root, "node_modules/.bin", name);
  * gateways) and the built chat client. Everything is stopped, and the data directory removed, when the run ends.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const ports = readE2ePorts();
+  const { ports } = readE2eEnv();
   const dataDir = mkdtempSync(join(tmpdir(), "gochat-e2e-"));
   const logDir = join(import.meta.dirname, "..", "test-results");
   mkdirSync(logDir, { recursive: true });

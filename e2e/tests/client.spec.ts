@@ -15,7 +15,7 @@ import {
   createGroup,
   actOnSearchResult,
 } from "../support/people";
-import { readE2ePorts } from "../support/env";
+import { readE2eEnv } from "../support/env";
 
 test("sign-up and sign-in explain what went wrong, and a session survives a reload", async ({
   browser,
@@ -321,7 +321,7 @@ test("messages refused for sending too fast can be retried, and each is stored o
   }
 
   // What the server stored (persisted asynchronously, so asked until all are there): every message once.
-  const apiUrl = `http://127.0.0.1:${readE2ePorts().repo}/trpc`;
+  const apiUrl = `http://127.0.0.1:${readE2eEnv().ports.repo}/trpc`;
   const storedMessages = () =>
     vic.page.evaluate(async (url) => {
       const session = JSON.parse(localStorage.getItem("gochat.session") ?? "{}") as { accessToken: string };
