@@ -61,7 +61,7 @@ function ChatHeader({ row }: { row: ConversationSummary }) {
   const presence = useChatState((state) =>
     row.peerId === null ? undefined : state.presence.get(row.peerId),
   );
-  const name = row.group?.name ?? peer?.displayName ?? t("common.unknownUser");
+  const name = row.group?.name ?? peer?.displayName ?? t("common.someone");
   let status = "";
   if (row.group !== null) {
     const count = row.group.memberCount;
@@ -304,7 +304,7 @@ function MessageBubble({
       data-state={item.state}
       data-recalled={item.recalled}
       aria-label={t("message.from", {
-        name: mine ? t("message.you") : (sender?.displayName ?? t("common.unknownUser")),
+        name: mine ? t("message.you") : (sender?.displayName ?? t("common.someone")),
       })}
     >
       {!mine && row.kind === "group" && (
@@ -312,7 +312,7 @@ function MessageBubble({
       )}
       <div className="bubble-wrap">
         {showSender && !mine && (
-          <span className="sender-name">{sender?.displayName ?? t("common.unknownUser")}</span>
+          <span className="sender-name">{sender?.displayName ?? t("common.someone")}</span>
         )}
         <div className="bubble" data-recalled={item.recalled}>
           {item.recalled ? (
@@ -373,7 +373,7 @@ function TypingLine({ conversationId }: { conversationId: string }) {
   const typists = useChatState((state) => state.typing.get(conversationId));
   const users = useChatState((state) => state.users);
   const names = [...(typists?.keys() ?? [])].map(
-    (id) => users.get(id)?.displayName ?? t("common.unknownUser"),
+    (id) => users.get(id)?.displayName ?? t("common.someone"),
   );
   return (
     <p className="typing-line muted" aria-live="polite" data-testid="typing">

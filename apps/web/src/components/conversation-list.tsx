@@ -62,7 +62,7 @@ function ConversationRow({ row, active }: { row: ConversationSummary; active: bo
     const first = typists?.keys().next().value;
     return first === undefined ? undefined : (state.users.get(first)?.displayName ?? "");
   });
-  const name = row.group?.name ?? peer?.displayName ?? t("common.unknownUser");
+  const name = row.group?.name ?? peer?.displayName ?? t("common.someone");
   // Someone typing replaces the preview, as on the chat's own typing line.
   const typing =
     typists === undefined || typists.size === 0

@@ -135,7 +135,6 @@ const en = {
   "common.noResults": "Nobody found.",
   "common.language": "Language",
   "common.skipToContent": "Skip to content",
-  "common.unknownUser": "Someone",
   "common.someone": "Someone",
   "common.aGroup": "a group",
 
@@ -286,7 +285,6 @@ const zh: Record<MessageKey, string> = {
   "common.noResults": "没有找到用户。",
   "common.language": "语言",
   "common.skipToContent": "跳到正文",
-  "common.unknownUser": "某人",
   "common.someone": "某人",
   "common.aGroup": "一个群",
 

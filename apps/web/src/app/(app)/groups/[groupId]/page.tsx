@@ -149,7 +149,7 @@ export default function GroupPage() {
               <li key={member.userId} data-testid="member">
                 <Avatar user={user} size={28} />
                 <span className="grow">
-                  {user?.displayName ?? t("common.unknownUser")}{" "}
+                  {user?.displayName ?? t("common.someone")}{" "}
                   {isMe && <span className="muted">({t("message.you")})</span>}
                 </span>
                 <span className="role-tag">{t(`role.${member.role}`)}</span>
