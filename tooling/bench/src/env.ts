@@ -1,0 +1,144 @@
+import { fileURLToPath } from "node:url";
+import { fields, parseEnv } from "@gochat/config";
+import { z } from "zod";
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+export const PHASES = ["relay", "embedded", "postgres", "fanout", "idle"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** The gateway's default per-socket refill (GATEWAY_RATE_PER_SECOND); senders stay well under it. */
+const GATEWAY_DEFAULT_RATE_PER_SECOND = 10;
+/** Share of that refill one sender may use at the top step, so the limiter is never what is measured. */
+const SENDER_SHARE_OF_LIMIT = 0.75;
+const MIN_PAIRS = 200;
+
+const positiveNumber = z.coerce.number({ message: "must be a number" }).positive("must be positive");
+/** A number written in a comma-separated list, where every entry arrives as a string. */
+const listedNumber = z
+  .string()
+  .transform(Number)
+  .pipe(z.number({ message: "must be a number" }).positive("must be positive"));
+
+const shape = {
+  /** Which parts to run, in this order whatever the order given. */
+  BENCH_PHASES: fields.commaList(z.enum(PHASES), "must name at least one phase").default([...PHASES]),
+  /** Offered 1:1 load per step, messages per second. */
+  BENCH_STEPS: fields
+    .commaList(listedNumber, "must list at least one rate")
+    .default([100, 250, 500, 1000, 1500, 2000, 3000]),
+  BENCH_WARMUP_MS: fields.nonNegativeInt.default(4_000),
+  BENCH_STEADY_MS: fields.positiveInt.default(10_000),
+  /** Longest wait after a step for every acknowledged message to arrive; what is missing then is lost. */
+  BENCH_DRAIN_MS: fields.positiveInt.default(20_000),
+  /** Sender/receiver pairs; 0 sizes them so the top step keeps each sender under the per-socket limit. */
+  BENCH_PAIRS: fields.nonNegativeInt.default(0),
+  BENCH_CONTENT_BYTES: fields.positiveInt.max(4000).default(100),
+  /** A step saturates when it delivers less than this share of the offered rate... */
+  BENCH_SATURATION_DELIVERED: positiveNumber.max(1).default(0.9),
+  /** ...or when its send→receive p99 is above this; stepping stops there. */
+  BENCH_SATURATION_P99_MS: fields.positiveInt.default(5_000),
+  /** Every port used lies in [base, base + 300]; below 32768, away from npm start's and e2e's. */
+  BENCH_PORT_BASE: fields.port.min(1024).max(32_467).default(21_000),
+  /** A PostgreSQL server where a fresh database is created for the postgres phase and dropped after. */
+  BENCH_POSTGRES_URL: fields.postgresUrl.default("postgresql://postgres@127.0.0.1:5432/postgres"),
+  BENCH_FANOUT_GROUP_SIZE: fields.positiveInt.min(10).default(10_000),
+  BENCH_FANOUT_ONLINE: fields.positiveInt.default(2_000),
+  /** Messages sent one per BENCH_FANOUT_INTERVAL_MS after the first (cold) one. */
+  BENCH_FANOUT_MESSAGES: fields.nonNegativeInt.default(10),
+  BENCH_FANOUT_INTERVAL_MS: fields.positiveInt.default(1_000),
+  BENCH_FANOUT_TIMEOUT_MS: fields.positiveInt.default(30_000),
+  /**
+   * A gateway records a socket's presence just after accepting it and tells no client when that is done;
+   * the first group message waits this long after the last handshake so that it goes to a settled crowd.
+   */
+  BENCH_FANOUT_SETTLE_MS: fields.nonNegativeInt.default(3_000),
+  BENCH_IDLE_SOCKETS: fields.positiveInt.default(10_000),
+  /** Idle sockets are measured after this long connected, once the gateway has settled. */
+  BENCH_IDLE_SETTLE_MS: fields.nonNegativeInt.default(5_000),
+  /** Socket handshakes and sign-ups in flight at once. */
+  BENCH_CONNECT_CONCURRENCY: fields.positiveInt.default(100),
+  BENCH_SIGNUP_CONCURRENCY: fields.positiveInt.default(8),
+  BENCH_START_TIMEOUT_MS: fields.positiveInt.default(180_000),
+  BENCH_OUTPUT: z.string().min(1).default(`${repoRoot}bench-results/pipeline.json`),
+  /** Read only to know the limit senders must stay under; the bench never changes it. */
+  GATEWAY_RATE_PER_SECOND: fields.positiveInt.default(GATEWAY_DEFAULT_RATE_PER_SECOND),
+};
+
+export interface BenchSettings {
+  phases: Phase[];
+  steps: number[];
+  warmupMs: number;
+  steadyMs: number;
+  drainMs: number;
+  pairs: number;
+  contentBytes: number;
+  saturation: { deliveredShare: number; p99Ms: number };
+  portBase: number;
+  postgresUrl: string;
+  fanout: {
+    groupSize: number;
+    online: number;
+    messages: number;
+    intervalMs: number;
+    timeoutMs: number;
+    settleMs: number;
+  };
+  idle: { sockets: number; settleMs: number };
+  connectConcurrency: number;
+  signUpConcurrency: number;
+  startTimeoutMs: number;
+  output: string;
+  gatewayRatePerSecond: number;
+}
+
+export function readSettings(source: Record<string, string | undefined> = process.env): BenchSettings {
+  const env = parseEnv("pipeline bench", shape, source);
+  const steps = [...env.BENCH_STEPS].sort((a, b) => a - b);
+  const top = steps[steps.length - 1] ?? 0;
+  const autoPairs = Math.max(
+    MIN_PAIRS,
+    Math.ceil(top / (env.GATEWAY_RATE_PER_SECOND * SENDER_SHARE_OF_LIMIT)),
+  );
+  return {
+    phases: PHASES.filter((phase) => env.BENCH_PHASES.includes(phase)),
+    steps,
+    warmupMs: env.BENCH_WARMUP_MS,
+    steadyMs: env.BENCH_STEADY_MS,
+    drainMs: env.BENCH_DRAIN_MS,
+    pairs: env.BENCH_PAIRS === 0 ? autoPairs : env.BENCH_PAIRS,
+    contentBytes: env.BENCH_CONTENT_BYTES,
+    saturation: { deliveredShare: env.BENCH_SATURATION_DELIVERED, p99Ms: env.BENCH_SATURATION_P99_MS },
+    portBase: env.BENCH_PORT_BASE,
+    postgresUrl: env.BENCH_POSTGRES_URL,
+    fanout: {
+      groupSize: env.BENCH_FANOUT_GROUP_SIZE,
+      online: Math.min(env.BENCH_FANOUT_ONLINE, env.BENCH_FANOUT_GROUP_SIZE - 6),
+      messages: env.BENCH_FANOUT_MESSAGES,
+      intervalMs: env.BENCH_FANOUT_INTERVAL_MS,
+      timeoutMs: env.BENCH_FANOUT_TIMEOUT_MS,
+      settleMs: env.BENCH_FANOUT_SETTLE_MS,
+    },
+    idle: { sockets: env.BENCH_IDLE_SOCKETS, settleMs: env.BENCH_IDLE_SETTLE_MS },
+    connectConcurrency: env.BENCH_CONNECT_CONCURRENCY,
+    signUpConcurrency: env.BENCH_SIGNUP_CONCURRENCY,
+    startTimeoutMs: env.BENCH_START_TIMEOUT_MS,
+    output: env.BENCH_OUTPUT,
+    gatewayRatePerSecond: env.GATEWAY_RATE_PER_SECOND,
+  };
+}
+
+/**
+ * The environment for GoChat's start command: this one, without anything that would point the system at
+ * other infrastructure or another data directory; the bench then sets exactly what it runs against.
+ */
+export function systemBaseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (key === "DATABASE_URL" || key.startsWith("KAFKA_") || key.startsWith("GOCHAT_")) continue;
+    env[key] = value;
+  }
+  env.PATH = `${repoRoot}node_modules/.bin:${env.PATH ?? ""}`;
+  return env;
+}

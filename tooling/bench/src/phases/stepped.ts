@@ -1,0 +1,114 @@
+import type { BenchSettings } from "../env";
+import type { ConnectResult, PairSpec, StepResult } from "../load/protocol";
+import type { LoadGenerator } from "../load/worker-client";
+import {
+  takeSnapshot,
+  usageBetween,
+  type Snapshot,
+  type WatchedProcess,
+  type WindowUsage,
+} from "../measure/proc";
+
+const START_DELAY_MS = 500;
+const RSS_SAMPLE_MS = 1_000;
+
+export interface StepRecord extends StepResult {
+  usage: WindowUsage;
+  /** CPU of every system process over the steady window, per message delivered in it. */
+  cpuMsPerMessage: number | null;
+  /** Highest RSS seen per process during the step, MB. */
+  peakRssMb: Record<string, number>;
+  saturated: string | null;
+}
+
+export interface SteppedResult {
+  target: string;
+  pairs: number;
+  connect: ConnectResult;
+  steps: StepRecord[];
+}
+
+export interface SteppedTarget {
+  name: string;
+  pairs: PairSpec[];
+  generator: LoadGenerator;
+  /** The processes to measure at this moment: the system's and the generator (not counted as system). */
+  processes: () => Promise<WatchedProcess[]>;
+  log: (line: string) => void;
+}
+
+function saturation(result: StepResult, settings: BenchSettings): string | null {
+  const { deliveredShare, p99Ms } = settings.saturation;
+  if (result.deliveredMps < deliveredShare * result.rateMps)
+    return `delivered ${result.deliveredMps.toFixed(0)}/s < ${Math.round(deliveredShare * 100)}% of offered`;
+  if (result.sendToReceive.p99Ms > p99Ms)
+    return `p99 ${Math.round(result.sendToReceive.p99Ms)} ms > ${p99Ms} ms`;
+  return null;
+}
+
+async function snapshotAt(epochMs: number, processes: () => Promise<WatchedProcess[]>): Promise<Snapshot> {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
+  return takeSnapshot(await processes());
+}
+
+/**
+ * Offers each step's rate in turn (warm-up, then the steady window that is measured, then a drain), and
+ * stops after the first step that saturates: beyond it the figures only say how the backlog grew.
+ */
+export async function runSteppedLoad(target: SteppedTarget, settings: BenchSettings): Promise<SteppedResult> {
+  const connect = await target.generator.call("connectPairs", {
+    pairs: target.pairs,
+    concurrency: settings.connectConcurrency,
+  });
+  if (connect.failed > 0)
+    throw new Error(
+      `${target.name}: ${connect.failed} sockets failed to connect: ${connect.errors.join("; ")}`,
+    );
+  target.log(`${target.name}: ${connect.connected} sockets connected at ${connect.perSecond.toFixed(0)}/s`);
+  const steps: StepRecord[] = [];
+  for (const [index, rateMps] of settings.steps.entries()) {
+    const startAt = Date.now() + START_DELAY_MS;
+    const windowStart = startAt + settings.warmupMs;
+    const before = snapshotAt(windowStart, target.processes);
+    const after = snapshotAt(windowStart + settings.steadyMs, target.processes);
+    const peakRssMb: Record<string, number> = {};
+    const sampler = setInterval(() => {
+      void target.processes().then((processes) => {
+        for (const [, process] of takeSnapshot(processes).processes) {
+          if (process.helper) continue;
+          peakRssMb[process.name] = Math.max(peakRssMb[process.name] ?? 0, process.rssKb / 1024);
+        }
+      });
+    }, RSS_SAMPLE_MS);
+    let result: StepResult;
+    try {
+      result = await target.generator.call("runStep", {
+        step: index + 1,
+        rateMps,
+        startAt,
+        warmupMs: settings.warmupMs,
+        steadyMs: settings.steadyMs,
+        drainMs: settings.drainMs,
+        contentBytes: settings.contentBytes,
+      });
+    } finally {
+      clearInterval(sampler);
+    }
+    const usage = usageBetween(await before, await after);
+    const record: StepRecord = {
+      ...result,
+      usage,
+      cpuMsPerMessage: result.deliveredInWindow > 0 ? usage.systemCpuMs / result.deliveredInWindow : null,
+      peakRssMb,
+      saturated: saturation(result, settings),
+    };
+    steps.push(record);
+    target.log(
+      `${target.name} ${rateMps}/s: delivered ${result.deliveredMps.toFixed(0)}/s, ` +
+        `p50 ${result.sendToReceive.p50Ms} ms, p99 ${result.sendToReceive.p99Ms} ms, lost ${result.lost}` +
+        (record.saturated === null ? "" : ` — saturated (${record.saturated})`),
+    );
+    if (record.saturated !== null) break;
+  }
+  return { target: target.name, pairs: target.pairs.length, connect, steps };
+}

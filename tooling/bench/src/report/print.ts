@@ -1,0 +1,156 @@
+import type { FanoutResult } from "../phases/fanout";
+import type { IdleResult } from "../phases/idle";
+import type { SteppedResult } from "../phases/stepped";
+import type { PipelineReport, RatioRow, SystemRun } from "./results";
+import { formatTable, ms, ratio } from "./table";
+
+const GENERATOR = "load generator";
+
+function refusals(refused: Record<string, number>, unanswered: number): string {
+  const entries = Object.entries(refused).map(([code, count]) => `${code} ${count}`);
+  if (unanswered > 0) entries.push(`no answer ${unanswered}`);
+  return entries.length === 0 ? "0" : entries.join(", ");
+}
+
+export function steppedTables(title: string, result: SteppedResult): string {
+  const header = `${title}: ${result.pairs} pairs (sender and receiver on different sockets)`;
+  const steps = formatTable(
+    [
+      "offered/s",
+      "delivered/s",
+      "recv p50",
+      "p90",
+      "p99",
+      "max",
+      "ack p50",
+      "p99",
+      "lost",
+      "dup",
+      "ooo",
+      "seq inv",
+      "refused",
+      "cpu ms/msg",
+      "gen cpu%",
+      "machine%",
+      "",
+    ],
+    result.steps.map((step) => [
+      String(step.rateMps),
+      step.deliveredMps.toFixed(0),
+      ms(step.sendToReceive.p50Ms),
+      ms(step.sendToReceive.p90Ms),
+      ms(step.sendToReceive.p99Ms),
+      ms(step.sendToReceive.maxMs),
+      ms(step.sendToAck.p50Ms),
+      ms(step.sendToAck.p99Ms),
+      String(step.lost),
+      String(step.duplicates),
+      String(step.outOfOrder),
+      String(step.seqInversions),
+      refusals(step.refused, step.unanswered),
+      step.cpuMsPerMessage === null ? "-" : step.cpuMsPerMessage.toFixed(3),
+      (step.usage.byProcess.find((row) => row.name === GENERATOR)?.cpuPercent ?? 0).toFixed(0),
+      step.usage.machineBusyPercent.toFixed(0),
+      step.saturated === null ? "" : `saturated: ${step.saturated}`,
+    ]),
+  );
+  const names = [
+    ...new Set(result.steps.flatMap((step) => step.usage.byProcess.map((row) => row.name))),
+  ].sort((a, b) => (a === GENERATOR ? 1 : b === GENERATOR ? -1 : a.localeCompare(b)));
+  const processes = formatTable(
+    ["offered/s", ...names],
+    result.steps.map((step) => [
+      String(step.rateMps),
+      ...names.map((name) => {
+        const row = step.usage.byProcess.find((candidate) => candidate.name === name);
+        return row === undefined ? "-" : `${row.cpuPercent.toFixed(0)}% ${Math.round(row.rssMb)}M`;
+      }),
+    ]),
+  );
+  return [
+    header,
+    "latency in ms from the scheduled send; ooo = received below a seq already seen; seq inv = sent later, lower seq",
+    steps,
+    "",
+    "CPU (% of one core over the steady window) and RSS per process:",
+    processes,
+  ].join("\n");
+}
+
+export function ratioTable(title: string, rows: RatioRow[]): string {
+  return [
+    `${title} / relay, same run:`,
+    formatTable(
+      ["offered/s", "p50", "p99", "cpu/msg"],
+      rows.map((row) => [String(row.rateMps), ratio(row.p50), ratio(row.p99), ratio(row.cpuPerMessage)]),
+    ),
+  ].join("\n");
+}
+
+export function systemLines(title: string, run: SystemRun): string {
+  const rss = Object.entries(run.rssAtReadyMb)
+    .map(([name, mb]) => `${name} ${Math.round(mb)}M`)
+    .join(", ");
+  return [
+    `${title} (${run.database}): up in ${(run.startMs / 1000).toFixed(1)} s` +
+      (run.seedMs === null ? "" : `, seeded in ${(run.seedMs / 1000).toFixed(1)} s`) +
+      (run.signUpSeconds === null ? "" : `, pairs signed up in ${run.signUpSeconds.toFixed(1)} s`) +
+      (run.stop === null
+        ? ""
+        : `, stopped in ${(run.stop.stopMs / 1000).toFixed(1)} s${run.stop.killed ? " (killed)" : ""}`),
+    `  RSS at ready, no sockets: ${rss}`,
+  ].join("\n");
+}
+
+export function fanoutTable(result: FanoutResult): string {
+  const rows = [result.cold, ...result.warm].map((message, index) => [
+    index === 0 ? "first (cold)" : `#${index} at +${message.offsetMs} ms`,
+    ms(message.ackMs),
+    ms(message.firstMs),
+    ms(message.medianMs),
+    ms(message.lastMs),
+    `${message.received}/${message.expected}`,
+    message.ackError ?? "",
+  ]);
+  const busiest = [...result.usage.byProcess]
+    .sort((a, b) => b.cpuMs - a.cpuMs)
+    .slice(0, 4)
+    .map((row) => `${row.name} ${Math.round(row.cpuMs)} ms`)
+    .join(", ");
+  return [
+    `fan-out: ${result.groupId}, ${result.members} members, ${result.online} online across both gateways ` +
+      `(connected at ${result.connect.perSecond.toFixed(0)}/s)`,
+    formatTable(["message", "ack", "first", "median", "last", "received", ""], rows),
+    `last delivery over the ${result.warm.length} warm messages: p50 ${ms(result.warmLastMs.p50)} ms, max ${ms(result.warmLastMs.max)} ms`,
+    `CPU over the whole fan-out: ${busiest}`,
+  ].join("\n");
+}
+
+export function idleLines(result: IdleResult): string {
+  return [
+    `idle sockets: ${result.sockets} on ${result.gateway}, connected at ${result.connect.perSecond.toFixed(0)}/s ` +
+      `(${result.connect.failed} failed), gateway CPU ${result.connectCpuMsPerSocket.toFixed(2)} ms per connect`,
+    `  ${result.gateway} RSS: ${Math.round(result.rssBeforeMb)} MB before, ${Math.round(result.rssConnectedMb)} MB with them ` +
+      `(${result.perConnectionKb.toFixed(1)} KB each), ${Math.round(result.rssAfterCloseMb)} MB after they closed`,
+  ].join("\n");
+}
+
+export function printReport(report: PipelineReport, print: (text: string) => void): void {
+  print(
+    `\nGoChat pipeline bench, ${report.recordedAt}, Node ${report.node}, ${report.cores} cores (${report.cpuModel})`,
+  );
+  if (report.relay !== null) print(`\n${steppedTables("relay (bare socket.io, one process)", report.relay)}`);
+  for (const [key, title] of [
+    ["embedded", "GoChat, embedded broker + PGlite"],
+    ["postgres", "GoChat, embedded broker + PostgreSQL"],
+  ] as const) {
+    const run = report[key];
+    if (run === null) continue;
+    print(`\n${systemLines(title, run)}`);
+    if (run.stepped !== null) print(`\n${steppedTables(title, run.stepped)}`);
+    if (report.ratios[key].length > 0) print(`\n${ratioTable(title, report.ratios[key])}`);
+  }
+  if (report.fanout !== null) print(`\n${fanoutTable(report.fanout)}`);
+  if (report.idle !== null) print(`\n${idleLines(report.idle)}`);
+  for (const failure of report.failures) print(`\nFAILED ${failure.phase}: ${failure.error}`);
+}

@@ -1,0 +1,59 @@
+import type { FanoutResult } from "../phases/fanout";
+import type { IdleResult } from "../phases/idle";
+import type { SteppedResult } from "../phases/stepped";
+
+export interface SystemRun {
+  database: "embedded PGlite" | "PostgreSQL";
+  /** How long the seed took (only when fan-out or idle needed the seeded crowd). */
+  seedMs: number | null;
+  startMs: number;
+  /** RSS of each process right after start, before any socket connected, MB. */
+  rssAtReadyMb: Record<string, number>;
+  signUpSeconds: number | null;
+  stepped: SteppedResult | null;
+  stop: { stopMs: number; killed: boolean } | null;
+}
+
+export interface RatioRow {
+  rateMps: number;
+  p50: number | null;
+  p99: number | null;
+  cpuPerMessage: number | null;
+}
+
+export interface PipelineReport {
+  benchmark: "pipeline";
+  description: string;
+  recordedAt: string;
+  node: string;
+  cores: number;
+  cpuModel: string;
+  settings: Record<string, unknown>;
+  relay: SteppedResult | null;
+  embedded: SystemRun | null;
+  postgres: SystemRun | null;
+  fanout: FanoutResult | null;
+  idle: IdleResult | null;
+  /** GoChat divided by the relay at the same offered rate, in the same run. */
+  ratios: { embedded: RatioRow[]; postgres: RatioRow[] };
+  failures: { phase: string; error: string }[];
+}
+
+const divide = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
+
+export function ratios(system: SteppedResult | null, relay: SteppedResult | null): RatioRow[] {
+  if (system === null || relay === null) return [];
+  return system.steps.flatMap((step) => {
+    const reference = relay.steps.find((candidate) => candidate.rateMps === step.rateMps);
+    if (reference === undefined) return [];
+    return [
+      {
+        rateMps: step.rateMps,
+        p50: divide(step.sendToReceive.p50Ms, reference.sendToReceive.p50Ms),
+        p99: divide(step.sendToReceive.p99Ms, reference.sendToReceive.p99Ms),
+        cpuPerMessage: divide(step.cpuMsPerMessage, reference.cpuMsPerMessage),
+      },
+    ];
+  });
+}

@@ -1,0 +1,270 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { readSettings, type BenchSettings } from "./env";
+import { LoadGenerator } from "./load/worker-client";
+import type { WatchedProcess } from "./measure/proc";
+import { rssMbOf } from "./measure/proc";
+import { runFanout, type FanoutResult } from "./phases/fanout";
+import { runIdle, type IdleResult } from "./phases/idle";
+import { runSteppedLoad, type SteppedResult } from "./phases/stepped";
+import { relayPairs, signUpPairs } from "./phases/users";
+import { printReport } from "./report/print";
+import { ratios, type PipelineReport, type SystemRun } from "./report/results";
+import { Cleanups } from "./system/cleanups";
+import { startGoChat, type RunningGoChat } from "./system/gochat";
+import { assertPortsFree, portLayout, type PortLayout } from "./system/ports";
+import { createScratchDatabase } from "./system/postgres";
+import { startRelay } from "./system/relay";
+import { seedDemoData } from "./system/seed";
+
+const print = (line: string) => {
+  process.stdout.write(`${line}\n`);
+};
+const log = (line: string) => {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+const settings = readSettings();
+const layout = portLayout(settings.portBase);
+const workDir = mkdtempSync(join(tmpdir(), "gochat-pipeline-bench-"));
+const cleanups = new Cleanups();
+const failures: PipelineReport["failures"] = [];
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything the bench started`);
+    void cleanups.runAll().then(() => process.exit(130));
+  });
+}
+
+const generatorProcess = (generator: LoadGenerator): WatchedProcess => ({
+  pid: generator.pid,
+  name: "load generator",
+  helper: false,
+  system: false,
+});
+
+async function withGenerator<T>(use: (generator: LoadGenerator) => Promise<T>): Promise<T> {
+  const generator = LoadGenerator.start();
+  const release = cleanups.add(() => generator.stop());
+  try {
+    return await use(generator);
+  } finally {
+    await release();
+  }
+}
+
+function warnAboutRateLimit(config: BenchSettings): void {
+  const perSender = (config.steps[config.steps.length - 1] ?? 0) / config.pairs;
+  if (perSender > 0.75 * config.gatewayRatePerSecond)
+    log(
+      `warning: ${perSender.toFixed(1)} msg/s per sender at the top step is close to the gateway's ` +
+        `per-socket limit (${config.gatewayRatePerSecond}/s): raise BENCH_PAIRS`,
+    );
+}
+
+async function runRelay(): Promise<SteppedResult> {
+  const relay = await startRelay(layout.relay);
+  const release = cleanups.add(() => relay.stop());
+  try {
+    return await withGenerator((generator) =>
+      runSteppedLoad(
+        {
+          name: "relay",
+          pairs: relayPairs(settings.pairs, relay.url),
+          generator,
+          processes: async () => [
+            { pid: relay.pid, name: "relay", helper: false, system: true },
+            generatorProcess(generator),
+          ],
+          log,
+        },
+        settings,
+      ),
+    );
+  } finally {
+    await release();
+  }
+}
+
+interface SystemPhaseOptions {
+  name: string;
+  database: SystemRun["database"];
+  databaseUrl?: string;
+  /** Server processes outside the tree that work for this system (PostgreSQL's backends). */
+  extraProcesses?: () => Promise<WatchedProcess[]>;
+  seed: boolean;
+  stepped: boolean;
+  afterSteps?: (system: RunningGoChat, processes: () => Promise<WatchedProcess[]>) => Promise<void>;
+}
+
+async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promise<SystemRun> {
+  const dataDir = join(workDir, options.name, "data");
+  const logFile = join(workDir, `${options.name}.log`);
+  mkdirSync(dataDir, { recursive: true });
+  const run: SystemRun = {
+    database: options.database,
+    seedMs: null,
+    startMs: 0,
+    rssAtReadyMb: {},
+    signUpSeconds: null,
+    stepped: null,
+    stop: null,
+  };
+  if (options.seed) {
+    log(`${options.name}: seeding a ${settings.fanout.groupSize}-member group`);
+    run.seedMs = await seedDemoData(dataDir, settings.fanout.groupSize, logFile);
+  }
+  log(`${options.name}: starting GoChat (log: ${logFile})`);
+  const system = await startGoChat({
+    layout: ports,
+    dataDir,
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    logFile,
+    timeoutMs: settings.startTimeoutMs,
+  });
+  const release = cleanups.add(async () => {
+    run.stop = await system.stop();
+  });
+  try {
+    run.startMs = system.startMs;
+    const atReady = system.processes();
+    for (const name of new Set(atReady.filter((p) => !p.helper).map((p) => p.name)))
+      run.rssAtReadyMb[name] = rssMbOf(atReady, name);
+    const processes = async () => [...system.processes(), ...((await options.extraProcesses?.()) ?? [])];
+    if (options.stepped) {
+      const gateways = Object.values(system.gatewayUrls);
+      log(`${options.name}: signing up ${settings.pairs} pairs`);
+      const setup = await signUpPairs({
+        repoUrl: system.repoUrl,
+        count: settings.pairs,
+        concurrency: settings.signUpConcurrency,
+        senderUrl: gateways[0] as string,
+        receiverUrl: gateways[1] as string,
+      });
+      run.signUpSeconds = setup.signUpSeconds;
+      run.stepped = await withGenerator((generator) =>
+        runSteppedLoad(
+          {
+            name: options.name,
+            pairs: setup.pairs,
+            generator,
+            processes: async () => [...(await processes()), generatorProcess(generator)],
+            log,
+          },
+          settings,
+        ),
+      );
+    }
+    await options.afterSteps?.(system, processes);
+  } finally {
+    log(`${options.name}: stopping GoChat`);
+    await release();
+  }
+  return run;
+}
+
+async function phase<T>(name: string, body: () => Promise<T>): Promise<T | null> {
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${name} failed: ${message}`);
+    failures.push({ phase: name, error: message });
+    return null;
+  }
+}
+
+const report: PipelineReport = {
+  benchmark: "pipeline",
+  description:
+    "GoChat end to end as npm start runs it (1:1 stepped open-loop load, group fan-out, idle sockets) " +
+    "beside a bare socket.io relay driven by the same load generator",
+  recordedAt: new Date().toISOString(),
+  node: process.version,
+  cores: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  settings: { ...settings, output: undefined },
+  relay: null,
+  embedded: null,
+  postgres: null,
+  fanout: null,
+  idle: null,
+  ratios: { embedded: [], postgres: [] },
+  failures,
+};
+
+try {
+  await assertPortsFree(layout);
+  warnAboutRateLimit(settings);
+  const wants = (name: (typeof settings.phases)[number]) => settings.phases.includes(name);
+  if (wants("relay")) report.relay = await phase("relay", runRelay);
+  if (wants("embedded") || wants("fanout") || wants("idle")) {
+    let fanout: FanoutResult | null = null;
+    let idle: IdleResult | null = null;
+    report.embedded = await phase("embedded", () =>
+      runSystem(
+        {
+          name: "embedded",
+          database: "embedded PGlite",
+          seed: wants("fanout") || wants("idle"),
+          stepped: wants("embedded"),
+          afterSteps: async (system, processes) => {
+            if (wants("fanout"))
+              fanout = await phase("fanout", () =>
+                withGenerator((generator) => runFanout({ system, generator, settings, processes, log })),
+              );
+            if (wants("idle"))
+              idle = await phase("idle", () =>
+                withGenerator((generator) => runIdle({ system, generator, settings, log })),
+              );
+          },
+        },
+        layout,
+      ),
+    );
+    report.fanout = fanout;
+    report.idle = idle;
+  }
+  if (wants("postgres")) {
+    report.postgres = await phase("postgres", async () => {
+      const database = await createScratchDatabase(settings.postgresUrl);
+      const release = cleanups.add(() => database.drop());
+      try {
+        return await runSystem(
+          {
+            name: "postgres",
+            database: "PostgreSQL",
+            databaseUrl: database.url,
+            extraProcesses: async () =>
+              (await database.backendPids()).map((pid) => ({
+                pid,
+                name: "postgres",
+                helper: false,
+                system: true,
+              })),
+            seed: false,
+            stepped: true,
+          },
+          layout,
+        );
+      } finally {
+        await release();
+      }
+    });
+  }
+} catch (error) {
+  failures.push({ phase: "bench", error: error instanceof Error ? error.message : String(error) });
+} finally {
+  await cleanups.runAll();
+}
+
+report.ratios.embedded = ratios(report.embedded?.stepped ?? null, report.relay);
+report.ratios.postgres = ratios(report.postgres?.stepped ?? null, report.relay);
+printReport(report, print);
+mkdirSync(dirname(settings.output), { recursive: true });
+writeFileSync(settings.output, `${JSON.stringify(report, null, 2)}\n`);
+print(`\nwritten to ${settings.output}`);
+if (failures.length === 0) rmSync(workDir, { recursive: true, force: true });
+else print(`logs kept in ${workDir}`);
+process.exit(failures.length === 0 ? 0 : 1);

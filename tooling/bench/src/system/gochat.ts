@@ -1,0 +1,130 @@
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { repoRoot, systemBaseEnv } from "../env";
+import { gochatRole, processGroupMembers, processTree, type WatchedProcess } from "../measure/proc";
+import type { PortLayout } from "./ports";
+
+const STOP_GRACE_MS = 30_000;
+const READY_LINE = "GoChat is up:";
+
+export interface RunningGoChat {
+  pid: number;
+  repoUrl: string;
+  gatewayUrls: Record<string, string>;
+  startMs: number;
+  /** The secret the start command generated in the data directory, which signs access tokens. */
+  tokenSecret(): Promise<string>;
+  /** Every process of the system now, named. */
+  processes(): WatchedProcess[];
+  /** Stops the whole process tree; resolves once none of it is left. */
+  stop(): Promise<{ stopMs: number; killed: boolean }>;
+}
+
+export interface GoChatOptions {
+  layout: PortLayout;
+  dataDir: string;
+  databaseUrl?: string;
+  logFile: string;
+  timeoutMs: number;
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Nobody left in the group.
+  }
+}
+
+/**
+ * Starts GoChat as `npm start` runs it (the backend's start command, without the web client): the embedded
+ * broker in the start process, then every service as its own process, tracing and metrics as shipped.
+ * It runs in its own process group, so that stopping it can reach every process it started.
+ */
+export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat> {
+  const { layout } = options;
+  const env: Record<string, string> = {
+    ...systemBaseEnv(),
+    // As apps/backend's start script sets it.
+    NODE_OPTIONS: "--disable-warning=TimeoutNegativeWarning",
+    GOCHAT_DATA_DIR: options.dataDir,
+    GOCHAT_BROKER_PORT: String(layout.broker),
+    GOCHAT_REPO_PORT: String(layout.repo),
+    GOCHAT_GATEWAYS: layout.gateways.map((g) => `${g.id}:${g.port}`).join(","),
+    GOCHAT_WEB_PORT: "0",
+    ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
+  };
+  const started = performance.now();
+  const child = spawn(join(repoRoot, "node_modules/.bin/tsx"), ["src/start.ts"], {
+    cwd: join(repoRoot, "apps/backend"),
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const pid = child.pid ?? 0;
+  const log = createWriteStream(options.logFile, { flags: "a" });
+  child.stderr.pipe(log, { end: false });
+  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      log.write(`${line}\n`);
+      if (line.startsWith(READY_LINE)) resolve();
+    });
+    void exit.then(() => {
+      reject(new Error(`GoChat exited during start-up; see ${options.logFile}`));
+    });
+  });
+  const roles = new Map<number, ReturnType<typeof gochatRole>>();
+  const system: RunningGoChat = {
+    pid,
+    repoUrl: `http://127.0.0.1:${layout.repo}/trpc`,
+    gatewayUrls: Object.fromEntries(layout.gateways.map((g) => [g.id, `http://127.0.0.1:${g.port}`])),
+    startMs: 0,
+    tokenSecret: async () => (await readFile(join(options.dataDir, "token-secret"), "utf8")).trim(),
+    processes: () =>
+      processTree(pid).map((processId) => {
+        const role = roles.get(processId) ?? gochatRole(processId);
+        roles.set(processId, role);
+        return { pid: processId, ...role, system: true };
+      }),
+    stop: async () => {
+      const stopping = performance.now();
+      // The start command stops its services in dependency order on SIGTERM, as on Ctrl-C.
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      const graceful = await Promise.race([
+        exit.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS)),
+      ]);
+      const stopMs = performance.now() - stopping;
+      // Whatever is still in the group (a service that did not stop, a grandchild) is killed.
+      const leftovers = processGroupMembers(pid).length > 0;
+      signalGroup(pid, "SIGKILL");
+      const deadline = performance.now() + 5_000;
+      while (processGroupMembers(pid).length > 0 && performance.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      log.end();
+      return { stopMs, killed: !graceful || leftovers };
+    },
+  };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ready,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`GoChat was not up within ${options.timeoutMs} ms; see ${options.logFile}`));
+        }, options.timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    await system.stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  system.startMs = performance.now() - started;
+  return system;
+}
