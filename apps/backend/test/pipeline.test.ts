@@ -303,7 +303,12 @@ describe("the message pipeline", () => {
     await eli.api.users.updateProfile.mutate({ displayName: "Eli the Renamed", avatarColor: "#16a34a" });
     const expected = { userId: eli.id, displayName: "Eli the Renamed", avatarColor: "#16a34a" };
     for (const seen of [toFriend, toPeer, toOwnPhone]) {
-      expect(await eventually(async () => seen, (updates) => updates.length > 0)).toEqual([expected]);
+      expect(
+        await eventually(
+          async () => seen,
+          (updates) => updates.length > 0,
+        ),
+      ).toEqual([expected]);
     }
     expect(toStranger).toEqual([]);
   });

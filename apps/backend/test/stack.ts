@@ -19,7 +19,15 @@ const logger = createLogger({ service: "stack", level: "silent" });
  * The whole backend in one process on real parts: the embedded broker, im-repo on an in-memory PGlite,
  * im-logic, im-task and gateways, each started as its entrypoint would start it.
  */
-export async function startStack(options: { gateways: string[]; topicRefreshMs?: number; smtpUrl?: string }) {
+/** Limits no test reaches unless it means to: a slow test machine must not look like overload. */
+const RELAXED_OVERLOAD = { maxPendingSends: 10_000, overdueAfterMs: 10_000, overdueSends: 1_000 };
+
+export async function startStack(options: {
+  gateways: string[];
+  topicRefreshMs?: number;
+  smtpUrl?: string;
+  overload?: { maxPendingSends: number; overdueAfterMs: number; overdueSends: number };
+}) {
   const broker: TemporaryBroker = await startTemporaryBroker();
   const kafka = (clientId: string) => ({
     brokers: broker.brokers,
@@ -85,6 +93,7 @@ export async function startStack(options: { gateways: string[]; topicRefreshMs?:
         maxPayloadBytes: 32 * 1024,
         rateLimit: { capacity: 200, refillPerSecond: 100 },
         corsOrigins: true,
+        overload: options.overload ?? RELAXED_OVERLOAD,
         presence: { repoUrl, heartbeatMs: 1_000 },
       },
       logger,

@@ -76,7 +76,9 @@ describe.each(topicIds)("topic %s", (topicId) => {
 describe("record keys keep each conversation on one partition", () => {
   it.each([
     ["upstream", "conv-456"],
-    ["downstream", null],
+    // A message body's conversation is inside it; a null key would spread one conversation's live
+    // deliveries over partitions and let them overtake each other.
+    ["downstream", "conv-456"],
     ["fanout", "conv-456"],
     ["persist", "conv-456"],
     ["userEvents", "user-123"],

@@ -70,7 +70,12 @@ export function isAppError(error: unknown): error is AppError {
 }
 
 /** The shape of an error on the socket and in tRPC error data. */
-export const errorBody = z.object({ code: errorCode, message: z.string() });
+export const errorBody = z.object({
+  code: errorCode,
+  message: z.string(),
+  /** With UNAVAILABLE and RATE_LIMITED: how long to wait before trying again. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
 export type ErrorBody = z.infer<typeof errorBody>;
 
 export function toErrorBody(error: unknown): ErrorBody {

@@ -8,6 +8,10 @@ export const LIMITS = {
   recordBytes: 64 * 1024,
   /** Encoded bytes of one record on the dead-letter topic, which embeds the original as base64. */
   deadLetterRecordBytes: 256 * 1024,
+  /** Messages im-logic hands to im-repo in one acceptance call (one fetched batch of a partition, split). */
+  acceptBatchMessages: 500,
+  /** Socket attaches and detaches a gateway reports to im-repo in one call. */
+  presenceChangesPerCall: 5000,
   /** Bytes of one inbound socket event payload. */
   socketEventBytes: 32 * 1024,
 } as const;

@@ -15,7 +15,10 @@ export interface TopicSpec<Schema extends z.ZodType = z.ZodType> {
   /** Versions a consumer accepts. A body without `version` is version 1. */
   readonly versions: readonly number[];
   readonly currentVersion: number;
-  /** The field whose value is the record key; it decides the partition, and so the order. */
+  /**
+   * The field whose value is the record key (a dotted path; `a | b.c` for the first that a body has);
+   * it decides the partition, and so the order.
+   */
   readonly keyField: string;
   readonly maxBytes: number;
   readonly producers: readonly ServiceName[];
@@ -45,7 +48,9 @@ export const TOPICS = {
   downstream: topic({
     name: "gochat.messages.downstream.{instanceID}",
     schema: downstreamMessage,
-    keyField: "conversation_id",
+    // A message body carries its conversation inside; either way one conversation keeps one partition,
+    // which is what keeps its live deliveries in seq order.
+    keyField: "conversation_id | message.conversation_id",
     producers: ["im-logic", "im-task", "notification-service", "im-repo"],
     consumerGroups: ["gatewayDownstream", "taskDownstream"],
     description: "what one im-gateway instance delivers to the sockets connected to it",
@@ -149,10 +154,14 @@ export function topicIdOf(topicName: string): TopicId | undefined {
 
 /** The record key of a body: the value at the topic's key field. */
 export function recordKeyOf<T extends TopicId>(topicId: T, value: TopicValue<T>): string | null {
-  let current: unknown = value;
-  for (const part of TOPICS[topicId].keyField.split(".")) {
-    if (typeof current !== "object" || current === null) return null;
-    current = (current as Record<string, unknown>)[part];
+  // "a | b.c": the first of the alternative paths that holds a string.
+  for (const path of TOPICS[topicId].keyField.split("|")) {
+    let current: unknown = value;
+    for (const part of path.trim().split(".")) {
+      if (typeof current !== "object" || current === null) break;
+      current = (current as Record<string, unknown>)[part];
+    }
+    if (typeof current === "string") return current;
   }
-  return typeof current === "string" ? current : null;
+  return null;
 }

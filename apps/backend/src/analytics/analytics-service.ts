@@ -58,8 +58,8 @@ export async function startAnalyticsService(
     subscription: { pattern: ANALYTICS_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
     decode: decodeAnalyticsRecord,
     rewindOnStart: true,
-    handle: async (record) => {
-      countRecord(figures, record.topicId, record.value);
+    handleBatch: async (records) => {
+      for (const record of records) countRecord(figures, record.topicId, record.value);
     },
   });
   const server = await startStatsServer({

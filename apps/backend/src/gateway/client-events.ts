@@ -18,6 +18,8 @@ export interface ClientEventDeps {
   acks: PendingAcks;
   logger: Logger;
   rateLimit: { capacity: number; refillPerSecond: number };
+  /** When the pipeline behind this gateway is not keeping up: how long a sender should wait to resend. */
+  congestion: () => { retryAfterMs: number } | undefined;
 }
 
 type AnyAck = (result: { ok: true; accepted: true } | { ok: false; error: ErrorBody }) => void;
@@ -88,6 +90,20 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
     }
     const input = admit("message:send", payload, ack);
     if (input === undefined) return;
+    // Refused before it is queued, so what is accepted keeps a bounded latency and nothing is half-sent.
+    const congested = deps.congestion();
+    if (congested !== undefined) {
+      refuse(
+        "message:send",
+        {
+          code: "UNAVAILABLE",
+          message: "GoChat is busy; resend with the same client message id after retryAfterMs",
+          retryAfterMs: congested.retryAfterMs,
+        },
+        ack,
+      );
+      return;
+    }
     deps.acks.add(socket.data.userId, input.clientMsgId, ack as Parameters<PendingAcks["add"]>[2]);
     const published = await publish(
       "message:send",
@@ -104,6 +120,7 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
       deps.acks.reject(socket.data.userId, input.clientMsgId, {
         code: "UNAVAILABLE",
         message: "message service unavailable; resend with the same client message id",
+        retryAfterMs: 1_000,
       });
     }
   });

@@ -18,6 +18,11 @@ const shape = {
   GATEWAY_RATE_CAPACITY: fields.positiveInt.default(30),
   GATEWAY_RATE_PER_SECOND: fields.positiveInt.default(10),
   GATEWAY_MAX_PAYLOAD_BYTES: fields.positiveInt.default(LIMITS.socketEventBytes),
+  /** Overload: new sends are refused (UNAVAILABLE, with a retry-after) past this many awaiting acks... */
+  GATEWAY_MAX_PENDING_SENDS: fields.positiveInt.default(10_000),
+  /** ...or while GATEWAY_OVERDUE_SENDS of them have waited longer than GATEWAY_OVERDUE_AFTER_MS. */
+  GATEWAY_OVERDUE_AFTER_MS: fields.positiveInt.default(500),
+  GATEWAY_OVERDUE_SENDS: fields.positiveInt.default(20),
   /** Comma-separated origins allowed to open sockets, or `*` for any. */
   GATEWAY_CORS_ORIGINS: fields.corsOrigins.default(true),
 };

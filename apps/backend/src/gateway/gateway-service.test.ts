@@ -62,6 +62,7 @@ function config(instanceId: string) {
     maxPayloadBytes: 32 * 1024,
     rateLimit: { capacity: 20, refillPerSecond: 10 },
     corsOrigins: true as const,
+    overload: { maxPendingSends: 10_000, overdueAfterMs: 10_000, overdueSends: 1_000 },
   };
 }
 

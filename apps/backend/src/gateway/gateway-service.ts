@@ -8,7 +8,8 @@ import {
   type RunningService,
 } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
-import { createGateway, type Gateway } from "./gateway";
+import { BatchingQueue } from "./batching-queue";
+import { createGateway, type Gateway, type OverloadLimits } from "./gateway";
 import { startGatewayPresence } from "./repo-presence";
 import { presenceEvent } from "./user-events";
 
@@ -22,9 +23,15 @@ export interface GatewayConfig {
   maxPayloadBytes: number;
   rateLimit: { capacity: number; refillPerSecond: number };
   corsOrigins: string[] | true;
+  overload: OverloadLimits;
   /** im-repo, where presence is kept; without it (socket-layer tests) presence is not recorded. */
   presence?: { repoUrl: string; heartbeatMs: number };
 }
+
+/** Upstream events waiting to be produced before new ones are refused with UNAVAILABLE. */
+const UPSTREAM_QUEUE_LIMIT = 20_000;
+/** Records in one produce request. */
+const PRODUCE_BATCH_LIMIT = 1_000;
 
 export interface RunningGateway extends RunningService {
   /** The port socket.io listens on (resolved when 0 was asked for). */
@@ -70,27 +77,40 @@ export async function startGatewayService(
           },
         );
 
+  // Every socket's events reach Kafka through one queue each, in arrival order, batched under load.
+  const upstream = new BatchingQueue<TopicValue<"upstream">>(
+    (bodies) => kafka.producer.send("upstream", bodies),
+    {
+      maxQueued: UPSTREAM_QUEUE_LIMIT,
+      maxBatch: PRODUCE_BATCH_LIMIT,
+    },
+  );
+  const userEvents = new BatchingQueue<TopicValue<"userEvents">>(
+    (bodies) => kafka.producer.send("userEvents", bodies),
+    { maxQueued: Number.MAX_SAFE_INTEGER, maxBatch: PRODUCE_BATCH_LIMIT },
+  );
   const httpServer = createServer();
   const gateway = createGateway({
     instanceId: config.instanceId,
     httpServer,
     tokenSecret: config.tokenSecret,
-    publishUpstream: (body) => kafka.producer.send("upstream", [body]),
-    publishUserEvent: (body) => kafka.producer.send("userEvents", [body]),
+    publishUpstream: (body) => upstream.push(body),
+    publishUserEvent: (body) => userEvents.push(body),
     ...(presence === undefined ? {} : { presence }),
     logger,
     rateLimit: config.rateLimit,
     ackTimeoutMs: config.ackTimeoutMs,
     maxPayloadBytes: config.maxPayloadBytes,
     corsOrigins: config.corsOrigins,
+    overload: config.overload,
   });
   created.gateway = gateway;
 
   const consumer = await kafka.consume({
     groupId: gatewayDownstreamGroup(config.instanceId),
     subscription: { topics: [downstreamTopic(config.instanceId)] },
-    handle: async (record) => {
-      gateway.deliver(record.value as TopicValue<"downstream">);
+    handleBatch: async (records) => {
+      for (const record of records) gateway.deliver(record.value as TopicValue<"downstream">);
     },
   });
 
@@ -109,7 +129,9 @@ export async function startGatewayService(
       // Stop taking new sockets and events first, then drain the downstream consumer and producers.
       await stopInOrder(
         () => gateway.close(),
+        () => upstream.drain(),
         async () => presence?.stop(),
+        () => userEvents.drain(),
         () => consumer.stop(),
         () => kafka.close(),
       );

@@ -28,6 +28,17 @@ export interface GatewayOptions {
   ackTimeoutMs: number;
   maxPayloadBytes: number;
   corsOrigins: string[] | true;
+  overload: OverloadLimits;
+}
+
+/** When a gateway refuses new sends with UNAVAILABLE rather than let their latency run away. */
+export interface OverloadLimits {
+  /** Sends waiting for their acknowledgement at most. */
+  maxPendingSends: number;
+  /** A send waiting longer than this is overdue... */
+  overdueAfterMs: number;
+  /** ...and this many overdue sends mean the pipeline is not keeping up. */
+  overdueSends: number;
 }
 
 export interface Gateway {
@@ -75,6 +86,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   });
 
+  const { overload } = options;
+  function congestion(): { retryAfterMs: number } | undefined {
+    const busy =
+      acks.size >= overload.maxPendingSends ||
+      acks.hasOverdue(overload.overdueAfterMs, overload.overdueSends);
+    // Spread over a second so refused senders do not all come back in the same instant.
+    return busy ? { retryAfterMs: overload.overdueAfterMs + Math.floor(Math.random() * 1_000) } : undefined;
+  }
+
   io.on("connection", (socket) => {
     const { userId } = socket.data;
     const room = userRoom(userId);
@@ -86,6 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       acks,
       logger: log,
       rateLimit: options.rateLimit,
+      congestion,
     });
     if (isFirstHere) announce("user.online", userId);
     socket.on("disconnect", () => {

@@ -8,7 +8,8 @@ type Resolve = (result: SendMessageAck) => void;
  * timeout is told so and can resend with the same client message id without creating a second message.
  */
 export class PendingAcks {
-  readonly #waiting = new Map<string, { resolve: Resolve; timer: NodeJS.Timeout }>();
+  // Insertion order is the order sends arrived in, so the oldest waiting sends are at the front.
+  readonly #waiting = new Map<string, { resolve: Resolve; timer: NodeJS.Timeout; since: number }>();
   readonly #timeoutMs: number;
 
   constructor(timeoutMs: number) {
@@ -32,7 +33,25 @@ export class PendingAcks {
       });
     }, this.#timeoutMs);
     timer.unref();
-    this.#waiting.set(key, { resolve, timer });
+    this.#waiting.set(key, { resolve, timer, since: Date.now() });
+  }
+
+  /** Sends waiting for an answer. */
+  get size(): number {
+    return this.#waiting.size;
+  }
+
+  /**
+   * Whether at least `count` sends have waited longer than `olderThanMs`: the pipeline behind this
+   * gateway is not keeping up. Only the overdue front of the map is walked.
+   */
+  hasOverdue(olderThanMs: number, count: number, now = Date.now()): boolean {
+    let overdue = 0;
+    for (const entry of this.#waiting.values()) {
+      if (now - entry.since <= olderThanMs) return false;
+      if (++overdue >= count) return true;
+    }
+    return false;
   }
 
   accept(

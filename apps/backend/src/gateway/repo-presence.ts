@@ -1,20 +1,24 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { LIMITS } from "@gochat/contracts";
 import type { Logger } from "@gochat/service-kit";
 import type { RepoClient } from "../clients/repo-client";
+import { BatchingQueue } from "./batching-queue";
 import type { PresenceSink } from "./gateway";
 
 export interface GatewayPresence extends PresenceSink {
   stop(): Promise<void>;
 }
 
-/** Attempts for one attach or detach before it is given up (the next heartbeat's resync repairs it). */
+/** Attempts for one batch of attaches and detaches before it is given up. */
 const ATTEMPTS = 4;
 
 /**
  * Keeps this gateway's presence in im-repo: registered at start (which forgets what a previous run left),
  * a heartbeat that keeps its users counting as online, and removed on a clean stop. If the process dies,
  * the missing heartbeat lets its users expire instead. If a heartbeat finds the registration gone (swept
- * during a stall, say), the gateway registers again and re-attaches every user it holds.
+ * during a stall, say), the gateway registers again and re-attaches every user it holds. Attaches and
+ * detaches travel in batches, in the order they happened, so a burst of thousands of sockets coming or
+ * going is a few calls rather than thousands.
  */
 export async function startGatewayPresence(
   repo: RepoClient,
@@ -47,11 +51,22 @@ export async function startGatewayPresence(
     if (registered) return;
     options.logger.warn("presence registration was gone; registering again");
     ({ startedAt } = await repo.internal.registerGateway.mutate({ gatewayId }));
-    for (const userId of options.connectedUsers()) {
-      await repo.internal.attachSocket.mutate({ gatewayId, userId });
-      await options.announceOnline(userId);
+    const users = options.connectedUsers();
+    for (let start = 0; start < users.length; start += LIMITS.presenceChangesPerCall) {
+      const chunk = users.slice(start, start + LIMITS.presenceChangesPerCall);
+      await repo.internal.applySocketChanges.mutate({
+        gatewayId,
+        changes: chunk.map((userId) => ({ userId, attached: true })),
+      });
     }
+    for (const userId of users) await options.announceOnline(userId);
   }
+
+  const changes = new BatchingQueue<{ userId: string; attached: boolean }>(
+    (batch) =>
+      withRetries("presence", () => repo.internal.applySocketChanges.mutate({ gatewayId, changes: batch })),
+    { maxQueued: Number.MAX_SAFE_INTEGER, maxBatch: LIMITS.presenceChangesPerCall },
+  );
 
   let beating = false;
   const timer = setInterval(() => {
@@ -68,11 +83,11 @@ export async function startGatewayPresence(
   timer.unref();
 
   return {
-    online: (userId) => withRetries("attach", () => repo.internal.attachSocket.mutate({ gatewayId, userId })),
-    offline: (userId) =>
-      withRetries("detach", () => repo.internal.detachSocket.mutate({ gatewayId, userId })),
+    online: (userId) => changes.push({ userId, attached: true }),
+    offline: (userId) => changes.push({ userId, attached: false }),
     stop: async () => {
       clearInterval(timer);
+      await changes.drain();
       await repo.internal.unregisterGateway.mutate({ gatewayId, startedAt });
     },
   };

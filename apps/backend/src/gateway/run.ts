@@ -22,6 +22,11 @@ export function runGateway(env: GatewayEnv, telemetry: Telemetry): Promise<void>
           maxPayloadBytes: env.GATEWAY_MAX_PAYLOAD_BYTES,
           rateLimit: { capacity: env.GATEWAY_RATE_CAPACITY, refillPerSecond: env.GATEWAY_RATE_PER_SECOND },
           corsOrigins: env.GATEWAY_CORS_ORIGINS,
+          overload: {
+            maxPendingSends: env.GATEWAY_MAX_PENDING_SENDS,
+            overdueAfterMs: env.GATEWAY_OVERDUE_AFTER_MS,
+            overdueSends: env.GATEWAY_OVERDUE_SENDS,
+          },
           presence: { repoUrl: env.REPO_URL, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
         },
         logger,

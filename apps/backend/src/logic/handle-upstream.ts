@@ -1,5 +1,5 @@
 import { TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
-import { batchByInstance, deriveEventId, routeMessage, type PresenceMap } from "@gochat/messaging";
+import { batchByInstance, deriveEventId, type PresenceMap } from "@gochat/messaging";
 import {
   classifyFailure,
   downstreamBatch,
@@ -10,11 +10,18 @@ import {
   type TopicMessages,
 } from "@gochat/service-kit";
 import type { RepoClient } from "../clients/repo-client";
+import { acceptAndRouteBatch, type MessageBody } from "./accept-batch";
+import type { AudienceCache } from "./audience-cache";
+import type { RecentlyRouted } from "./recently-routed";
 
 export interface LogicDeps {
   repo: RepoClient;
   sendBatch: (batch: TopicMessages[]) => Promise<void>;
   logger: Logger;
+  /** Messages this process has already routed, so a resend is answered to its sender only. */
+  routed: RecentlyRouted;
+  /** Conversation audiences learnt from accepting messages, for relaying typing. */
+  audiences: AudienceCache;
 }
 
 type Upstream = TopicValue<"upstream">;
@@ -28,15 +35,28 @@ function finalRefusal(error: unknown): ErrorCode | undefined {
 }
 
 /**
- * im-logic's decision for one upstream record. Everything it produces for a message goes out in one
- * batch, and a retry after a crash produces the same records again (the claim returns the same seq and
- * id), so downstream consumers and persistence see duplicates at worst, never gaps.
+ * im-logic's decisions for a fetched batch of one upstream partition, in record order. Consecutive
+ * messages are accepted together (one call to im-repo, one produce); reads, recalls, typing and notices
+ * are decided one by one between them. A retry after a crash produces the same records again (a resent
+ * message keeps its seq and id), so downstream consumers and persistence see duplicates at worst, never
+ * gaps.
  */
-export async function handleUpstream(body: Upstream, deps: LogicDeps): Promise<void> {
+export async function handleUpstreamBatch(bodies: readonly Upstream[], deps: LogicDeps): Promise<void> {
+  let messages: MessageBody[] = [];
+  for (const body of bodies) {
+    if (body.kind === "message") {
+      messages.push(body);
+      continue;
+    }
+    if (messages.length > 0) await acceptAndRouteBatch(messages, deps);
+    messages = [];
+    await handleOther(body, deps);
+  }
+  if (messages.length > 0) await acceptAndRouteBatch(messages, deps);
+}
+
+async function handleOther(body: Exclude<Upstream, { kind: "message" }>, deps: LogicDeps): Promise<void> {
   switch (body.kind) {
-    case "message":
-      await acceptAndRoute(body, deps);
-      return;
     case "typing":
       await relayTyping(body, deps);
       return;
@@ -52,72 +72,8 @@ export async function handleUpstream(body: Upstream, deps: LogicDeps): Promise<v
   }
 }
 
-async function acceptAndRoute(body: Extract<Upstream, { kind: "message" }>, deps: LogicDeps): Promise<void> {
-  let accepted;
-  try {
-    accepted = await deps.repo.internal.acceptMessage.mutate({
-      conversation_id: body.conversation_id,
-      sender_id: body.sender_id,
-      client_msg_id: body.client_msg_id,
-      content_type: body.content_type,
-      content: body.content,
-    });
-  } catch (error) {
-    const code = finalRefusal(error);
-    if (code === undefined) throw error;
-    await deps.sendBatch([
-      toDownstream(body.gateway_id, {
-        kind: "rejected",
-        recipients: [body.sender_id],
-        conversation_id: body.conversation_id,
-        client_msg_id: body.client_msg_id,
-        code,
-        reason: error instanceof Error ? error.message.slice(0, 500) : "refused",
-      }),
-    ]);
-    return;
-  }
-
-  // The sender is connected to the gateway the record came through, whatever presence says yet.
-  const presence = new Map(accepted.presence);
-  const senderGateways = new Set([...(presence.get(body.sender_id) ?? []), body.gateway_id]);
-  presence.set(body.sender_id, [...senderGateways]);
-
-  const plan = routeMessage({
-    message: accepted.message,
-    groupId: accepted.groupId ?? undefined,
-    memberCount: accepted.memberCount,
-    superLargeThreshold: accepted.superLargeThreshold,
-    members: accepted.members,
-    presence,
-  });
-  const batch = [
-    { topic: TOPICS.persist.name, messages: [toMessage("persist", { message: accepted.message })] },
-  ];
-  if (plan.mode === "inline") {
-    batch.push(...downstreamBatch(plan.downstream));
-  } else {
-    batch.push({ topic: TOPICS.fanout.name, messages: [toMessage("fanout", plan.task)] });
-    // The sender hears back at once; the fan-out reaches everyone else, and the sender's other devices.
-    batch.push(
-      toDownstream(body.gateway_id, {
-        kind: "message",
-        recipients: [body.sender_id],
-        message: accepted.message,
-      }),
-    );
-  }
-  await deps.sendBatch(batch);
-  if (accepted.status === "duplicate") {
-    deps.logger.debug({ clientMsgId: body.client_msg_id, seq: accepted.message.seq }, "re-sent a duplicate");
-  }
-}
-
 async function relayTyping(body: Extract<Upstream, { kind: "typing" }>, deps: LogicDeps): Promise<void> {
-  const audience = await deps.repo.internal.audience.query({
-    conversation_id: body.conversation_id,
-    user_id: body.sender_id,
-  });
+  const audience = await typingAudience(body, deps);
   if (!audience.isMember) {
     // Answered on the typist's own devices rather than dead-lettered: a client error, not a bad record.
     await deps.sendBatch([
@@ -125,7 +81,7 @@ async function relayTyping(body: Extract<Upstream, { kind: "typing" }>, deps: Lo
     ]);
     return;
   }
-  const others: PresenceMap = new Map(audience.presence.filter(([userId]) => userId !== body.sender_id));
+  const others: PresenceMap = new Map([...audience.presence].filter(([userId]) => userId !== body.sender_id));
   const records = batchByInstance(others.keys(), others, (recipients) => ({
     kind: "typing" as const,
     recipients,
@@ -134,6 +90,21 @@ async function relayTyping(body: Extract<Upstream, { kind: "typing" }>, deps: Lo
     is_typing: body.is_typing,
   }));
   await deps.sendBatch(downstreamBatch(records));
+}
+
+/** Who hears a typing indicator: from the audience cache while fresh, otherwise from im-repo. */
+async function typingAudience(
+  body: Extract<Upstream, { kind: "typing" }>,
+  deps: LogicDeps,
+): Promise<{ isMember: boolean; presence: Iterable<readonly [string, readonly string[]]> }> {
+  const cached = deps.audiences.get(body.conversation_id);
+  if (cached !== undefined && cached.members.includes(body.sender_id)) {
+    return { isMember: true, presence: cached.presence };
+  }
+  return deps.repo.internal.audience.query({
+    conversation_id: body.conversation_id,
+    user_id: body.sender_id,
+  });
 }
 
 async function markReadAndTell(body: Extract<Upstream, { kind: "read" }>, deps: LogicDeps): Promise<void> {

@@ -5,9 +5,12 @@ import {
   type KafkaSettings,
   type Logger,
   type RunningService,
+  type TopicMessages,
 } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
-import { handleUpstream } from "./handle-upstream";
+import { AudienceCache } from "./audience-cache";
+import { handleUpstreamBatch } from "./handle-upstream";
+import { RecentlyRouted } from "./recently-routed";
 
 export interface LogicConfig {
   kafka: KafkaSettings;
@@ -42,17 +45,22 @@ export async function startLogicService(
     ],
     { onFatal },
   );
-  const repo = createRepoClient(config.repoUrl, config.tokenSecret);
+  const deps = {
+    repo: createRepoClient(config.repoUrl, config.tokenSecret),
+    sendBatch: (batch: TopicMessages[]) => kafka.producer.sendBatch(batch),
+    logger,
+    routed: new RecentlyRouted(),
+    audiences: new AudienceCache(),
+  };
   const consumer = await kafka.consume({
     groupId: CONSUMER_GROUPS.logicUpstream.name,
     subscription: { topics: [TOPICS.upstream.name] },
     partitionsConsumedConcurrently: config.partitionsConcurrently,
-    handle: (record) =>
-      handleUpstream(record.value as TopicValue<"upstream">, {
-        repo,
-        sendBatch: (batch) => kafka.producer.sendBatch(batch),
-        logger,
-      }),
+    handleBatch: (records) =>
+      handleUpstreamBatch(
+        records.map((record) => record.value as TopicValue<"upstream">),
+        deps,
+      ),
   });
   logger.info("im-logic consuming gochat.messages.upstream");
 

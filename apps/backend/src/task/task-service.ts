@@ -86,8 +86,14 @@ export async function startTaskService(
   const downstream = await kafka.consume({
     groupId: CONSUMER_GROUPS.taskDownstream.name,
     subscription: { pattern: DOWNSTREAM_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
-    handle: async (record) => {
-      deliveryStats.record(record.topic, record.value as TopicValue<"downstream">, Number(record.timestamp));
+    handleBatch: async (records) => {
+      for (const record of records) {
+        deliveryStats.record(
+          record.topic,
+          record.value as TopicValue<"downstream">,
+          Number(record.timestamp),
+        );
+      }
     },
   });
   consumers.push(downstream);

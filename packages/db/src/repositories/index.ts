@@ -9,3 +9,4 @@ export * from "./notifications";
 export * from "./presence";
 export * from "./sessions";
 export * from "./users";
+export * from "./accept-batch";

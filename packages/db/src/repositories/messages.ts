@@ -61,6 +61,13 @@ export async function insertMessages(
 ): Promise<InsertMessagesResult> {
   if (messages.length === 0) return { inserted: 0, duplicates: 0 };
   const column = <T>(pick: (message: ChatMessage) => T): T[] => messages.map(pick);
+  // im-repo stores a message when it accepts it, so the storage consumer normally finds every row in
+  // place: checked first without taking locks that the next acceptance would wait for.
+  const present = await db.$queryRaw<{ count: number }[]>`
+    SELECT count(*)::int AS count FROM messages
+    WHERE (conversation_id, seq) IN (
+      SELECT * FROM unnest(${column((m) => m.conversation_id)}::text[], ${column((m) => String(m.seq))}::text[]::bigint[]))`;
+  if ((present[0]?.count ?? 0) === messages.length) return { inserted: 0, duplicates: messages.length };
   const conversationIds = [...new Set(column((m) => m.conversation_id))].sort();
   const [, rows] = await db.$transaction([
     // Concurrent batches that share conversations would lock them in join order and could deadlock;

@@ -146,3 +146,27 @@ export async function sweepSilentGateways(
   }
   return swept;
 }
+
+/**
+ * Applies a gateway's socket changes in one go: each user's sockets move by the net of their attaches
+ * and detaches (one INSERT … ON CONFLICT for all), and rows left with none are removed. Used for bursts,
+ * such as thousands of sockets closing at once.
+ */
+export async function applySocketChanges(
+  db: DbClient,
+  gatewayId: string,
+  changes: readonly { userId: string; attached: boolean }[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  const net = new Map<string, number>();
+  for (const change of changes)
+    net.set(change.userId, (net.get(change.userId) ?? 0) + (change.attached ? 1 : -1));
+  const userIds = [...net.keys()].sort();
+  await db.$executeRaw`
+    INSERT INTO user_presence (user_id, gateway_id, sockets, since)
+    SELECT u.user_id, ${gatewayId}, u.delta, now()
+    FROM unnest(${userIds}::text[], ${userIds.map((id) => String(net.get(id)))}::text[]::int[]) AS u(user_id, delta)
+    ON CONFLICT (user_id, gateway_id) DO UPDATE SET sockets = user_presence.sockets + EXCLUDED.sockets`;
+  await db.$executeRaw`
+    DELETE FROM user_presence WHERE gateway_id = ${gatewayId} AND user_id = ANY(${userIds}::text[]) AND sockets <= 0`;
+}

@@ -104,7 +104,8 @@ export async function setUserEmail(db: DbClient, userId: string, email: string |
       omit: omitHash,
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("CONFLICT", "That e-mail address is used by another account.");
+    if (isUniqueViolation(error))
+      throw new AppError("CONFLICT", "That e-mail address is used by another account.");
     throw error;
   }
 }
@@ -116,11 +117,18 @@ export async function readNotificationPrefs(
   db: DbClient,
   userId: string,
 ): Promise<{ email: string | null; prefs: NotificationPrefs } | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, notificationPrefs: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { email: true, notificationPrefs: true },
+  });
   if (!user) return null;
   return { email: user.email, prefs: (user.notificationPrefs ?? {}) as NotificationPrefs };
 }
 
-export async function writeNotificationPrefs(db: DbClient, userId: string, prefs: NotificationPrefs): Promise<void> {
+export async function writeNotificationPrefs(
+  db: DbClient,
+  userId: string,
+  prefs: NotificationPrefs,
+): Promise<void> {
   await db.user.update({ where: { id: userId }, data: { notificationPrefs: prefs } });
 }

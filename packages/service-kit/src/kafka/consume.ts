@@ -93,8 +93,10 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     throw new Error("startConsumer needs exactly one of handle and handleBatch");
   }
   const log = options.logger.child({ component: "consumer", group: options.groupId });
-  const maxAttempts = options.maxAttempts ?? 8;
-  const baseDelay = options.retryBaseDelayMs ?? 200;
+  // A bug does not go away by waiting: a few quick tries (0.7 s in all), then the record is set aside so
+  // the ones behind it flow on. Transient failures are retried for as long as they last.
+  const maxAttempts = options.maxAttempts ?? 4;
+  const baseDelay = options.retryBaseDelayMs ?? 100;
   let stopping = false;
   const isStopping = () => stopping;
 

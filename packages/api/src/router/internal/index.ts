@@ -11,6 +11,7 @@ import {
   sequence,
 } from "@gochat/contracts";
 import {
+  applySocketChanges,
   attachSocket,
   beatGateway,
   createFanoutTask,
@@ -29,12 +30,20 @@ import {
 } from "@gochat/db/server";
 import { z } from "zod";
 import { acceptMessage } from "../../services/accept-message";
+import { acceptMessages } from "../../services/accept-messages";
 import { markRead } from "../../services/mark-read";
 import { recallForMember } from "../../services/recall";
 import { storeNotification } from "../../services/store-notification";
 import { router, serviceProcedure } from "../../trpc";
 
 const gatewayInput = z.object({ gatewayId: instanceId });
+const messageToAccept = z.object({
+  conversation_id: entityId,
+  sender_id: entityId,
+  client_msg_id: clientMessageId,
+  content_type: contentType,
+  content: z.string().min(1).max(LIMITS.messageContentChars),
+});
 const socketInput = gatewayInput.extend({ userId: entityId });
 
 /**
@@ -43,16 +52,18 @@ const socketInput = gatewayInput.extend({ userId: entityId });
  */
 export const internalRouter = router({
   acceptMessage: serviceProcedure
-    .input(
-      z.object({
-        conversation_id: entityId,
-        sender_id: entityId,
-        client_msg_id: clientMessageId,
-        content_type: contentType,
-        content: z.string().min(1).max(LIMITS.messageContentChars),
-      }),
-    )
+    .input(messageToAccept)
     .mutation(({ ctx, input }) => acceptMessage(ctx.db, input, { presenceTtlMs: ctx.presenceTtlMs })),
+
+  /**
+   * im-logic's hot path: a fetched batch of one upstream partition's messages, accepted and stored in one
+   * transaction, with an outcome per message and a route per conversation.
+   */
+  acceptMessages: serviceProcedure
+    .input(z.object({ messages: z.array(messageToAccept).min(1).max(LIMITS.acceptBatchMessages) }))
+    .mutation(({ ctx, input }) =>
+      acceptMessages(ctx.db, input.messages, { presenceTtlMs: ctx.presenceTtlMs }),
+    ),
 
   /** Advances a member's read cursor; answers with the message id at `seq` and who is online where. */
   markRead: serviceProcedure
@@ -145,6 +156,19 @@ export const internalRouter = router({
   detachSocket: serviceProcedure.input(socketInput).mutation(async ({ ctx, input }) => {
     await detachSocket(ctx.db, input.userId, input.gatewayId);
   }),
+  /** A gateway's attaches and detaches since its last call, in the order they happened. */
+  applySocketChanges: serviceProcedure
+    .input(
+      gatewayInput.extend({
+        changes: z
+          .array(z.object({ userId: entityId, attached: z.boolean() }))
+          .min(1)
+          .max(LIMITS.presenceChangesPerCall),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await applySocketChanges(ctx.db, input.gatewayId, input.changes);
+    }),
 
   /** Records a fan-out task (once, however often it is redelivered) and marks it running. */
   startFanout: serviceProcedure

@@ -138,4 +138,65 @@ describe("internal API", () => {
     });
     await service.internal.finishFanout.mutate({ task_id: taskId, status: "completed" });
   });
+
+  it("accepts a batch in one call: an outcome per message, seqs in batch order, stored at once", async () => {
+    const [sam, tia, uma] = [ids.sam ?? "", ids.tia ?? "", ids.uma ?? ""];
+    const samApi = api.client(
+      (await api.client().auth.signIn.mutate({ username: "sam", password: "password-123" })).accessToken,
+    );
+    const direct = (await samApi.conversations.openDirect.mutate({ userId: uma })).conversationId;
+    const group = await samApi.groups.create.mutate({ name: "batch", memberIds: [tia] });
+    await service.internal.registerGateway.mutate({ gatewayId: "gw-b" });
+    await service.internal.applySocketChanges.mutate({
+      gatewayId: "gw-b",
+      changes: [
+        { userId: tia, attached: true },
+        { userId: uma, attached: true },
+        { userId: uma, attached: false },
+      ],
+    });
+
+    const { outcomes, routes } = await service.internal.acceptMessages.mutate({
+      messages: [
+        text(direct, sam, "b-1"),
+        text(group.id, tia, "b-2"),
+        text(direct, uma, "b-3"),
+        text(group.id, uma, "b-4"),
+        { ...text(direct, sam, "b-5"), content: "nul \u0000 inside" },
+        text(direct, sam, "b-1"),
+        { ...text(direct, sam, "b-1"), content: "changed" },
+        text(group.id, sam, "b-6"),
+      ],
+    });
+    expect(outcomes.map((o) => (o.status === "refused" ? o.code : [o.status, o.message.seq]))).toEqual([
+      ["accepted", 1],
+      ["accepted", 1],
+      ["accepted", 2],
+      "NOT_A_MEMBER",
+      "BAD_REQUEST",
+      ["duplicate", 1],
+      "CONFLICT",
+      ["accepted", 2],
+    ]);
+    const byConversation = new Map(routes.map((route) => [route.conversation_id, route]));
+    expect(byConversation.get(direct)?.members.sort()).toEqual([sam, uma].sort());
+    expect(byConversation.get(group.id)).toMatchObject({ groupId: group.id, memberCount: 2 });
+    // sam is still on gw-1 from the first test; uma's attach and detach cancelled out.
+    expect(new Map(byConversation.get(group.id)?.presence)).toEqual(
+      new Map([
+        [sam, ["gw-1"]],
+        [tia, ["gw-b"]],
+      ]),
+    );
+    // uma is on gw-1 from the fan-out test, and no longer on gw-b.
+    expect(new Map(byConversation.get(direct)?.presence).get(uma)).toEqual(["gw-1"]);
+
+    const history = await samApi.conversations.since.query({ conversationId: direct, afterSeq: 0 });
+    expect(history.map((m) => [m.seq, m.clientMsgId])).toEqual([
+      [1, "b-1"],
+      [2, "b-3"],
+    ]);
+    const again = await service.internal.acceptMessages.mutate({ messages: [text(direct, sam, "b-1")] });
+    expect(again.outcomes[0]).toMatchObject({ status: "duplicate", message: { seq: 1 } });
+  });
 });

@@ -1,0 +1,108 @@
+import { LIMITS, TOPICS, type ChatMessage, type TopicValue } from "@gochat/contracts";
+import { routeMessage, type DownstreamRecord } from "@gochat/messaging";
+import { downstreamBatch, toMessage, type TopicMessages } from "@gochat/service-kit";
+import type { LogicDeps } from "./handle-upstream";
+import type { RecentlyRouted } from "./recently-routed";
+import type { AudienceCache } from "./audience-cache";
+
+export type MessageBody = Extract<TopicValue<"upstream">, { kind: "message" }>;
+
+export interface AcceptBatchDeps extends LogicDeps {
+  /** Messages this process has already routed, so a resend is answered to its sender only. */
+  routed: RecentlyRouted;
+  audiences: AudienceCache;
+}
+
+/**
+ * Accepts a run of message records of one partition with one call to im-repo (one transaction there)
+ * and produces everything they lead to in one batch: persist records, downstream records per gateway
+ * instance in seq order, fan-out tasks, and refusals for their senders. A resend of a message this
+ * process has already routed goes back to its sender's devices only, so a retrying client never makes
+ * its recipients see the message again; one it has not routed (decided by a previous run that may have
+ * died before producing) is routed again, and receivers drop what they have already shown.
+ */
+export async function acceptAndRouteBatch(
+  bodies: readonly MessageBody[],
+  deps: AcceptBatchDeps,
+): Promise<void> {
+  for (let start = 0; start < bodies.length; start += LIMITS.acceptBatchMessages) {
+    await acceptChunk(bodies.slice(start, start + LIMITS.acceptBatchMessages), deps);
+  }
+}
+
+async function acceptChunk(bodies: readonly MessageBody[], deps: AcceptBatchDeps): Promise<void> {
+  const { outcomes, routes } = await deps.repo.internal.acceptMessages.mutate({
+    messages: bodies.map((body) => ({
+      conversation_id: body.conversation_id,
+      sender_id: body.sender_id,
+      client_msg_id: body.client_msg_id,
+      content_type: body.content_type,
+      content: body.content,
+    })),
+  });
+  const routeOf = new Map(routes.map((route) => [route.conversation_id, route]));
+  for (const route of routes) {
+    if (route.members.length > 0)
+      deps.audiences.remember(route.conversation_id, route.members, route.presence);
+  }
+
+  const persist: TopicMessages = { topic: TOPICS.persist.name, messages: [] };
+  const fanout: TopicMessages = { topic: TOPICS.fanout.name, messages: [] };
+  const downstream: DownstreamRecord[] = [];
+  const routedNow: number[] = [];
+  bodies.forEach((body, index) => {
+    const outcome = outcomes[index];
+    if (outcome === undefined) throw new Error("im-repo answered fewer outcomes than messages");
+    if (outcome.status === "refused") {
+      downstream.push({
+        instanceId: body.gateway_id,
+        body: {
+          kind: "rejected",
+          recipients: [body.sender_id],
+          conversation_id: body.conversation_id,
+          client_msg_id: body.client_msg_id,
+          code: outcome.code,
+          reason: outcome.reason.slice(0, 500),
+        },
+      });
+      return;
+    }
+    const { message } = outcome;
+    if (outcome.status === "duplicate" && deps.routed.has(message.message_id)) {
+      downstream.push(toSenderOnly(body, message));
+      return;
+    }
+    const route = routeOf.get(message.conversation_id);
+    if (route === undefined) throw new Error(`no route for conversation ${message.conversation_id}`);
+    persist.messages.push(toMessage("persist", { message }));
+    // The sender is connected to the gateway the record came through, whatever presence says yet.
+    const presence = new Map(route.presence);
+    presence.set(body.sender_id, [...new Set([...(presence.get(body.sender_id) ?? []), body.gateway_id])]);
+    const plan = routeMessage({
+      message,
+      groupId: route.groupId ?? undefined,
+      memberCount: route.memberCount,
+      superLargeThreshold: route.superLargeThreshold,
+      members: route.members,
+      presence,
+    });
+    if (plan.mode === "inline") {
+      downstream.push(...plan.downstream);
+    } else {
+      fanout.messages.push(toMessage("fanout", plan.task));
+      // The sender hears back at once; the fan-out reaches everyone else, and the sender's other devices.
+      downstream.push(toSenderOnly(body, message));
+    }
+    routedNow.push(message.message_id);
+  });
+
+  const batch = [persist, fanout, ...downstreamBatch(downstream)].filter(
+    (entry) => entry.messages.length > 0,
+  );
+  await deps.sendBatch(batch);
+  for (const id of routedNow) deps.routed.add(id);
+}
+
+function toSenderOnly(body: MessageBody, message: ChatMessage): DownstreamRecord {
+  return { instanceId: body.gateway_id, body: { kind: "message", recipients: [body.sender_id], message } };
+}
