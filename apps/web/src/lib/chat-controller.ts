@@ -13,6 +13,7 @@ import {
 } from "./chat-store";
 import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-choice";
 import { loadOutbox, pendingEntries, saveOutbox } from "./outbox";
+import { AUTO_RESEND_ATTEMPTS, isResendable, resendDelayMs } from "./send-retry";
 import { updateSessionUser } from "./session";
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -440,7 +441,7 @@ export class ChatController {
     this.store.discardPending(conversationId, clientMsgId);
   }
 
-  private emitSend(conversationId: string, item: ChatItem): void {
+  private emitSend(conversationId: string, item: ChatItem, attempt = 0): void {
     const socket = this.socket;
     // Offline: it stays "sending" and goes out on the next connect (resendPending).
     if (socket?.connected !== true) return;
@@ -456,16 +457,37 @@ export class ChatController {
         // socket.io passes null when the acknowledgement arrived in time, whatever its types say.
         if ((timeoutError as Error | null) !== null) {
           // Cut off by a disconnect, it stays "sending" and goes out again on reconnect (resendPending);
-          // only a live connection that never answered makes it fail.
-          if (socket.connected)
-            this.store.markSendState(conversationId, item.clientMsgId, "failed", "UNAVAILABLE");
+          // only a live connection that never answered counts as a failed attempt.
+          if (socket.connected) this.sendFailed(conversationId, item, attempt, "UNAVAILABLE", undefined);
         } else if (ack.ok) {
           this.store.confirmSent(conversationId, item.clientMsgId, ack.messageId, ack.seq);
         } else {
-          this.store.markSendState(conversationId, item.clientMsgId, "failed", ack.error.code);
+          this.sendFailed(conversationId, item, attempt, ack.error.code, ack.error.retryAfterMs);
         }
       },
     );
+  }
+
+  /** A busy service gets the message again by itself, later; anything else shows "not sent". */
+  private sendFailed(
+    conversationId: string,
+    item: ChatItem,
+    attempt: number,
+    code: ErrorCode,
+    retryAfterMs: number | undefined,
+  ): void {
+    if (!isResendable(code) || attempt >= AUTO_RESEND_ATTEMPTS || this.stopped) {
+      this.store.markSendState(conversationId, item.clientMsgId, "failed", code);
+      return;
+    }
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.emitSend(conversationId, item, attempt + 1);
+      },
+      resendDelayMs(attempt + 1, retryAfterMs),
+    );
+    this.timers.add(timer);
   }
 
   private restoreOutbox(): void {
