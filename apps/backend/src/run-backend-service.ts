@@ -10,7 +10,12 @@ import type { LevelWithSilent } from "pino";
 export async function runBackendService(options: {
   name: ServiceName;
   instance?: string;
-  env: { LOG_LEVEL: LevelWithSilent; HEALTH_PORT: number; HEALTH_HOST: string };
+  env: {
+    LOG_LEVEL: LevelWithSilent;
+    HEALTH_PORT: number;
+    HEALTH_HOST: string;
+    GOCHAT_SUPERVISOR_PID?: number | undefined;
+  };
   telemetry: Telemetry;
   /** `fail` stops the service and exits non-zero: for a consumer that kafkajs gave up on. */
   start: (logger: Logger, fail: (error: Error) => void) => Promise<RunningService>;
@@ -26,6 +31,7 @@ export async function runBackendService(options: {
     healthPort: options.env.HEALTH_PORT,
     healthHost: options.env.HEALTH_HOST,
     metricsHandler: options.telemetry.metricsHandler,
+    supervisorPid: options.env.GOCHAT_SUPERVISOR_PID,
     start: async (fail) => {
       const service = await options.start(logger, (error) => {
         fail(error.message);

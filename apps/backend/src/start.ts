@@ -16,9 +16,18 @@ const stopAll = (reason: string, exitCode: number) => {
   startup.abort();
   void (system?.stop() ?? Promise.resolve()).then(() => process.exit(exitCode));
 };
+// A second signal while stopping (Ctrl-C pressed again, or a signal sent to the whole process group)
+// must not end this process before its children: it kills them first.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    stopAll(signal, 0);
+  let received = 0;
+  process.on(signal, () => {
+    received++;
+    if (!stopping) stopAll(signal, 0);
+    else if (received > 1 && signal === "SIGINT") {
+      console.log("Stopping now: killing every service.");
+      system?.kill();
+      process.exit(130);
+    }
   });
 }
 

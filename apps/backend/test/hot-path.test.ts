@@ -112,7 +112,10 @@ describe("overload", () => {
     // Probes until the overdue send makes the gateway refuse; an accepted probe just waits for im-logic.
     for (let i = 0; refusal === undefined && i < 200; i++) {
       const probe = send(socket, conversationId, `probe-${i}`);
-      const answer = await Promise.race([probe, new Promise<undefined>((r) => setTimeout(r, 50))]);
+      const answer = await Promise.race([
+        probe,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 50)),
+      ]);
       if (answer !== undefined && !answer.ok) refusal = answer;
       else waiting.push(probe);
     }

@@ -1,20 +1,31 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { runChatDemo } from "../src/demo/chat-demo";
 import { freePort } from "./free-port";
 
-let dataDir = "";
-afterAll(async () => {
-  await rm(dataDir, { recursive: true, force: true });
+const dataDirs: string[] = [];
+const backendDir = join(import.meta.dirname, "..");
+
+// `npm start` runs the built start command, which runs the built services: that is what is tested.
+beforeAll(() => {
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: backendDir, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`);
 });
 
-it("starts the whole system on embedded defaults, carries a scripted chat, and stops on Ctrl-C", async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "gochat-start-"));
+afterAll(async () => {
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts the built start command on free ports and waits until it reports everything up. */
+async function startSystem() {
+  const dataDir = await mkdtemp(join(tmpdir(), "gochat-start-"));
+  dataDirs.push(dataDir);
   const [broker, repo, gw1, gw2] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../src/start.ts")], {
+  const child = spawn(process.execPath, [join(backendDir, "dist/start.js")], {
     env: {
       ...process.env,
       KAFKA_BROKERS: "",
@@ -40,6 +51,37 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
       throw new Error(`start command did not come up:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  return { child, exited, output: () => output, ports: { broker, repo, gw1, gw2 } };
+}
+
+/** The processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+it("starts the whole system on embedded defaults, carries a scripted chat, and stops on Ctrl-C", async () => {
+  const { child, exited, output: read, ports } = await startSystem();
+  const { broker, repo, gw1, gw2 } = ports;
+  const output = read();
   expect(output).toContain(`Kafka        127.0.0.1:${broker}  (embedded broker`);
   expect(output).toContain(`im-repo      tRPC API on http://127.0.0.1:${repo}/trpc`);
   expect(output).toContain(`im-gateway   gw-b  socket.io on http://127.0.0.1:${gw2}`);
@@ -64,5 +106,17 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
 
   child.kill("SIGINT");
   expect(await exited).toBe(0);
-  expect(output).toContain("stopping GoChat");
+  expect(read()).toContain("stopping GoChat");
+}, 180_000);
+
+it("leaves no service running when the start command itself is killed", async () => {
+  const { child, exited } = await startSystem();
+  const services = childrenOf(child.pid ?? 0);
+  expect(services.length).toBeGreaterThanOrEqual(7);
+  child.kill("SIGKILL");
+  await exited;
+  // Each service notices that its supervisor is gone and stops by itself, within its shutdown deadline.
+  const deadline = Date.now() + 30_000;
+  while (services.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  expect(services.filter(isAlive)).toEqual([]);
 }, 180_000);

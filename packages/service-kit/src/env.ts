@@ -26,6 +26,8 @@ export const serviceEnvShape = {
   /** Serves /healthz, /readyz and /metrics; 0 picks a free port and logs it. */
   HEALTH_PORT: fields.port.default(0),
   HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+  /** The process that started this one (the start command): when it is gone, this service stops too. */
+  GOCHAT_SUPERVISOR_PID: fields.positiveInt.optional(),
 };
 
 /** The Kafka settings of a service, from its validated environment. */

@@ -26,6 +26,8 @@ export async function runService(options: {
   /** Builds the service; `fail` stops it and exits non-zero, for a part that died for good. */
   start: (fail: (reason: string) => void) => Promise<RunningService>;
   exitOnShutdown?: boolean;
+  /** Stop when this process is gone: the supervisor that started this one died without stopping it. */
+  supervisorPid?: number | undefined;
   /** Serves `GET /metrics` (the Prometheus handler from telemetry). */
   metricsHandler?: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
 }): Promise<ServiceHandle> {
@@ -76,6 +78,7 @@ export async function runService(options: {
 
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  if (options.supervisorPid !== undefined) watchSupervisor(options.supervisorPid, () => void shutdown("supervisor gone"));
 
   try {
     service = await options.start((reason) => {
@@ -88,4 +91,21 @@ export async function runService(options: {
   }
   logger.info({ healthPort }, "started");
   return { healthPort, shutdown };
+}
+
+/**
+ * Calls `gone` once the process `pid` no longer exists. Linux has no portable "die with your parent" for
+ * Node, and a service whose start command was SIGKILLed would otherwise hold its ports and data lock.
+ */
+function watchSupervisor(pid: number, gone: () => void, intervalMs = 500): void {
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") return;
+      clearInterval(timer);
+      gone();
+    }
+  }, intervalMs);
+  timer.unref();
 }

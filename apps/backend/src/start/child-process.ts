@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { basename, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 
 export interface ServiceProcess {
@@ -8,9 +10,14 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
+/** True when this code runs from the build (`dist/`), as `npm start` runs it, rather than from source. */
+const isBuilt = basename(dirname(fileURLToPath(import.meta.url))) === "dist";
+
 /**
- * Runs one service entrypoint as its own process, prefixing each line of its output with its name so the
- * interleaved logs of the whole system stay readable.
+ * Runs one service entrypoint (`src/<service>/main.ts`) as its own process, prefixing each line of its
+ * output with its name so the interleaved logs of the whole system stay readable. A built start command
+ * runs the built service (`dist/<service>.js`) on this very Node; from source (tests, `npm run dev`) it
+ * runs the source through tsx.
  */
 export function spawnService(
   name: string,
@@ -18,7 +25,11 @@ export function spawnService(
   env: Record<string, string | undefined>,
   cwd: string,
 ): ServiceProcess {
-  return spawnProcess(name, "tsx", [entry], env, cwd);
+  if (!isBuilt) return spawnProcess(name, "tsx", [entry], env, cwd);
+  const built = entry.replace(/^src\/([^/]+)\/main\.ts$/, "dist/$1.js");
+  if (built === entry) throw new Error(`not a service entrypoint: ${entry}`);
+  const flags = ["--enable-source-maps", "--disable-warning=TimeoutNegativeWarning"];
+  return spawnProcess(name, process.execPath, [...flags, built], env, cwd);
 }
 
 /** Any command run the same way: its output prefixed with its name, its exit reported. */

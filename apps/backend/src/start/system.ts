@@ -17,8 +17,18 @@ import { loadOrCreateTokenSecret } from "./token-secret";
 export interface RunningSystem {
   /** Resolves with the name of the first service process to exit (during a stop, that is expected). */
   serviceExited: Promise<string>;
+  /** Stops the services tier by tier, each within its deadline, then the broker. */
   stop(): Promise<void>;
+  /** Kills every service process at once (a second Ctrl-C). */
+  kill(): void;
 }
+
+/**
+ * How long each tier may take to stop before its processes are killed: gateways close sockets and drain
+ * their queues, the workers finish the batch in hand, im-repo closes the database. Bounded, so that a
+ * stop under overload never takes more than about 25 s in all.
+ */
+const STOP_DEADLINE_MS: Record<number, number> = { 3: 5_000, 2: 10_000, 1: 10_000 };
 
 /**
  * Brings GoChat up on one machine: the embedded broker and database unless real ones are configured, the
@@ -38,9 +48,14 @@ export async function startSystem(
   const tiers = new Map<ServiceProcess, number>();
   const stop = async () => {
     for (const tier of [3, 2, 1]) {
-      await Promise.all(services.filter((s) => tiers.get(s) === tier).map((s) => stopService(s)));
+      await Promise.all(
+        services.filter((s) => tiers.get(s) === tier).map((s) => stopService(s, STOP_DEADLINE_MS[tier])),
+      );
     }
     await broker?.stop();
+  };
+  const kill = () => {
+    for (const service of services) service.child.kill("SIGKILL");
   };
   try {
     return await bringUp();
@@ -95,6 +110,8 @@ export async function startSystem(
       KAFKA_BROKERS: brokers.join(","),
       GOCHAT_TOKEN_SECRET: tokenSecret,
       GOCHAT_DATA_DIR: paths.dataDir,
+      // Each service stops by itself if this process dies, however it dies.
+      GOCHAT_SUPERVISOR_PID: String(process.pid),
       LOG_LEVEL: env.LOG_LEVEL,
     };
     const repoUrl = `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`;
@@ -208,6 +225,6 @@ export async function startSystem(
     );
 
     const serviceExited = Promise.race(services.map((service) => service.exited.then(() => service.name)));
-    return { serviceExited, stop };
+    return { serviceExited, stop, kill };
   }
 }
