@@ -3,14 +3,15 @@
 // service). GoChat's own packages are bundled in; everything from npm stays an import, so OpenTelemetry
 // can still patch kafkajs, socket.io and http as they are loaded.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath, URL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = fileURLToPath(new URL("../dist/", import.meta.url));
-rmSync(outdir, { recursive: true, force: true });
 
-await build({
+const result = await build({
+  metafile: true,
   absWorkingDir: root,
   entryPoints: {
     start: "src/start.ts",
@@ -44,3 +45,12 @@ await build({
     },
   ],
 });
+
+// A system already running from dist/ loads its chunks lazily, so the previous build's files stay for a
+// while rather than vanishing under it; older leftovers are removed.
+const written = new Set(Object.keys(result.metafile.outputs).map((path) => join(root, path)));
+const stale = Date.now() - 60 * 60 * 1000;
+for (const name of readdirSync(outdir)) {
+  const path = join(outdir, name);
+  if (!written.has(path) && statSync(path).mtimeMs < stale) rmSync(path, { force: true });
+}
