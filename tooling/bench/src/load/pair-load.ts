@@ -1,6 +1,6 @@
 import type { ChatMessageView, SendMessageAck } from "@gochat/contracts";
 import { LatencyRecorder } from "../measure/latency";
-import type { ConnectResult, PairSpec, StepRequest, StepResult } from "./protocol";
+import type { ConnectResult, PairSpec, SettleResult, StepRequest, StepResult } from "./protocol";
 import { openSockets, type ChatSocket } from "./sockets";
 
 const PENDING = 0;
@@ -71,6 +71,7 @@ export class PairLoad {
   /** Highest seq received per conversation, across steps. */
   private readonly lastSeq = new Map<string, number>();
   private lateFromEarlierSteps = 0;
+  private lastReceiptPerf = 0;
   private disconnects = 0;
 
   async connect(pairs: PairSpec[], concurrency: number): Promise<ConnectResult> {
@@ -121,6 +122,25 @@ export class PairLoad {
       disconnects: this.disconnects - disconnectsBefore,
       late: this.lateFromEarlierSteps - lateBefore,
     });
+  }
+
+  /**
+   * After a step that did not drain, waits until nothing has arrived for `quietMs`, so that whatever is
+   * measured next does not share the machine with this backlog; gives up after `timeoutMs`.
+   */
+  async settle(quietMs: number, timeoutMs: number): Promise<SettleResult> {
+    const started = performance.now();
+    const lateBefore = this.lateFromEarlierSteps;
+    let quiet = false;
+    while (!quiet && performance.now() - started < timeoutMs) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      quiet = performance.now() - Math.max(this.lastReceiptPerf, started) >= quietMs;
+    }
+    return {
+      quiet,
+      waitedMs: performance.now() - started,
+      lateReceipts: this.lateFromEarlierSteps - lateBefore,
+    };
   }
 
   private sendAll(state: StepState): Promise<void> {
@@ -179,6 +199,7 @@ export class PairLoad {
 
   private received(message: ChatMessageView): void {
     const now = performance.now();
+    this.lastReceiptPerf = now;
     const state = this.state;
     if (state === undefined || !message.clientMsgId.startsWith(state.prefix)) {
       this.lateFromEarlierSteps += 1;

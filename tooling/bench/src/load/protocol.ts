@@ -67,6 +67,13 @@ export interface StepResult {
   drainMs: number;
 }
 
+export interface SettleResult {
+  quiet: boolean;
+  waitedMs: number;
+  /** Messages of earlier steps that arrived while waiting. */
+  lateReceipts: number;
+}
+
 export interface CrowdMessage {
   clientMsgId: string;
   /** Scheduled send time relative to the first message, ms. */
@@ -92,6 +99,7 @@ export interface FanoutRequest {
 export interface Requests {
   connectPairs: { request: { pairs: PairSpec[]; concurrency: number }; result: ConnectResult };
   runStep: { request: StepRequest; result: StepResult };
+  settle: { request: { quietMs: number; timeoutMs: number }; result: SettleResult };
   connectCrowd: { request: { sockets: SocketSpec[]; concurrency: number }; result: ConnectResult };
   sendToCrowd: { request: FanoutRequest; result: CrowdMessage[] };
   disconnectAll: { request: Record<string, never>; result: { closed: number } };

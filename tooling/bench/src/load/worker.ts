@@ -13,6 +13,7 @@ type Handlers = { [K in RequestKind]: (request: Requests[K]["request"]) => Promi
 const handlers: Handlers = {
   connectPairs: (request) => pairs.connect(request.pairs, request.concurrency),
   runStep: (request) => pairs.runStep(request),
+  settle: (request) => pairs.settle(request.quietMs, request.timeoutMs),
   connectCrowd: (request) => crowd.connect(request.sockets, request.concurrency),
   sendToCrowd: (request) => crowd.send(request),
   disconnectAll: async () => ({ closed: pairs.close() + crowd.close() }),

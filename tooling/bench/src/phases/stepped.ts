@@ -1,5 +1,5 @@
 import type { BenchSettings } from "../env";
-import type { ConnectResult, PairSpec, StepResult } from "../load/protocol";
+import type { ConnectResult, PairSpec, SettleResult, StepResult } from "../load/protocol";
 import type { LoadGenerator } from "../load/worker-client";
 import {
   takeSnapshot,
@@ -8,9 +8,13 @@ import {
   type WatchedProcess,
   type WindowUsage,
 } from "../measure/proc";
+import { ms } from "../report/table";
 
 const START_DELAY_MS = 500;
 const RSS_SAMPLE_MS = 1_000;
+/** Quiet this long after an undrained step means the backlog is gone; waited for at most the timeout. */
+const SETTLE_QUIET_MS = 3_000;
+const SETTLE_TIMEOUT_MS = 60_000;
 
 export interface StepRecord extends StepResult {
   usage: WindowUsage;
@@ -26,6 +30,8 @@ export interface SteppedResult {
   pairs: number;
   connect: ConnectResult;
   steps: StepRecord[];
+  /** When the last step did not drain: the wait for its backlog before the next phase. */
+  settle: SettleResult | null;
 }
 
 export interface SteppedTarget {
@@ -105,10 +111,21 @@ export async function runSteppedLoad(target: SteppedTarget, settings: BenchSetti
     steps.push(record);
     target.log(
       `${target.name} ${rateMps}/s: delivered ${result.deliveredMps.toFixed(0)}/s, ` +
-        `p50 ${result.sendToReceive.p50Ms} ms, p99 ${result.sendToReceive.p99Ms} ms, lost ${result.lost}` +
+        `p50 ${ms(result.sendToReceive.p50Ms)} ms, p99 ${ms(result.sendToReceive.p99Ms)} ms, lost ${result.lost}` +
         (record.saturated === null ? "" : ` — saturated (${record.saturated})`),
     );
     if (record.saturated !== null) break;
   }
-  return { target: target.name, pairs: target.pairs.length, connect, steps };
+  let settle: SettleResult | null = null;
+  if (steps.length > 0 && steps[steps.length - 1]?.drained === false) {
+    settle = await target.generator.call("settle", {
+      quietMs: SETTLE_QUIET_MS,
+      timeoutMs: SETTLE_TIMEOUT_MS,
+    });
+    target.log(
+      `${target.name}: backlog ${settle.quiet ? "gone" : "still arriving"} after ${Math.round(settle.waitedMs / 1000)} s ` +
+        `(${settle.lateReceipts} late receipts)`,
+    );
+  }
+  return { target: target.name, pairs: target.pairs.length, connect, steps, settle };
 }
