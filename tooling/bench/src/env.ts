@@ -26,7 +26,7 @@ const shape = {
   /** Offered 1:1 load per step, messages per second. */
   BENCH_STEPS: fields
     .commaList(listedNumber, "must list at least one rate")
-    .default([100, 250, 500, 1000, 1500, 2000, 3000]),
+    .default([50, 100, 250, 500, 1000, 1500, 2000, 3000]),
   BENCH_WARMUP_MS: fields.nonNegativeInt.default(4_000),
   BENCH_STEADY_MS: fields.positiveInt.default(10_000),
   /** Longest wait after a step for every acknowledged message to arrive; what is missing then is lost. */
@@ -61,6 +61,8 @@ const shape = {
   BENCH_SIGNUP_CONCURRENCY: fields.positiveInt.default(8),
   BENCH_START_TIMEOUT_MS: fields.positiveInt.default(180_000),
   BENCH_OUTPUT: z.string().min(1).default(`${repoRoot}bench-results/pipeline.json`),
+  /** Extra Node.js flags for every GoChat process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile. */
+  BENCH_NODE_OPTIONS: z.string().default(""),
   /** Read only to know the limit senders must stay under; the bench never changes it. */
   GATEWAY_RATE_PER_SECOND: fields.positiveInt.default(GATEWAY_DEFAULT_RATE_PER_SECOND),
 };
@@ -89,6 +91,7 @@ export interface BenchSettings {
   signUpConcurrency: number;
   startTimeoutMs: number;
   output: string;
+  nodeOptions: string;
   gatewayRatePerSecond: number;
 }
 
@@ -124,6 +127,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
     signUpConcurrency: env.BENCH_SIGNUP_CONCURRENCY,
     startTimeoutMs: env.BENCH_START_TIMEOUT_MS,
     output: env.BENCH_OUTPUT,
+    nodeOptions: env.BENCH_NODE_OPTIONS,
     gatewayRatePerSecond: env.GATEWAY_RATE_PER_SECOND,
   };
 }
@@ -139,6 +143,7 @@ export function systemBaseEnv(): Record<string, string> {
     if (key === "DATABASE_URL" || key.startsWith("KAFKA_") || key.startsWith("GOCHAT_")) continue;
     env[key] = value;
   }
-  env.PATH = `${repoRoot}node_modules/.bin:${env.PATH ?? ""}`;
+  // As npm puts them first when it runs a workspace's script.
+  env.PATH = `${repoRoot}apps/backend/node_modules/.bin:${repoRoot}node_modules/.bin:${env.PATH ?? ""}`;
   return env;
 }

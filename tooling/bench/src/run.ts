@@ -16,6 +16,7 @@ import { startGoChat, type RunningGoChat } from "./system/gochat";
 import { assertPortsFree, portLayout, type PortLayout } from "./system/ports";
 import { createScratchDatabase } from "./system/postgres";
 import { startRelay } from "./system/relay";
+import { buildBackend } from "./system/start-command";
 import { seedDemoData } from "./system/seed";
 
 const print = (line: string) => {
@@ -98,6 +99,8 @@ interface SystemPhaseOptions {
   afterSteps?: (system: RunningGoChat, processes: () => Promise<WatchedProcess[]>) => Promise<void>;
 }
 
+let built: Promise<number | null> | undefined;
+
 async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promise<SystemRun> {
   const dataDir = join(workDir, options.name, "data");
   const logFile = join(workDir, `${options.name}.log`);
@@ -115,8 +118,15 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
     log(`${options.name}: seeding a ${settings.fanout.groupSize}-member group`);
     run.seedMs = await seedDemoData(dataDir, settings.fanout.groupSize, logFile);
   }
+  if (built === undefined) {
+    log("building the backend, as npm start does");
+    built = buildBackend(join(workDir, "build.log"));
+    report.buildMs = await built;
+  }
+  await built;
   log(`${options.name}: starting GoChat (log: ${logFile})`);
   const system = await startGoChat({
+    nodeOptions: settings.nodeOptions,
     layout: ports,
     dataDir,
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
@@ -184,6 +194,7 @@ const report: PipelineReport = {
   node: process.version,
   cores: cpus().length,
   cpuModel: cpus()[0]?.model ?? "unknown",
+  buildMs: null,
   settings: { ...settings, output: undefined },
   relay: null,
   embedded: null,

@@ -75,12 +75,13 @@ export interface ProcessRole {
 }
 
 const ENTRYPOINTS: [RegExp, string][] = [
-  [/src\/repo\/main\.ts/, "im-repo"],
-  [/src\/logic\/main\.ts/, "im-logic"],
-  [/src\/task\/main\.ts/, "im-task"],
-  [/src\/notify\/main\.ts/, "notification"],
-  [/src\/analytics\/main\.ts/, "analytics"],
-  [/src\/start\.ts/, "start+broker"],
+  // From source (src/<service>/main.ts under tsx) or built (dist/<service>.js), as npm start runs them.
+  [/src\/repo\/main\.ts|dist\/repo\.js/, "im-repo"],
+  [/src\/logic\/main\.ts|dist\/logic\.js/, "im-logic"],
+  [/src\/task\/main\.ts|dist\/task\.js/, "im-task"],
+  [/src\/notify\/main\.ts|dist\/notify\.js/, "notification"],
+  [/src\/analytics\/main\.ts|dist\/analytics\.js/, "analytics"],
+  [/src\/start\.ts|dist\/start\.js/, "start+broker"],
 ];
 
 function gatewayInstance(pid: number): string | undefined {
@@ -93,9 +94,10 @@ function gatewayInstance(pid: number): string | undefined {
 }
 
 /**
- * Names a GoChat process by its command line. Each service runs under tsx, whose launcher process spawns
- * the Node.js process that runs the code; the launcher and tsx's esbuild helper are marked as helpers so
- * that a service's RSS is its own while its CPU still counts everything it took to run it.
+ * Names a GoChat process by its command line. A service run from source runs under tsx, whose launcher
+ * process spawns the Node.js process that runs the code; the launcher, tsx's esbuild helper and the shell
+ * running the start script are marked as helpers, so that a service's RSS is its own while its CPU still
+ * counts everything it took to run it.
  */
 export function gochatRole(pid: number): ProcessRole {
   let argv: string[];
@@ -106,8 +108,11 @@ export function gochatRole(pid: number): ProcessRole {
   }
   const line = argv.join(" ");
   if (/esbuild/.test(argv[0] ?? "")) return { name: "esbuild", helper: true };
+  // The shell that runs the start script, as npm would.
+  if (/(^|\/)(ba|da)?sh$/.test(argv[0] ?? "")) return { name: "sh", helper: true };
   const helper = argv.some((arg) => /tsx\/dist\/cli\.m?js$|\.bin\/tsx$/.test(arg));
-  if (/src\/gateway\/main\.ts/.test(line)) return { name: gatewayInstance(pid) ?? "gateway", helper };
+  if (/src\/gateway\/main\.ts|dist\/gateway\.js/.test(line))
+    return { name: gatewayInstance(pid) ?? "gateway", helper };
   for (const [pattern, name] of ENTRYPOINTS) if (pattern.test(line)) return { name, helper };
   return { name: argv[0]?.split("/").pop() ?? "unknown", helper };
 }
@@ -165,7 +170,7 @@ export interface WindowUsage {
   machineBusyPercent: number;
 }
 
-const HELPERS = "tsx launchers";
+const HELPERS = "helpers (sh, tsx)";
 
 /** CPU and memory between two snapshots, per named process; a process born in the window counts whole. */
 export function usageBetween(before: Snapshot, after: Snapshot): WindowUsage {

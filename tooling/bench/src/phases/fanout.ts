@@ -4,6 +4,7 @@ import type { LoadGenerator } from "../load/worker-client";
 import { takeSnapshot, usageBetween, type WatchedProcess, type WindowUsage } from "../measure/proc";
 import type { RunningGoChat } from "../system/gochat";
 import { SEED } from "../system/seed";
+import { duration } from "../report/table";
 import { apiClient } from "./api";
 import { crowdSockets } from "./crowd-tokens";
 
@@ -59,7 +60,9 @@ export async function runFanout(options: {
   const before = takeSnapshot(await options.processes());
   const [cold] = await send([0]);
   if (cold === undefined) throw new Error("fan-out: no result for the first message");
-  options.log(`fan-out: first message reached ${cold.received} members, the last after ${cold.lastMs} ms`);
+  options.log(
+    `fan-out: first message reached ${cold.received} members, the last after ${duration(cold.lastMs)}`,
+  );
   const warm =
     fanout.messages === 0
       ? []

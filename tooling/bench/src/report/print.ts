@@ -2,9 +2,15 @@ import type { FanoutResult } from "../phases/fanout";
 import type { IdleResult } from "../phases/idle";
 import type { SteppedResult } from "../phases/stepped";
 import type { PipelineReport, RatioRow, SystemRun } from "./results";
-import { formatTable, ms, ratio } from "./table";
+import type { LatencySummary } from "../measure/latency";
+import { duration, formatTable, ms, ratio } from "./table";
 
 const GENERATOR = "load generator";
+
+/** A percentile of a summary, or "-" when nothing was recorded (every send refused, say). */
+function pct(summary: LatencySummary, key: "p50Ms" | "p90Ms" | "p99Ms" | "maxMs"): string {
+  return summary.count === 0 ? "-" : ms(summary[key]);
+}
 
 function refusals(refused: Record<string, number>, unanswered: number): string {
   const entries = Object.entries(refused).map(([code, count]) => `${code} ${count}`);
@@ -37,12 +43,12 @@ export function steppedTables(title: string, result: SteppedResult): string {
     result.steps.map((step) => [
       String(step.rateMps),
       step.deliveredMps.toFixed(0),
-      ms(step.sendToReceive.p50Ms),
-      ms(step.sendToReceive.p90Ms),
-      ms(step.sendToReceive.p99Ms),
-      ms(step.sendToReceive.maxMs),
-      ms(step.sendToAck.p50Ms),
-      ms(step.sendToAck.p99Ms),
+      pct(step.sendToReceive, "p50Ms"),
+      pct(step.sendToReceive, "p90Ms"),
+      pct(step.sendToReceive, "p99Ms"),
+      pct(step.sendToReceive, "maxMs"),
+      pct(step.sendToAck, "p50Ms"),
+      pct(step.sendToAck, "p99Ms"),
       String(step.lost),
       String(step.duplicates),
       String(step.outOfOrder),
@@ -51,7 +57,12 @@ export function steppedTables(title: string, result: SteppedResult): string {
       step.cpuMsPerMessage === null ? "-" : step.cpuMsPerMessage.toFixed(3),
       (step.usage.byProcess.find((row) => row.name === GENERATOR)?.cpuPercent ?? 0).toFixed(0),
       step.usage.machineBusyPercent.toFixed(0),
-      step.saturated === null ? "" : `saturated: ${step.saturated}`,
+      [
+        step.saturated === null ? "" : `saturated: ${step.saturated}`,
+        step.drained ? "" : `not drained in ${Math.round(step.drainMs / 1000)} s`,
+      ]
+        .filter(Boolean)
+        .join("; "),
     ]),
   );
   const names = [
@@ -67,10 +78,18 @@ export function steppedTables(title: string, result: SteppedResult): string {
       }),
     ]),
   );
+  const settle =
+    result.settle === null
+      ? []
+      : [
+          `after the last step: backlog ${result.settle.quiet ? "gone" : "still arriving"} after ` +
+            `${duration(result.settle.waitedMs)} (${result.settle.lateReceipts} late receipts)`,
+        ];
   return [
     header,
     "latency in ms from the scheduled send; ooo = received below a seq already seen; seq inv = sent later, lower seq",
     steps,
+    ...settle,
     "",
     "CPU (% of one core over the steady window) and RSS per process:",
     processes,
@@ -104,7 +123,7 @@ export function systemLines(title: string, run: SystemRun): string {
 
 export function fanoutTable(result: FanoutResult): string {
   const rows = [result.cold, ...result.warm].map((message, index) => [
-    index === 0 ? "first (cold)" : `#${index} at +${message.offsetMs} ms`,
+    index === 0 ? "first (cold)" : `#${index} (+${message.offsetMs / 1000} s)`,
     ms(message.ackMs),
     ms(message.firstMs),
     ms(message.medianMs),
@@ -121,7 +140,7 @@ export function fanoutTable(result: FanoutResult): string {
     `fan-out: ${result.groupId}, ${result.members} members, ${result.online} online across both gateways ` +
       `(connected at ${result.connect.perSecond.toFixed(0)}/s)`,
     formatTable(["message", "ack", "first", "median", "last", "received", ""], rows),
-    `last delivery over the ${result.warm.length} warm messages: p50 ${ms(result.warmLastMs.p50)} ms, max ${ms(result.warmLastMs.max)} ms`,
+    `last delivery over the ${result.warm.length} warm messages: p50 ${duration(result.warmLastMs.p50)}, max ${duration(result.warmLastMs.max)}`,
     `CPU over the whole fan-out: ${busiest}`,
   ].join("\n");
 }
@@ -137,7 +156,8 @@ export function idleLines(result: IdleResult): string {
 
 export function printReport(report: PipelineReport, print: (text: string) => void): void {
   print(
-    `\nGoChat pipeline bench, ${report.recordedAt}, Node ${report.node}, ${report.cores} cores (${report.cpuModel})`,
+    `\nGoChat pipeline bench, ${report.recordedAt}, Node ${report.node}, ${report.cores} cores (${report.cpuModel})` +
+      (report.buildMs === null ? "" : `; backend built in ${(report.buildMs / 1000).toFixed(1)} s`),
   );
   if (report.relay !== null) print(`\n${steppedTables("relay (bare socket.io, one process)", report.relay)}`);
   for (const [key, title] of [

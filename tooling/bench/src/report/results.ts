@@ -1,6 +1,7 @@
 import type { FanoutResult } from "../phases/fanout";
 import type { IdleResult } from "../phases/idle";
 import type { SteppedResult } from "../phases/stepped";
+import type { StopResult } from "../system/gochat";
 
 export interface SystemRun {
   database: "embedded PGlite" | "PostgreSQL";
@@ -11,7 +12,7 @@ export interface SystemRun {
   rssAtReadyMb: Record<string, number>;
   signUpSeconds: number | null;
   stepped: SteppedResult | null;
-  stop: { stopMs: number; killed: boolean } | null;
+  stop: StopResult | null;
 }
 
 export interface RatioRow {
@@ -28,6 +29,8 @@ export interface PipelineReport {
   node: string;
   cores: number;
   cpuModel: string;
+  /** The backend's build before the first start, when it has one (null: runs from source, or not started). */
+  buildMs: number | null;
   settings: Record<string, unknown>;
   relay: SteppedResult | null;
   embedded: SystemRun | null;

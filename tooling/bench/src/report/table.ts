@@ -22,6 +22,12 @@ export function ms(value: number | null | undefined): string {
   return value.toFixed(2);
 }
 
+/** A duration for prose, with its unit. */
+export function duration(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "-";
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${ms(value)} ms`;
+}
+
 export function ratio(value: number | null): string {
   return value === null || !Number.isFinite(value) ? "-" : `${value.toFixed(1)}×`;
 }

@@ -3,12 +3,23 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { repoRoot, systemBaseEnv } from "../env";
+import { systemBaseEnv } from "../env";
 import { gochatRole, processGroupMembers, processTree, type WatchedProcess } from "../measure/proc";
 import type { PortLayout } from "./ports";
+import { backendDir, startScript } from "./start-command";
 
+/** The start command bounds its own stop (tier by tier); past this the group is killed. */
 const STOP_GRACE_MS = 30_000;
 const READY_LINE = "GoChat is up:";
+const START_PROCESS = "start+broker";
+
+export interface StopResult {
+  stopMs: number;
+  /** Whether anything had to be killed: the start command did not stop in time, or a service outlived it. */
+  killed: boolean;
+  /** What was still running when the start command had exited (helpers aside). */
+  leftovers: string[];
+}
 
 export interface RunningGoChat {
   pid: number;
@@ -20,7 +31,7 @@ export interface RunningGoChat {
   /** Every process of the system now, named. */
   processes(): WatchedProcess[];
   /** Stops the whole process tree; resolves once none of it is left. */
-  stop(): Promise<{ stopMs: number; killed: boolean }>;
+  stop(): Promise<StopResult>;
 }
 
 export interface GoChatOptions {
@@ -29,27 +40,29 @@ export interface GoChatOptions {
   databaseUrl?: string;
   logFile: string;
   timeoutMs: number;
+  /** Added to NODE_OPTIONS, which every service inherits. */
+  nodeOptions: string;
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+function signal(pid: number, name: NodeJS.Signals): void {
   try {
-    process.kill(-pgid, signal);
+    process.kill(pid, name);
   } catch {
-    // Nobody left in the group.
+    // Already gone.
   }
 }
 
 /**
- * Starts GoChat as `npm start` runs it (the backend's start command, without the web client): the embedded
- * broker in the start process, then every service as its own process, tracing and metrics as shipped.
- * It runs in its own process group, so that stopping it can reach every process it started.
+ * Starts GoChat as `npm start` runs it once built: the backend's start script, without the web client; the
+ * embedded broker in the start process, then every service as its own process, tracing and metrics as
+ * shipped. It runs in its own process group, so that stopping it can reach every process it started.
  */
 export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat> {
   const { layout } = options;
+  const base = systemBaseEnv();
   const env: Record<string, string> = {
-    ...systemBaseEnv(),
-    // As apps/backend's start script sets it.
-    NODE_OPTIONS: "--disable-warning=TimeoutNegativeWarning",
+    ...base,
+    NODE_OPTIONS: [base.NODE_OPTIONS ?? "", options.nodeOptions].join(" ").trim(),
     GOCHAT_DATA_DIR: options.dataDir,
     GOCHAT_BROKER_PORT: String(layout.broker),
     GOCHAT_REPO_PORT: String(layout.repo),
@@ -58,8 +71,8 @@ export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat
     ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
   };
   const started = performance.now();
-  const child = spawn(join(repoRoot, "node_modules/.bin/tsx"), ["src/start.ts"], {
-    cwd: join(repoRoot, "apps/backend"),
+  const child = spawn("sh", ["-c", startScript()], {
+    cwd: backendDir,
     env,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -78,35 +91,41 @@ export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat
     });
   });
   const roles = new Map<number, ReturnType<typeof gochatRole>>();
+  const processes = () =>
+    processTree(pid).map((processId) => {
+      const role = roles.get(processId) ?? gochatRole(processId);
+      roles.set(processId, role);
+      return { pid: processId, ...role, system: true };
+    });
   const system: RunningGoChat = {
     pid,
     repoUrl: `http://127.0.0.1:${layout.repo}/trpc`,
     gatewayUrls: Object.fromEntries(layout.gateways.map((g) => [g.id, `http://127.0.0.1:${g.port}`])),
     startMs: 0,
     tokenSecret: async () => (await readFile(join(options.dataDir, "token-secret"), "utf8")).trim(),
-    processes: () =>
-      processTree(pid).map((processId) => {
-        const role = roles.get(processId) ?? gochatRole(processId);
-        roles.set(processId, role);
-        return { pid: processId, ...role, system: true };
-      }),
+    processes,
     stop: async () => {
       const stopping = performance.now();
-      // The start command stops its services in dependency order on SIGTERM, as on Ctrl-C.
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      // The start command stops its services in dependency order on SIGTERM, as on Ctrl-C. It is signalled
+      // itself, since the shell and launchers above it do not pass signals on.
+      const start = processes().find((p) => p.name === START_PROCESS && !p.helper);
+      signal(start?.pid ?? -pid, "SIGTERM");
       const graceful = await Promise.race([
         exit.then(() => true),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS)),
       ]);
       const stopMs = performance.now() - stopping;
-      // Whatever is still in the group (a service that did not stop, a grandchild) is killed.
-      const leftovers = processGroupMembers(pid).length > 0;
-      signalGroup(pid, "SIGKILL");
+      const leftovers = processGroupMembers(pid)
+        .map((member) => gochatRole(member))
+        .filter((role) => !role.helper)
+        .map((role) => role.name);
+      // Whatever is still in the group (a service that did not stop, a helper) is killed.
+      signal(-pid, "SIGKILL");
       const deadline = performance.now() + 5_000;
       while (processGroupMembers(pid).length > 0 && performance.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 50));
       log.end();
-      return { stopMs, killed: !graceful || leftovers };
+      return { stopMs, killed: !graceful || leftovers.length > 0, leftovers };
     },
   };
   let timer: NodeJS.Timeout | undefined;
