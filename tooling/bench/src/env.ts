@@ -29,6 +29,8 @@ const shape = {
     .default([50, 100, 250, 500, 1000, 1500, 2000, 3000]),
   BENCH_WARMUP_MS: fields.nonNegativeInt.default(4_000),
   BENCH_STEADY_MS: fields.positiveInt.default(10_000),
+  /** Before the first step, the connected system is measured with no load for this long. */
+  BENCH_BASELINE_MS: fields.positiveInt.default(5_000),
   /** Longest wait after a step for every acknowledged message to arrive; what is missing then is lost. */
   BENCH_DRAIN_MS: fields.positiveInt.default(20_000),
   /** Sender/receiver pairs; 0 sizes them so the top step keeps each sender under the per-socket limit. */
@@ -72,6 +74,7 @@ export interface BenchSettings {
   steps: number[];
   warmupMs: number;
   steadyMs: number;
+  baselineMs: number;
   drainMs: number;
   pairs: number;
   contentBytes: number;
@@ -108,6 +111,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
     steps,
     warmupMs: env.BENCH_WARMUP_MS,
     steadyMs: env.BENCH_STEADY_MS,
+    baselineMs: env.BENCH_BASELINE_MS,
     drainMs: env.BENCH_DRAIN_MS,
     pairs: env.BENCH_PAIRS === 0 ? autoPairs : env.BENCH_PAIRS,
     contentBytes: env.BENCH_CONTENT_BYTES,

@@ -38,12 +38,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-const generatorProcess = (generator: LoadGenerator): WatchedProcess => ({
-  pid: generator.pid,
-  name: "load generator",
-  helper: false,
-  system: false,
-});
+/** The load generator, and this process (which only samples /proc), measured apart from the system. */
+const benchProcesses = (generator: LoadGenerator): WatchedProcess[] => [
+  { pid: generator.pid, name: "load generator", helper: false, system: false },
+  { pid: process.pid, name: "bench", helper: false, system: false },
+];
 
 async function withGenerator<T>(use: (generator: LoadGenerator) => Promise<T>): Promise<T> {
   const generator = LoadGenerator.start();
@@ -76,7 +75,7 @@ async function runRelay(): Promise<SteppedResult> {
           generator,
           processes: async () => [
             { pid: relay.pid, name: "relay", helper: false, system: true },
-            generatorProcess(generator),
+            ...benchProcesses(generator),
           ],
           log,
         },
@@ -159,7 +158,7 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
             name: options.name,
             pairs: setup.pairs,
             generator,
-            processes: async () => [...(await processes()), generatorProcess(generator)],
+            processes: async () => [...(await processes()), ...benchProcesses(generator)],
             log,
           },
           settings,
@@ -223,7 +222,15 @@ try {
           afterSteps: async (system, processes) => {
             if (wants("fanout"))
               fanout = await phase("fanout", () =>
-                withGenerator((generator) => runFanout({ system, generator, settings, processes, log })),
+                withGenerator((generator) =>
+                  runFanout({
+                    system,
+                    generator,
+                    settings,
+                    processes: async () => [...(await processes()), ...benchProcesses(generator)],
+                    log,
+                  }),
+                ),
               );
             if (wants("idle"))
               idle = await phase("idle", () =>
@@ -276,6 +283,7 @@ printReport(report, print);
 mkdirSync(dirname(settings.output), { recursive: true });
 writeFileSync(settings.output, `${JSON.stringify(report, null, 2)}\n`);
 print(`\nwritten to ${settings.output}`);
-if (failures.length === 0) rmSync(workDir, { recursive: true, force: true });
+if (failures.length === 0 && process.env.BENCH_KEEP_LOGS === undefined)
+  rmSync(workDir, { recursive: true, force: true });
 else print(`logs kept in ${workDir}`);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -168,6 +168,8 @@ export interface WindowUsage {
   systemCpuMs: number;
   /** Share of the whole machine that was busy, every user's processes included, in percent. */
   machineBusyPercent: number;
+  /** Cores' worth of CPU used by processes not watched here (other users of a shared machine). */
+  otherLoadCores: number;
 }
 
 const HELPERS = "helpers (sh, tsx)";
@@ -197,11 +199,14 @@ export function usageBetween(before: Snapshot, after: Snapshot): WindowUsage {
     cpuPercent: seconds > 0 ? row.cpuMs / 10 / seconds : 0,
   }));
   const total = after.machine.totalTicks - before.machine.totalTicks;
+  const busyMs = ((after.machine.busyTicks - before.machine.busyTicks) * 1000) / CLOCK_TICKS;
+  const watchedMs = byProcess.reduce((sum, row) => sum + row.cpuMs, 0);
   return {
     seconds,
     byProcess,
     systemCpuMs: byProcess.filter((row) => row.system).reduce((sum, row) => sum + row.cpuMs, 0),
     machineBusyPercent: total > 0 ? ((after.machine.busyTicks - before.machine.busyTicks) * 100) / total : 0,
+    otherLoadCores: seconds > 0 ? Math.max(0, busyMs - watchedMs) / 1000 / seconds : 0,
   };
 }
 

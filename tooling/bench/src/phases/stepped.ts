@@ -20,6 +20,8 @@ export interface StepRecord extends StepResult {
   usage: WindowUsage;
   /** CPU of every system process over the steady window, per message delivered in it. */
   cpuMsPerMessage: number | null;
+  /** The same, less what the system burns with the sockets connected and nothing sent (the baseline). */
+  marginalCpuMsPerMessage: number | null;
   /** Highest RSS seen per process during the step, MB. */
   peakRssMb: Record<string, number>;
   saturated: string | null;
@@ -32,6 +34,8 @@ export interface SteppedResult {
   steps: StepRecord[];
   /** When the last step did not drain: the wait for its backlog before the next phase. */
   settle: SettleResult | null;
+  /** The connected system with no load, over `BENCH_BASELINE_MS`: what it burns by just running. */
+  baseline: WindowUsage;
 }
 
 export interface SteppedTarget {
@@ -50,6 +54,16 @@ function saturation(result: StepResult, settings: BenchSettings): string | null 
   if (result.sendToReceive.p99Ms > p99Ms)
     return `p99 ${Math.round(result.sendToReceive.p99Ms)} ms > ${p99Ms} ms`;
   return null;
+}
+
+/** Connecting the sockets leaves work behind (presence records, announcements); the baseline waits it out. */
+const AFTER_CONNECT_MS = 3_000;
+
+async function measureBaseline(target: SteppedTarget, ms: number): Promise<WindowUsage> {
+  await new Promise((resolve) => setTimeout(resolve, AFTER_CONNECT_MS));
+  const before = takeSnapshot(await target.processes());
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return usageBetween(before, takeSnapshot(await target.processes()));
 }
 
 async function snapshotAt(epochMs: number, processes: () => Promise<WatchedProcess[]>): Promise<Snapshot> {
@@ -71,6 +85,11 @@ export async function runSteppedLoad(target: SteppedTarget, settings: BenchSetti
       `${target.name}: ${connect.failed} sockets failed to connect: ${connect.errors.join("; ")}`,
     );
   target.log(`${target.name}: ${connect.connected} sockets connected at ${connect.perSecond.toFixed(0)}/s`);
+  const baseline = await measureBaseline(target, settings.baselineMs);
+  target.log(
+    `${target.name}: ${(baseline.systemCpuMs / 10 / baseline.seconds).toFixed(0)}% of a core with no load`,
+  );
+  const baselineCpuMsPerSecond = baseline.seconds > 0 ? baseline.systemCpuMs / baseline.seconds : 0;
   const steps: StepRecord[] = [];
   for (const [index, rateMps] of settings.steps.entries()) {
     const startAt = Date.now() + START_DELAY_MS;
@@ -105,6 +124,10 @@ export async function runSteppedLoad(target: SteppedTarget, settings: BenchSetti
       ...result,
       usage,
       cpuMsPerMessage: result.deliveredInWindow > 0 ? usage.systemCpuMs / result.deliveredInWindow : null,
+      marginalCpuMsPerMessage:
+        result.deliveredInWindow > 0
+          ? (usage.systemCpuMs - baselineCpuMsPerSecond * usage.seconds) / result.deliveredInWindow
+          : null,
       peakRssMb,
       saturated: saturation(result, settings),
     };
@@ -127,5 +150,5 @@ export async function runSteppedLoad(target: SteppedTarget, settings: BenchSetti
         `(${settle.lateReceipts} late receipts)`,
     );
   }
-  return { target: target.name, pairs: target.pairs.length, connect, steps, settle };
+  return { target: target.name, pairs: target.pairs.length, connect, steps, settle, baseline };
 }

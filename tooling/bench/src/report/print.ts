@@ -3,9 +3,13 @@ import type { IdleResult } from "../phases/idle";
 import type { SteppedResult } from "../phases/stepped";
 import type { PipelineReport, RatioRow, SystemRun } from "./results";
 import type { LatencySummary } from "../measure/latency";
+import type { WindowUsage } from "../measure/proc";
 import { duration, formatTable, ms, ratio } from "./table";
 
 const GENERATOR = "load generator";
+
+/** The system's processes first, then the bench's own. */
+const rank = (name: string) => (name === GENERATOR ? 1 : name === "bench" ? 2 : 0);
 
 /** A percentile of a summary, or "-" when nothing was recorded (every send refused, say). */
 function pct(summary: LatencySummary, key: "p50Ms" | "p90Ms" | "p99Ms" | "maxMs"): string {
@@ -36,8 +40,10 @@ export function steppedTables(title: string, result: SteppedResult): string {
       "seq inv",
       "refused",
       "cpu ms/msg",
+      "marginal",
       "gen cpu%",
       "machine%",
+      "others",
       "",
     ],
     result.steps.map((step) => [
@@ -55,8 +61,10 @@ export function steppedTables(title: string, result: SteppedResult): string {
       String(step.seqInversions),
       refusals(step.refused, step.unanswered),
       step.cpuMsPerMessage === null ? "-" : step.cpuMsPerMessage.toFixed(3),
+      step.marginalCpuMsPerMessage === null ? "-" : step.marginalCpuMsPerMessage.toFixed(3),
       (step.usage.byProcess.find((row) => row.name === GENERATOR)?.cpuPercent ?? 0).toFixed(0),
       step.usage.machineBusyPercent.toFixed(0),
+      step.usage.otherLoadCores.toFixed(2),
       [
         step.saturated === null ? "" : `saturated: ${step.saturated}`,
         step.drained ? "" : `not drained in ${Math.round(step.drainMs / 1000)} s`,
@@ -67,16 +75,20 @@ export function steppedTables(title: string, result: SteppedResult): string {
   );
   const names = [
     ...new Set(result.steps.flatMap((step) => step.usage.byProcess.map((row) => row.name))),
-  ].sort((a, b) => (a === GENERATOR ? 1 : b === GENERATOR ? -1 : a.localeCompare(b)));
+  ].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const cells = (label: string, usage: WindowUsage) => [
+    label,
+    ...names.map((name) => {
+      const row = usage.byProcess.find((candidate) => candidate.name === name);
+      return row === undefined ? "-" : `${row.cpuPercent.toFixed(0)}% ${Math.round(row.rssMb)}M`;
+    }),
+  ];
   const processes = formatTable(
     ["offered/s", ...names],
-    result.steps.map((step) => [
-      String(step.rateMps),
-      ...names.map((name) => {
-        const row = step.usage.byProcess.find((candidate) => candidate.name === name);
-        return row === undefined ? "-" : `${row.cpuPercent.toFixed(0)}% ${Math.round(row.rssMb)}M`;
-      }),
-    ]),
+    [
+      cells("no load", result.baseline),
+      ...result.steps.map((step) => cells(String(step.rateMps), step.usage)),
+    ],
   );
   const settle =
     result.settle === null
@@ -87,7 +99,8 @@ export function steppedTables(title: string, result: SteppedResult): string {
         ];
   return [
     header,
-    "latency in ms from the scheduled send; ooo = received below a seq already seen; seq inv = sent later, lower seq",
+    "latency in ms from the scheduled send; ooo = received below a seq already seen; seq inv = sent later, lower seq;\n" +
+      "marginal = cpu ms/msg less the no-load baseline; machine% = whole machine busy; others = cores used by processes outside this bench (a shared machine)",
     steps,
     ...settle,
     "",

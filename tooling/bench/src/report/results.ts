@@ -1,6 +1,6 @@
 import type { FanoutResult } from "../phases/fanout";
 import type { IdleResult } from "../phases/idle";
-import type { SteppedResult } from "../phases/stepped";
+import type { SteppedResult, StepRecord } from "../phases/stepped";
 import type { StopResult } from "../system/gochat";
 
 export interface SystemRun {
@@ -45,6 +45,9 @@ export interface PipelineReport {
 const divide = (a: number | null | undefined, b: number | null | undefined) =>
   a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
 
+/** A step whose every send was refused has no latency to compare. */
+const measured = (step: StepRecord) => step.sendToReceive.count > 0;
+
 export function ratios(system: SteppedResult | null, relay: SteppedResult | null): RatioRow[] {
   if (system === null || relay === null) return [];
   return system.steps.flatMap((step) => {
@@ -53,8 +56,8 @@ export function ratios(system: SteppedResult | null, relay: SteppedResult | null
     return [
       {
         rateMps: step.rateMps,
-        p50: divide(step.sendToReceive.p50Ms, reference.sendToReceive.p50Ms),
-        p99: divide(step.sendToReceive.p99Ms, reference.sendToReceive.p99Ms),
+        p50: measured(step) ? divide(step.sendToReceive.p50Ms, reference.sendToReceive.p50Ms) : null,
+        p99: measured(step) ? divide(step.sendToReceive.p99Ms, reference.sendToReceive.p99Ms) : null,
         cpuPerMessage: divide(step.cpuMsPerMessage, reference.cpuMsPerMessage),
       },
     ];
