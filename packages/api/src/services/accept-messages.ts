@@ -38,7 +38,7 @@ export interface ConversationRoute {
 export interface AcceptedBatch {
   /** One outcome per input message, in input order. */
   outcomes: AcceptOutcome[];
-  /** One route per conversation that has a newly accepted message. */
+  /** One route per conversation with an accepted or resent message. */
   routes: ConversationRoute[];
 }
 
@@ -96,40 +96,41 @@ async function acceptOnce(
     contentType: m.content_type,
     content: m.content,
   }));
-  const { outcomes, facts } = await db.$transaction(async (tx) => {
-    const loaded = await loadAcceptFacts(tx, messages);
-    // A client message id sent twice within one batch is answered like its first occurrence.
-    const firstInBatch = new Map<string, number>();
-    const decided = input.map((m, index): AcceptOutcome | "new" | number => {
-      const key = `${m.sender_id}\n${m.client_msg_id}`;
-      const first = firstInBatch.get(key);
-      if (first !== undefined) return first;
-      firstInBatch.set(key, index);
-      return decide(m, loaded.facts[index], loaded.earlier[index]);
-    });
-    const fresh = messages.filter((_, index) => decided[index] === "new");
-    const stored = await storeAcceptedMessages(tx, fresh, now);
-    let next = 0;
-    const resolved: AcceptOutcome[] = [];
-    decided.forEach((outcome, index) => {
-      if (outcome === "new") {
-        const message = stored[next++];
-        if (message === undefined) throw new Error("a stored message went missing");
-        resolved.push({ status: "accepted", message });
-      } else if (typeof outcome === "number") {
-        resolved.push(answerRepeat(input[outcome], resolved[outcome], input[index]));
-      } else {
-        resolved.push(outcome);
-      }
-    });
-    return { outcomes: resolved, facts: loaded.facts };
+  // Three statements, no transaction: the read, the one atomic write, the audience. A change between the
+  // read and the write (a concurrent acceptance of the same id) fails the write, and the batch is retried.
+  const loaded = await loadAcceptFacts(db, messages);
+  // A client message id sent twice within one batch is answered like its first occurrence.
+  const firstInBatch = new Map<string, number>();
+  const decided = input.map((m, index): AcceptOutcome | "new" | number => {
+    const key = `${m.sender_id}\n${m.client_msg_id}`;
+    const first = firstInBatch.get(key);
+    if (first !== undefined) return first;
+    firstInBatch.set(key, index);
+    return decide(m, loaded.facts[index], loaded.earlier[index]);
   });
+  const fresh = messages.filter((_, index) => decided[index] === "new");
+  const stored = await storeAcceptedMessages(db, fresh, now);
+  let next = 0;
+  const resolved: AcceptOutcome[] = [];
+  decided.forEach((outcome, index) => {
+    if (outcome === "new") {
+      const message = stored[next++];
+      if (message === undefined) throw new Error("a stored message went missing");
+      resolved.push({ status: "accepted", message });
+    } else if (typeof outcome === "number") {
+      resolved.push(answerRepeat(input[outcome], resolved[outcome], input[index]));
+    } else {
+      resolved.push(outcome);
+    }
+  });
+  const outcomes = resolved;
+  const facts = loaded.facts;
 
+  // Routes for resends too: im-logic routes again a resend it has no record of having routed.
   const routed = new Map<string, AcceptFacts>();
   outcomes.forEach((outcome, index) => {
     const fact = facts[index];
-    if (outcome.status === "accepted" && fact !== undefined)
-      routed.set(outcome.message.conversation_id, fact);
+    if (outcome.status !== "refused" && fact !== undefined) routed.set(outcome.message.conversation_id, fact);
   });
   const inline = [...routed].filter(([, fact]) => fact.memberCount <= fact.superLargeThreshold);
   const audiences = await loadAudiences(

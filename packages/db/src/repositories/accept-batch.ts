@@ -1,6 +1,5 @@
 import type { ChatMessage, ContentType } from "@gochat/contracts";
-import type { Prisma } from "../generated/prisma/client";
-import { toSafeNumber, type DbClient } from "./db-client";
+import { isUniqueViolation, toSafeNumber, type DbClient } from "./db-client";
 import { DEFAULT_PRESENCE_TTL_MS } from "./presence";
 
 /** One message as im-logic hands it over for acceptance. */
@@ -42,103 +41,102 @@ export type EarlierAcceptance =
 const pairKey = (senderId: string, clientMsgId: string) => `${senderId}\n${clientMsgId}`;
 
 /**
- * Reads, in two statements for the whole batch, each message's conversation, group settings and the
- * sender's role, and any earlier acceptance of its (sender, client message id).
+ * Reads, in one statement for the whole batch, each message's conversation, group settings and the
+ * sender's role, and any earlier acceptance of its (sender, client message id). Embedded PostgreSQL plans
+ * every statement afresh, so the hot path asks few, set-based ones.
  */
 export async function loadAcceptFacts(
-  tx: Prisma.TransactionClient,
+  db: DbClient,
   messages: readonly MessageToAccept[],
 ): Promise<{ facts: AcceptFacts[]; earlier: (EarlierAcceptance | undefined)[] }> {
-  const rows = await tx.$queryRaw<
+  const rows = await db.$queryRaw<
     {
-      ord: bigint;
       conversation_id: string | null;
       group_id: string | null;
       member_count: number | null;
       super_large_threshold: number | null;
       only_admins_can_post: boolean | null;
       role: "owner" | "admin" | "member" | null;
+      e_id: bigint | null;
+      e_conversation_id: string | null;
+      e_seq: bigint | null;
+      e_content_type: ContentType | null;
+      e_content: string | null;
+      e_created_at: Date | null;
+      k_conversation_id: string | null;
+      k_seq: bigint | null;
+      k_message_id: bigint | null;
+      k_content_hash: string | null;
+      k_created_at: Date | null;
     }[]
   >`
-    SELECT x.ord, c.id AS conversation_id, g.id AS group_id, g.member_count, g.super_large_threshold,
-           g.only_admins_can_post, m.role::text AS role
-    FROM unnest(${messages.map((m) => m.conversationId)}::text[], ${messages.map((m) => m.senderId)}::text[])
-      WITH ORDINALITY AS x(conversation_id, sender_id, ord)
+    SELECT c.id AS conversation_id, g.id AS group_id, g.member_count, g.super_large_threshold,
+           g.only_admins_can_post, m.role::text AS role,
+           e.id AS e_id, e.conversation_id AS e_conversation_id, e.seq AS e_seq,
+           e.content_type::text AS e_content_type, e.content AS e_content, e.created_at AS e_created_at,
+           k.conversation_id AS k_conversation_id, k.seq AS k_seq, k.message_id AS k_message_id,
+           k.content_hash AS k_content_hash, k.created_at AS k_created_at
+    FROM unnest(
+      ${messages.map((m) => m.conversationId)}::text[],
+      ${messages.map((m) => m.senderId)}::text[],
+      ${messages.map((m) => m.clientMsgId)}::text[]
+    ) WITH ORDINALITY AS x(conversation_id, sender_id, client_msg_id, ord)
     LEFT JOIN conversations c ON c.id = x.conversation_id
     LEFT JOIN groups g ON g.id = c.id
     LEFT JOIN conversation_members m ON m.conversation_id = x.conversation_id AND m.user_id = x.sender_id
+    LEFT JOIN messages e ON e.sender_id = x.sender_id AND e.client_msg_id = x.client_msg_id
+    LEFT JOIN message_claims k
+      ON e.id IS NULL AND k.sender_id = x.sender_id AND k.client_msg_id = x.client_msg_id
     ORDER BY x.ord`;
-  const facts = rows.map((row): AcceptFacts => ({
-    conversationExists: row.conversation_id !== null,
-    groupId: row.group_id,
-    memberCount: row.member_count ?? 2,
-    superLargeThreshold: row.super_large_threshold ?? Number.MAX_SAFE_INTEGER,
-    onlyAdminsCanPost: row.only_admins_can_post === true,
-    role: row.role,
-  }));
-
-  const senders = messages.map((m) => m.senderId);
-  const clientIds = messages.map((m) => m.clientMsgId);
-  const stored = await tx.$queryRaw<
-    {
-      id: bigint;
-      conversation_id: string;
-      seq: bigint;
-      sender_id: string;
-      client_msg_id: string;
-      content_type: ContentType;
-      content: string;
-      created_at: Date;
-    }[]
-  >`
-    SELECT id, conversation_id, seq, sender_id, client_msg_id, content_type::text AS content_type, content, created_at
-    FROM messages
-    WHERE (sender_id, client_msg_id) IN (SELECT * FROM unnest(${senders}::text[], ${clientIds}::text[]))`;
-  const found = new Map<string, EarlierAcceptance>();
-  for (const row of stored) {
-    found.set(pairKey(row.sender_id, row.client_msg_id), {
-      kind: "stored",
-      message: {
-        message_id: toSafeNumber(row.id),
-        conversation_id: row.conversation_id,
-        seq: toSafeNumber(row.seq),
-        sender_id: row.sender_id,
-        client_msg_id: row.client_msg_id,
-        content_type: row.content_type,
-        content: row.content,
-        created_at_ms: row.created_at.getTime(),
-      },
+  const facts: AcceptFacts[] = [];
+  const earlier: (EarlierAcceptance | undefined)[] = [];
+  rows.forEach((row, index) => {
+    const m = messages[index];
+    if (m === undefined) return;
+    facts.push({
+      conversationExists: row.conversation_id !== null,
+      groupId: row.group_id,
+      memberCount: row.member_count ?? 2,
+      superLargeThreshold: row.super_large_threshold ?? Number.MAX_SAFE_INTEGER,
+      onlyAdminsCanPost: row.only_admins_can_post === true,
+      role: row.role,
     });
-  }
-  const unseen = messages.filter((m) => !found.has(pairKey(m.senderId, m.clientMsgId)));
-  if (unseen.length > 0) {
-    const claims = await tx.$queryRaw<
-      {
-        sender_id: string;
-        client_msg_id: string;
-        conversation_id: string;
-        seq: bigint;
-        message_id: bigint;
-        content_hash: string;
-        created_at: Date;
-      }[]
-    >`
-      SELECT sender_id, client_msg_id, conversation_id, seq, message_id, content_hash, created_at
-      FROM message_claims
-      WHERE (sender_id, client_msg_id) IN (
-        SELECT * FROM unnest(${unseen.map((m) => m.senderId)}::text[], ${unseen.map((m) => m.clientMsgId)}::text[]))`;
-    for (const claim of claims) {
-      found.set(pairKey(claim.sender_id, claim.client_msg_id), {
-        kind: "claimed",
-        conversationId: claim.conversation_id,
-        seq: toSafeNumber(claim.seq),
-        messageId: toSafeNumber(claim.message_id),
-        contentHash: claim.content_hash,
-        createdAtMs: claim.created_at.getTime(),
+    if (row.e_id !== null && row.e_seq !== null && row.e_created_at !== null) {
+      earlier.push({
+        kind: "stored",
+        message: {
+          message_id: toSafeNumber(row.e_id),
+          conversation_id: row.e_conversation_id ?? m.conversationId,
+          seq: toSafeNumber(row.e_seq),
+          sender_id: m.senderId,
+          client_msg_id: m.clientMsgId,
+          content_type: row.e_content_type ?? m.contentType,
+          content: row.e_content ?? "",
+          created_at_ms: row.e_created_at.getTime(),
+        },
       });
+    } else if (row.k_seq !== null && row.k_message_id !== null && row.k_created_at !== null) {
+      earlier.push({
+        kind: "claimed",
+        conversationId: row.k_conversation_id ?? m.conversationId,
+        seq: toSafeNumber(row.k_seq),
+        messageId: toSafeNumber(row.k_message_id),
+        contentHash: row.k_content_hash ?? "",
+        createdAtMs: row.k_created_at.getTime(),
+      });
+    } else {
+      earlier.push(undefined);
     }
-  }
-  return { facts, earlier: messages.map((m) => found.get(pairKey(m.senderId, m.clientMsgId))) };
+  });
+  return { facts, earlier };
+}
+
+/** A unique-key violation raised by a raw statement (Prisma reports those with the SQLSTATE inside). */
+function isRawUniqueViolation(error: unknown): boolean {
+  if (isUniqueViolation(error)) return true;
+  if (!(error instanceof Error)) return false;
+  const meta = (error as { meta?: { code?: unknown } }).meta;
+  return meta?.code === "23505" || error.message.includes("23505");
 }
 
 /** Thrown when a concurrent acceptance stored one of the batch's messages first; the batch is retried. */
@@ -150,67 +148,55 @@ export class AcceptRaceError extends Error {
 }
 
 /**
- * Gives new messages their places and stores them, in the caller's transaction: each conversation's next
- * seqs in batch order (one row-locking UPDATE over the conversations, taken in id order so concurrent
- * batches never deadlock), message ids from `messages_id_seq`, one INSERT for every row, and each sender's
- * read cursor moved over their own messages. A message is thus in history before anyone is told of it.
+ * Gives new messages their places and stores them, in one statement (so atomically, with no transaction
+ * around it): the conversations' rows locked in id order (concurrent batches never deadlock), each
+ * conversation's next seqs in batch order, message ids from `messages_id_seq`, every row inserted, and
+ * each sender's read cursor moved over their own messages. A message is thus in history before anyone
+ * is told of it. A concurrent acceptance that stored one of them first makes the whole statement fail
+ * on the unique keys, so nothing is stored; that is raised as AcceptRaceError, and the caller asks again
+ * and finds it.
  */
 export async function storeAcceptedMessages(
-  tx: Prisma.TransactionClient,
+  db: DbClient,
   messages: readonly MessageToAccept[],
   now: Date,
 ): Promise<ChatMessage[]> {
   if (messages.length === 0) return [];
-  const counts = new Map<string, number>();
-  for (const m of messages) counts.set(m.conversationId, (counts.get(m.conversationId) ?? 0) + 1);
-  const conversationIds = [...counts.keys()].sort();
-  await tx.$queryRaw`SELECT id FROM conversations WHERE id = ANY(${conversationIds}::text[]) ORDER BY id FOR UPDATE`;
-  const advanced = await tx.$queryRaw<{ id: string; last_seq: bigint }[]>`
-    UPDATE conversations AS c
-    SET last_seq = c.last_seq + n.count, last_activity_at = GREATEST(c.last_activity_at, ${now.toISOString()}::timestamptz)
-    FROM unnest(${conversationIds}::text[], ${conversationIds.map((id) => String(counts.get(id)))}::text[]::int[])
-      AS n(id, count)
-    WHERE c.id = n.id
-    RETURNING c.id, c.last_seq`;
-  const nextSeq = new Map<string, number>();
-  for (const row of advanced) {
-    nextSeq.set(row.id, toSafeNumber(row.last_seq) - (counts.get(row.id) ?? 0) + 1);
-  }
-  const ids = await tx.$queryRaw<{ id: bigint }[]>`
-    SELECT nextval('messages_id_seq') AS id FROM generate_series(1, ${messages.length}::int)`;
-  const createdAtMs = now.getTime();
-  const accepted = messages.map((m, index): ChatMessage => {
-    const seq = nextSeq.get(m.conversationId);
-    const id = ids[index]?.id;
-    if (seq === undefined || id === undefined) throw new Error(`no seq for conversation ${m.conversationId}`);
-    nextSeq.set(m.conversationId, seq + 1);
-    return {
-      message_id: toSafeNumber(id),
-      conversation_id: m.conversationId,
-      seq,
-      sender_id: m.senderId,
-      client_msg_id: m.clientMsgId,
-      content_type: m.contentType,
-      content: m.content,
-      created_at_ms: createdAtMs,
-    };
-  });
-  const column = <T>(pick: (message: ChatMessage) => T): T[] => accepted.map(pick);
-  const inserted = await tx.$queryRaw<{ count: number }[]>`
-    WITH inserted AS (
-      INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, content_type, content, created_at)
+  const conversationIds = [...new Set(messages.map((m) => m.conversationId))].sort();
+  const at = now.toISOString();
+  const rows = await db.$queryRaw<{ id: bigint; seq: bigint }[]>`
+    WITH locked AS (
+      SELECT id FROM conversations WHERE id = ANY(${conversationIds}::text[]) ORDER BY id FOR UPDATE
+    ),
+    incoming AS (
       SELECT * FROM unnest(
-        ${column((m) => String(m.message_id))}::text[]::bigint[],
-        ${column((m) => m.conversation_id)}::text[],
-        ${column((m) => String(m.seq))}::text[]::bigint[],
-        ${column((m) => m.sender_id)}::text[],
-        ${column((m) => m.client_msg_id)}::text[],
-        ${column((m) => m.content_type)}::text[]::"ContentType"[],
-        ${column((m) => m.content)}::text[],
-        ${column(() => now.toISOString())}::text[]::timestamptz[]
-      )
-      ON CONFLICT DO NOTHING
-      RETURNING conversation_id, seq, sender_id
+        ${messages.map((m) => m.conversationId)}::text[],
+        ${messages.map((m) => m.senderId)}::text[],
+        ${messages.map((m) => m.clientMsgId)}::text[],
+        ${messages.map((m) => m.contentType)}::text[],
+        ${messages.map((m) => m.content)}::text[]
+      ) WITH ORDINALITY AS x(conversation_id, sender_id, client_msg_id, content_type, content, ord)
+    ),
+    counts AS (SELECT conversation_id AS id, count(*)::int AS n FROM incoming GROUP BY conversation_id),
+    advanced AS (
+      UPDATE conversations AS c
+      SET last_seq = c.last_seq + k.n, last_activity_at = GREATEST(c.last_activity_at, ${at}::timestamptz)
+      FROM locked AS l JOIN counts AS k ON k.id = l.id
+      WHERE c.id = l.id
+      RETURNING c.id, c.last_seq - k.n AS base
+    ),
+    placed AS (
+      SELECT i.ord, i.conversation_id, i.sender_id, i.client_msg_id, i.content_type, i.content,
+             a.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS seq,
+             nextval('messages_id_seq') AS id
+      FROM incoming AS i JOIN advanced AS a ON a.id = i.conversation_id
+    ),
+    inserted AS (
+      INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, content_type, content, created_at)
+      SELECT id, conversation_id, seq, sender_id, client_msg_id, content_type::"ContentType", content,
+             ${at}::timestamptz
+      FROM placed
+      RETURNING id, conversation_id, seq, sender_id
     ),
     read_own AS (
       UPDATE conversation_members AS m
@@ -221,9 +207,27 @@ export async function storeAcceptedMessages(
       WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
       RETURNING m.user_id
     )
-    SELECT (SELECT count(*) FROM inserted)::int AS count`;
-  if ((inserted[0]?.count ?? 0) !== accepted.length) throw new AcceptRaceError();
-  return accepted;
+    SELECT p.id, p.seq FROM placed AS p JOIN inserted AS s ON s.id = p.id ORDER BY p.ord`.catch(
+    (error: unknown) => {
+      throw isRawUniqueViolation(error) ? new AcceptRaceError() : error;
+    },
+  );
+  if (rows.length !== messages.length) throw new Error("a conversation of the batch does not exist");
+  const createdAtMs = now.getTime();
+  return messages.map((m, index): ChatMessage => {
+    const row = rows[index];
+    if (row === undefined) throw new AcceptRaceError();
+    return {
+      message_id: toSafeNumber(row.id),
+      conversation_id: m.conversationId,
+      seq: toSafeNumber(row.seq),
+      sender_id: m.senderId,
+      client_msg_id: m.clientMsgId,
+      content_type: m.contentType,
+      content: m.content,
+      created_at_ms: createdAtMs,
+    };
+  });
 }
 
 /**
