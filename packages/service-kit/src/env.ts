@@ -21,6 +21,15 @@ export const kafkaEnvShape = {
   KAFKA_SESSION_TIMEOUT_MS: fields.positiveInt.min(6_000).max(300_000).default(10_000),
 };
 
+/** For services that call im-repo's internal API. */
+export const serviceCredentialEnvShape = {
+  /**
+   * The credential presented to `internal.*`; unset, the one derived from GOCHAT_TOKEN_SECRET. Set it to
+   * rotate credentials: im-repo accepts every one in its GOCHAT_SERVICE_CREDENTIALS.
+   */
+  GOCHAT_SERVICE_CREDENTIAL: z.string().min(32, "must be at least 32 characters").optional(),
+};
+
 export const serviceEnvShape = {
   LOG_LEVEL: fields.logLevel.default("info"),
   /** Serves /healthz, /readyz and /metrics; 0 picks a free port and logs it. */

@@ -1,6 +1,6 @@
 import { fields, parseEnv } from "@gochat/config";
 import { instanceId, LIMITS } from "@gochat/contracts";
-import { kafkaEnvShape, serviceEnvShape } from "@gochat/service-kit/env";
+import { kafkaEnvShape, serviceEnvShape, serviceCredentialEnvShape } from "@gochat/service-kit/env";
 import { z } from "zod";
 
 const shape = {
@@ -12,6 +12,7 @@ const shape = {
   GATEWAY_PORT: fields.port.default(7001),
   /** im-repo's tRPC endpoint, where this gateway keeps its users' presence. */
   REPO_URL: z.url({ message: "must be a URL" }),
+  ...serviceCredentialEnvShape,
   PRESENCE_HEARTBEAT_MS: fields.positiveInt.default(5_000),
   GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   GATEWAY_ACK_TIMEOUT_MS: fields.positiveInt.default(10_000),

@@ -19,6 +19,8 @@ export interface GatewayConfig {
   host: string;
   port: number;
   tokenSecret: string;
+  /** Presented to im-repo's internal API instead of the credential derived from the token secret. */
+  serviceCredential?: string;
   ackTimeoutMs: number;
   maxPayloadBytes: number;
   rateLimit: { capacity: number; refillPerSecond: number };
@@ -66,7 +68,7 @@ export async function startGatewayService(
     config.presence === undefined
       ? undefined
       : await startGatewayPresence(
-          createRepoClient(config.presence.repoUrl, config.tokenSecret),
+          createRepoClient(config.presence.repoUrl, config.tokenSecret, config.serviceCredential),
           config.instanceId,
           {
             heartbeatMs: config.presence.heartbeatMs,

@@ -18,6 +18,9 @@ export function runGateway(env: GatewayEnv, telemetry: Telemetry): Promise<void>
           host: env.GATEWAY_HOST,
           port: env.GATEWAY_PORT,
           tokenSecret: env.GOCHAT_TOKEN_SECRET,
+          ...(env.GOCHAT_SERVICE_CREDENTIAL === undefined
+            ? {}
+            : { serviceCredential: env.GOCHAT_SERVICE_CREDENTIAL }),
           ackTimeoutMs: env.GATEWAY_ACK_TIMEOUT_MS,
           maxPayloadBytes: env.GATEWAY_MAX_PAYLOAD_BYTES,
           rateLimit: { capacity: env.GATEWAY_RATE_CAPACITY, refillPerSecond: env.GATEWAY_RATE_PER_SECOND },

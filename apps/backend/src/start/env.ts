@@ -9,6 +9,13 @@ const shape = {
   GOCHAT_DATA_DIR: z.string().min(1).default(".data"),
   GOCHAT_BROKER_PORT: fields.port.default(9092),
   GOCHAT_REPO_PORT: fields.port.default(7000),
+  /** im-repo's internal API (`internal.*`), on loopback; the other services call it there. */
+  GOCHAT_REPO_INTERNAL_PORT: fields.port.default(7010),
+  /**
+   * Origins browsers load the chat client from, allowed by CORS on im-repo and the gateways; by default
+   * http://localhost and http://127.0.0.1 on GOCHAT_WEB_PORT.
+   */
+  GOCHAT_WEB_ORIGINS: fields.corsOrigins.optional(),
   GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Gateway instances to run, as `id:port` pairs. */
   GOCHAT_GATEWAYS: z

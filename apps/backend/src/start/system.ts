@@ -105,7 +105,15 @@ export async function startSystem(
 
     const tokenSecret = env.GOCHAT_TOKEN_SECRET ?? (await loadOrCreateTokenSecret(paths.dataDir));
     const backendDir = join(paths.repoRoot, "apps/backend");
+    const webOrigins = env.GOCHAT_WEB_ORIGINS ?? [
+      `http://localhost:${env.GOCHAT_WEB_PORT}`,
+      `http://127.0.0.1:${env.GOCHAT_WEB_PORT}`,
+    ];
+    const corsOrigins = webOrigins === true ? "*" : webOrigins.join(",");
     const shared = {
+      // The chat client's origins, unless the environment names the services' own settings.
+      REPO_CORS_ORIGINS: corsOrigins,
+      GATEWAY_CORS_ORIGINS: corsOrigins,
       ...inheritedEnv(),
       KAFKA_BROKERS: brokers.join(","),
       GOCHAT_TOKEN_SECRET: tokenSecret,
@@ -114,17 +122,23 @@ export async function startSystem(
       GOCHAT_SUPERVISOR_PID: String(process.pid),
       LOG_LEVEL: env.LOG_LEVEL,
     };
-    const repoUrl = `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`;
+    const publicApiUrl = `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`;
+    const repoUrl = `http://127.0.0.1:${env.GOCHAT_REPO_INTERNAL_PORT}/trpc`;
     const repoHealth = env.GOCHAT_REPO_PORT + 100;
     const repo = spawnService(
       "im-repo",
       "src/repo/main.ts",
-      { ...shared, REPO_PORT: String(env.GOCHAT_REPO_PORT), HEALTH_PORT: String(repoHealth) },
+      {
+        ...shared,
+        REPO_PORT: String(env.GOCHAT_REPO_PORT),
+        REPO_INTERNAL_PORT: String(env.GOCHAT_REPO_INTERNAL_PORT),
+        HEALTH_PORT: String(repoHealth),
+      },
       backendDir,
     );
     services.push(repo);
     tiers.set(repo, 1);
-    lines.push(`im-repo      tRPC API on ${repoUrl}`);
+    lines.push(`im-repo      tRPC API on ${publicApiUrl}  (internal API on ${repoUrl})`);
     // The other services keep their state in im-repo, so it has to be ready before they start.
     await waitUntilReady(`http://127.0.0.1:${repoHealth}/readyz`, repo, withSignal);
     // Health ports sit a fixed distance from each service's own port, so several systems can run side by side.
