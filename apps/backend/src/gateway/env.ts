@@ -2,6 +2,7 @@ import { fields, parseEnv } from "@gochat/config";
 import { instanceId, LIMITS } from "@gochat/contracts";
 import { kafkaEnvShape, serviceEnvShape, serviceCredentialEnvShape } from "@gochat/service-kit/env";
 import { z } from "zod";
+import { DEFAULT_CONNECTION_LIMITS } from "./connection-limits";
 
 const shape = {
   ...serviceEnvShape,
@@ -24,8 +25,15 @@ const shape = {
   /** ...or while GATEWAY_OVERDUE_SENDS of them have waited longer than GATEWAY_OVERDUE_AFTER_MS. */
   GATEWAY_OVERDUE_AFTER_MS: fields.positiveInt.default(500),
   GATEWAY_OVERDUE_SENDS: fields.positiveInt.default(20),
-  /** Comma-separated origins allowed to open sockets, or `*` for any. */
-  GATEWAY_CORS_ORIGINS: fields.corsOrigins.default(true),
+  /** Comma-separated origins allowed to open sockets (the chat client's), or `*` for any. */
+  GATEWAY_CORS_ORIGINS: fields.corsOrigins.default(fields.DEFAULT_WEB_ORIGINS),
+  /** Open sockets per user and per client address on this instance, and handshakes per address per window. */
+  GATEWAY_MAX_SOCKETS_PER_USER: fields.positiveInt.default(DEFAULT_CONNECTION_LIMITS.maxSocketsPerUser),
+  GATEWAY_MAX_SOCKETS_PER_ADDRESS: fields.positiveInt.default(DEFAULT_CONNECTION_LIMITS.maxSocketsPerAddress),
+  GATEWAY_HANDSHAKES_PER_ADDRESS: fields.positiveInt.default(DEFAULT_CONNECTION_LIMITS.handshakesPerAddress),
+  GATEWAY_HANDSHAKE_WINDOW_SECONDS: fields.positiveInt.default(
+    DEFAULT_CONNECTION_LIMITS.handshakeWindowMs / 1000,
+  ),
 };
 
 export type GatewayEnv = z.infer<z.ZodObject<typeof shape>>;

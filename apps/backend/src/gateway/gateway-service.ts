@@ -9,6 +9,7 @@ import {
 } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
 import { BatchingQueue } from "./batching-queue";
+import type { ConnectionLimits } from "./connection-limits";
 import { createGateway, type Gateway, type OverloadLimits } from "./gateway";
 import { startGatewayPresence } from "./repo-presence";
 import { presenceEvent } from "./user-events";
@@ -26,6 +27,7 @@ export interface GatewayConfig {
   rateLimit: { capacity: number; refillPerSecond: number };
   corsOrigins: string[] | true;
   overload: OverloadLimits;
+  connectionLimits?: ConnectionLimits;
   /** im-repo, where presence is kept; without it (socket-layer tests) presence is not recorded. */
   presence?: { repoUrl: string; heartbeatMs: number };
 }
@@ -105,6 +107,7 @@ export async function startGatewayService(
     maxPayloadBytes: config.maxPayloadBytes,
     corsOrigins: config.corsOrigins,
     overload: config.overload,
+    ...(config.connectionLimits === undefined ? {} : { connectionLimits: config.connectionLimits }),
   });
   created.gateway = gateway;
 

@@ -30,6 +30,12 @@ export function runGateway(env: GatewayEnv, telemetry: Telemetry): Promise<void>
             overdueAfterMs: env.GATEWAY_OVERDUE_AFTER_MS,
             overdueSends: env.GATEWAY_OVERDUE_SENDS,
           },
+          connectionLimits: {
+            maxSocketsPerUser: env.GATEWAY_MAX_SOCKETS_PER_USER,
+            maxSocketsPerAddress: env.GATEWAY_MAX_SOCKETS_PER_ADDRESS,
+            handshakesPerAddress: env.GATEWAY_HANDSHAKES_PER_ADDRESS,
+            handshakeWindowMs: env.GATEWAY_HANDSHAKE_WINDOW_SECONDS * 1000,
+          },
           presence: { repoUrl: env.REPO_URL, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
         },
         logger,
