@@ -80,6 +80,7 @@ export async function startBroker(
     advertisedPort: options.port,
     defaultPartitions: options.defaultPartitions,
     autoCreateTopics: options.autoCreateTopics,
+    maxBatchBytes: options.maxBatchBytes,
     topics,
     groups,
     fetchWaiters: new FetchWaiters(),

@@ -20,6 +20,8 @@ export interface BrokerContext {
   advertisedPort: number;
   defaultPartitions: number;
   autoCreateTopics: boolean;
+  /** Largest record batch a Produce may append (message.max.bytes). */
+  maxBatchBytes: number;
   topics: TopicStore;
   groups: GroupCoordinator;
   fetchWaiters: FetchWaiters;
