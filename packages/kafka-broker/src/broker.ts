@@ -81,6 +81,7 @@ export async function startBroker(
     defaultPartitions: options.defaultPartitions,
     autoCreateTopics: options.autoCreateTopics,
     maxBatchBytes: options.maxBatchBytes,
+    saslUsers: options.saslUsers,
     topics,
     groups,
     fetchWaiters: new FetchWaiters(),

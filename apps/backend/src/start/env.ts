@@ -1,9 +1,16 @@
 import { fields, parseEnv } from "@gochat/config";
+import { kafkaEnvShape } from "@gochat/service-kit/env";
 import { z } from "zod";
 
 const shape = {
   /** A real cluster; when unset the embedded broker is started on GOCHAT_BROKER_PORT. */
   KAFKA_BROKERS: fields.hostPortList.optional(),
+  /** SASL and TLS towards KAFKA_BROKERS (the embedded broker uses its own generated credentials). */
+  KAFKA_SASL_MECHANISM: kafkaEnvShape.KAFKA_SASL_MECHANISM,
+  KAFKA_SASL_USERNAME: kafkaEnvShape.KAFKA_SASL_USERNAME,
+  KAFKA_SASL_PASSWORD: kafkaEnvShape.KAFKA_SASL_PASSWORD,
+  KAFKA_SSL: kafkaEnvShape.KAFKA_SSL,
+  KAFKA_SSL_CA_FILE: kafkaEnvShape.KAFKA_SSL_CA_FILE,
   /** PostgreSQL; when unset the embedded PGlite under GOCHAT_DATA_DIR is used. */
   DATABASE_URL: fields.postgresUrl.optional(),
   GOCHAT_DATA_DIR: z.string().min(1).default(".data"),
