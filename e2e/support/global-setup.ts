@@ -44,6 +44,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         GOCHAT_GATEWAYS: ports.gateways.map((g) => `${g.id}:${g.port}`).join(","),
         // The start command serves the chat client too, pointed at these ports.
         GOCHAT_WEB_PORT: String(ports.web),
+        // Every browser of the suite signs up from this one address.
+        SIGNUP_MAX_PER_ADDRESS: "1000",
       },
       join(logDir, "system.log"),
     );

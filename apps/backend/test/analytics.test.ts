@@ -17,9 +17,11 @@ import {
   type KafkaConnection,
 } from "@gochat/service-kit";
 import type { AnalyticsSnapshot } from "../src/analytics/analytics-figures";
+import { issueAccessToken, SERVICE_CREDENTIAL_HEADER, serviceCredential } from "@gochat/auth";
 import { startAnalyticsService, type RunningAnalytics } from "../src/analytics/analytics-service";
 import { collectFromTopic } from "./kafka-probe";
 
+const STATS_SECRET = "analytics-test-secret-of-32-bytes";
 const silent = createLogger({ service: "test", level: "silent" });
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z, in seconds
 
@@ -44,12 +46,15 @@ const startAnalytics = () =>
       // Long enough that only refresh() picks up new topics during the test.
       topicRefreshMs: 60_000,
       recentIdLimit: 1_000,
+      access: { tokenSecret: STATS_SECRET, serviceCredentials: [serviceCredential(STATS_SECRET)] },
     },
     silent,
   );
 
 async function fetchStats(service: RunningAnalytics): Promise<AnalyticsSnapshot> {
-  const response = await fetch(`http://127.0.0.1:${service.port}/stats`);
+  const response = await fetch(`http://127.0.0.1:${service.port}/stats`, {
+    headers: { [SERVICE_CREDENTIAL_HEADER]: serviceCredential(STATS_SECRET) },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as AnalyticsSnapshot;
 }
@@ -228,6 +233,22 @@ describe("the analytics service", () => {
       reason_code: "MALFORMED_JSON",
     });
   }, 30_000);
+
+  it("serves /stats to admins and services only", async () => {
+    const service = analytics;
+    if (service === undefined) throw new Error("analytics did not start");
+    const stats = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${service.port}/stats`, { headers });
+    const token = (role: "user" | "admin") =>
+      issueAccessToken({ userId: "u1", sessionId: "s1", role }, STATS_SECRET, { ttlSeconds: 60 }).token;
+    const anonymous = await stats({});
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    const user = await stats({ authorization: `Bearer ${token("user")}` });
+    expect(user.status).toBe(403);
+    expect(await user.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
+    expect((await stats({ authorization: `Bearer ${token("admin")}` })).status).toBe(200);
+  });
 
   it("counts events on a gochat.*-events topic created after it started", async () => {
     const service = analytics;

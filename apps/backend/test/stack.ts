@@ -1,4 +1,4 @@
-import type { AppRouter } from "@gochat/api";
+import { DEFAULT_AUTH_LIMITS, type AppRouter } from "@gochat/api";
 import type { ChatMessageView, ClientToServerEvents, ServerToClientEvents } from "@gochat/contracts";
 import { startTemporaryBroker, type TemporaryBroker } from "@gochat/kafka-broker";
 import { createLogger, type RunningService } from "@gochat/service-kit";
@@ -48,13 +48,19 @@ export async function startStack(options: {
       accessTokenTtlSeconds: 3600,
       refreshTokenTtlMs: 3_600_000,
       corsOrigins: true,
+      // Tests sign many users up from one address, at a cheap scrypt cost; both have tests of their own.
+      passwordCost: { N: 1024, r: 8, p: 1 },
+      authLimits: { ...DEFAULT_AUTH_LIMITS, signUpsPerAddress: 10_000, signInFailuresPerAddress: 10_000 },
       presenceTtlMs: 3_000,
       presenceSweepMs: 500,
       recallWindowMs: 60_000,
     },
     logger,
   );
-  const repoUrl = `http://127.0.0.1:${repo.port}/trpc`;
+  /** im-repo's internal listener, where the services call `internal.*`. */
+  const repoUrl = `http://127.0.0.1:${repo.internalPort}/trpc`;
+  /** im-repo's public listener, where clients call the API. */
+  const publicApiUrl = `http://127.0.0.1:${repo.port}/trpc`;
   const startLogic = () =>
     startLogicService(
       { kafka: kafka("stack-logic"), tokenSecret: STACK_SECRET, repoUrl, partitionsConcurrently: 3 },
@@ -108,7 +114,7 @@ export async function startStack(options: {
     createTRPCClient<AppRouter>({
       links: [
         httpLink({
-          url: repoUrl,
+          url: publicApiUrl,
           headers: () => (token === undefined ? {} : { authorization: `Bearer ${token}` }),
         }),
       ],
@@ -118,6 +124,7 @@ export async function startStack(options: {
     broker,
     repo,
     repoUrl,
+    publicApiUrl,
     task,
     api,
     startGateway,

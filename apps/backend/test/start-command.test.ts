@@ -1,11 +1,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SERVICE_CREDENTIAL_HEADER, serviceCredential } from "@gochat/auth";
+import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runChatDemo } from "../src/demo/chat-demo";
-import { freePort } from "./free-port";
+import { freePort, freePortBlock } from "./free-port";
 
 const dataDirs: string[] = [];
 const backendDir = join(import.meta.dirname, "..");
@@ -24,7 +26,11 @@ afterAll(async () => {
 async function startSystem() {
   const dataDir = await mkdtemp(join(tmpdir(), "gochat-start-"));
   dataDirs.push(dataDir);
-  const [broker, repo, gw1, gw2] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // The start command derives health ports from these (+100 and up), so they are picked with those free.
+  const repo = await freePortBlock([10, 100, 110, 111, 112, 113, 200]);
+  const internal = repo + 10;
+  const [gw1, gw2] = [await freePortBlock([100]), await freePortBlock([100])];
+  const broker = await freePort();
   const child = spawn(process.execPath, [join(backendDir, "dist/start.js")], {
     env: {
       ...process.env,
@@ -33,6 +39,7 @@ async function startSystem() {
       GOCHAT_DATA_DIR: dataDir,
       GOCHAT_BROKER_PORT: String(broker),
       GOCHAT_REPO_PORT: String(repo),
+      GOCHAT_REPO_INTERNAL_PORT: String(internal),
       GOCHAT_GATEWAYS: `gw-a:${gw1},gw-b:${gw2}`,
       // The chat client has its own journeys (e2e/), which start it through this same command.
       GOCHAT_WEB_PORT: "0",
@@ -51,7 +58,7 @@ async function startSystem() {
       throw new Error(`start command did not come up:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { child, exited, output: () => output, ports: { broker, repo, gw1, gw2 } };
+  return { child, exited, dataDir, output: () => output, ports: { broker, repo, internal, gw1, gw2 } };
 }
 
 /** The processes whose parent is `pid`, from /proc. */
@@ -79,13 +86,27 @@ const isAlive = (pid: number) => {
 };
 
 it("starts the whole system on embedded defaults, carries a scripted chat, and stops on Ctrl-C", async () => {
-  const { child, exited, output: read, ports } = await startSystem();
-  const { broker, repo, gw1, gw2 } = ports;
+  const { child, exited, dataDir, output: read, ports } = await startSystem();
+  const { broker, repo, internal, gw1, gw2 } = ports;
   const output = read();
   expect(output).toContain(`Kafka        127.0.0.1:${broker}  (embedded broker`);
   expect(output).toContain(`im-repo      tRPC API on http://127.0.0.1:${repo}/trpc`);
+  expect(output).toContain(`(internal API on http://127.0.0.1:${internal}/trpc)`);
   expect(output).toContain(`im-gateway   gw-b  socket.io on http://127.0.0.1:${gw2}`);
   expect(output).toContain(`analytics    GET http://127.0.0.1:${repo + 200}/stats`);
+
+  // The embedded broker serves only clients holding the credentials generated into its data directory.
+  const credentialsFile = join(dataDir, "kafka", "sasl-credentials.json");
+  expect((await stat(credentialsFile)).mode & 0o077).toBe(0);
+  const stranger = new Kafka({
+    brokers: [`127.0.0.1:${broker}`],
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = stranger.admin();
+  await admin.connect();
+  await expect(admin.listTopics()).rejects.toThrow();
+  await admin.disconnect();
 
   const result = await runChatDemo({
     repoUrl: `http://127.0.0.1:${repo}/trpc`,
@@ -95,10 +116,15 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   expect(result.history.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
 
   // Analytics follows the same topics; it counts the four messages and the two users.
+  // /stats is for admins and services: present the credential derived from the secret in the data directory.
+  const credential = serviceCredential((await readFile(join(dataDir, "token-secret"), "utf8")).trim());
   const deadlineStats = Date.now() + 20_000;
   let stats: { messages: { sent: number }; onlineUsers: number } | undefined;
   while (Date.now() < deadlineStats) {
-    stats = (await (await fetch(`http://127.0.0.1:${repo + 200}/stats`)).json()) as typeof stats;
+    const response = await fetch(`http://127.0.0.1:${repo + 200}/stats`, {
+      headers: { [SERVICE_CREDENTIAL_HEADER]: credential },
+    });
+    stats = (await response.json()) as typeof stats;
     if ((stats?.messages.sent ?? 0) >= 4) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

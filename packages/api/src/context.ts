@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import { isServiceCredential, verifyAccessToken } from "@gochat/auth";
+import { acceptsServiceCredential, SERVICE_CREDENTIAL_HEADER, verifyAccessToken } from "@gochat/auth";
 import type { TopicValue } from "@gochat/contracts";
-import type { PrismaClient } from "@gochat/db/server";
+import type { PasswordHasher, PrismaClient } from "@gochat/db/server";
+import type { AuthThrottle } from "./services/auth-throttle";
 
 /** What im-repo gives the API when it starts. */
 export interface ApiDeps {
@@ -9,6 +10,11 @@ export interface ApiDeps {
   tokenSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlMs: number;
+  /** Hashes new passwords and checks sign-ins, at the configured scrypt cost. */
+  passwordHasher: PasswordHasher;
+  authThrottle: AuthThrottle;
+  /** Service credentials `internal.*` accepts: the current one and, while it is rotated, the previous. */
+  serviceCredentials: readonly string[];
   /** How long a gateway's presence counts after its last heartbeat. */
   presenceTtlMs: number;
   /** How long after sending a sender may recall a message. */
@@ -25,11 +31,13 @@ export interface ApiContext extends ApiDeps {
   /** Why a presented token was refused, reported only when a procedure needs a caller. */
   authError: string | undefined;
   userAgent: string | undefined;
+  /** The caller's network address, which sign-in and sign-up throttle. */
+  clientAddress: string;
   /** A GoChat service presented the internal credential (`x-gochat-service`). */
   isService: boolean;
 }
 
-export const SERVICE_CREDENTIAL_HEADER = "x-gochat-service";
+export { SERVICE_CREDENTIAL_HEADER };
 
 /** Builds the per-request context from the `Authorization: Bearer <access token>` header. */
 export function createApiContext(
@@ -38,14 +46,16 @@ export function createApiContext(
     authorization?: string | undefined;
     userAgent?: string | undefined;
     serviceCredential?: string | undefined;
+    clientAddress?: string | undefined;
   },
 ): ApiContext {
   const base = {
     ...deps,
     userAgent: request.userAgent,
+    clientAddress: request.clientAddress ?? "unknown",
     auth: undefined,
     authError: undefined,
-    isService: isServiceCredential(request.serviceCredential, deps.tokenSecret),
+    isService: acceptsServiceCredential(request.serviceCredential, deps.serviceCredentials),
   };
   const header = request.authorization;
   if (header === undefined || header === "") return base;
@@ -67,5 +77,6 @@ export function createRequestContext(deps: ApiDeps, request: IncomingMessage): A
     authorization: request.headers.authorization,
     userAgent: request.headers["user-agent"],
     serviceCredential: typeof credential === "string" ? credential : undefined,
+    clientAddress: request.socket.remoteAddress,
   });
 }

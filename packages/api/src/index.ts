@@ -1,4 +1,12 @@
-export { appRouter, createCaller, type AppRouter } from "./root";
+export {
+  appRouter,
+  createCaller,
+  internalApiRouter,
+  publicRouter,
+  type AppRouter,
+  type InternalApiRouter,
+  type PublicRouter,
+} from "./root";
 export {
   createApiContext,
   createRequestContext,
@@ -6,5 +14,13 @@ export {
   type ApiContext,
   type ApiDeps,
 } from "./context";
+export {
+  createInternalApiServer,
+  createPublicApiServer,
+  INTERNAL_API_LIMITS,
+  PUBLIC_API_LIMITS,
+  type ApiServerLimits,
+} from "./http-server";
+export { AuthThrottle, DEFAULT_AUTH_LIMITS, type AuthLimits } from "./services/auth-throttle";
 export type { SessionTokens, UserView } from "./services/session-tokens";
 export type { AcceptedMessage } from "./services/accept-message";

@@ -7,16 +7,26 @@ import { notificationsRouter } from "./router/notifications";
 import { usersRouter } from "./router/users";
 import { createCallerFactory, router } from "./trpc";
 
-export const appRouter = router({
+const publicRouters = {
   auth: authRouter,
   users: usersRouter,
   friends: friendsRouter,
   conversations: conversationsRouter,
   groups: groupsRouter,
-  internal: internalRouter,
   notifications: notificationsRouter,
-});
+};
+
+/** What clients reach on im-repo's public listener. */
+export const publicRouter = router(publicRouters);
+
+/** What GoChat's services reach on im-repo's internal listener: `internal.*` only. */
+export const internalApiRouter = router({ internal: internalRouter });
+
+/** Both together: the type clients are written against, and the in-process caller. */
+export const appRouter = router({ ...publicRouters, internal: internalRouter });
 
 export type AppRouter = typeof appRouter;
+export type PublicRouter = typeof publicRouter;
+export type InternalApiRouter = typeof internalApiRouter;
 
 export const createCaller = createCallerFactory(appRouter);

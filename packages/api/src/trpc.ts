@@ -1,4 +1,4 @@
-import { AppError, isAppError, TRPC_CODE, type ErrorCode } from "@gochat/contracts";
+import { AppError, findUnstorableCharacter, isAppError, TRPC_CODE, type ErrorCode } from "@gochat/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { ApiContext } from "./context";
@@ -20,6 +20,36 @@ function describeZod(error: ZodError): string {
     .join("; ");
 }
 
+/** A RATE_LIMITED refusal says when to come back, in the body and (see http-server.ts) in `Retry-After`. */
+export function retryAfterOf(error: AppError | undefined): { retryAfterSeconds?: number } {
+  const value = error?.details?.retryAfterSeconds;
+  return typeof value === "number" ? { retryAfterSeconds: value } : {};
+}
+
+/** Keys that would reach an object's prototype if any code ever merged input into an object. */
+const POLLUTING_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const MAX_INPUT_DEPTH = 32;
+
+/** The first problem in a raw input no procedure should see: unstorable text, a polluting key, deep nesting. */
+export function findForbiddenInput(value: unknown, path = "", depth = 0): string | undefined {
+  const at = path === "" ? "(input)" : path;
+  if (typeof value === "string") {
+    const character = findUnstorableCharacter(value);
+    return character === undefined ? undefined : `${at}: must not contain ${character} (it cannot be stored)`;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  if (depth >= MAX_INPUT_DEPTH) return `${at}: nested too deeply`;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path === "" ? key : `${path}.${key}`;
+    if (POLLUTING_KEYS.has(key)) return `${childPath}: this key is not allowed`;
+    const character = findUnstorableCharacter(key);
+    if (character !== undefined) return `${childPath}: a key must not contain ${character}`;
+    const problem = findForbiddenInput(child, childPath, depth + 1);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
 const t = initTRPC.context<ApiContext>().create({
   // Every error leaves with GoChat's own code beside tRPC's, and input errors name each bad field.
   errorFormatter({ shape, error }) {
@@ -34,7 +64,12 @@ const t = initTRPC.context<ApiContext>().create({
             ? "Internal error"
             : shape.message
           : describeZod(zodError),
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, appCode: code },
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        appCode: code,
+        ...retryAfterOf(appError),
+      },
     };
   },
 });
@@ -49,9 +84,19 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Every procedure's input, before its own schema: no string PostgreSQL cannot store (U+0000, lone
+ * surrogates), no `__proto__`/`constructor`/`prototype` keys, nothing nested deeper than any input needs.
+ */
+const refuseForbiddenInput = t.middleware(async ({ getRawInput, next }) => {
+  const problem = findForbiddenInput(await getRawInput());
+  if (problem !== undefined) throw new AppError("BAD_REQUEST", problem);
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(refuseForbiddenInput);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.auth === undefined) {

@@ -1,16 +1,49 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TopicValue } from "@gochat/contracts";
 import { openDatabase, type Database } from "@gochat/db/server";
 import { createTRPCClient, httpLink } from "@trpc/client";
-import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import type { Notice } from "../src/services/notices";
-import { appRouter, createRequestContext, SERVICE_CREDENTIAL_HEADER, type AppRouter } from "../src/index";
+import {
+  AuthThrottle,
+  createInternalApiServer,
+  createPublicApiServer,
+  DEFAULT_AUTH_LIMITS,
+  SERVICE_CREDENTIAL_HEADER,
+  type AppRouter,
+  type AuthLimits,
+} from "../src/index";
 import { serviceCredential } from "@gochat/auth";
+import { createPasswordHasher, type PasswordHasher } from "@gochat/db/server";
 
 export const TEST_SECRET = "api-test-secret-that-is-32-bytes!";
 
-/** The API over real HTTP, on a fresh in-memory PGlite with every migration applied. */
-export async function startTestApi() {
+/** A cheap scrypt cost for tests (the configuration allows it; production uses OWASP's). */
+export const TEST_HASHER = createPasswordHasher({ N: 1024, r: 8, p: 1 });
+
+/** Limits high enough that the suites' many sign-ups from one address are never throttled. */
+const UNTHROTTLED: AuthLimits = {
+  ...DEFAULT_AUTH_LIMITS,
+  signInFailuresPerAccount: 1_000,
+  signInFailuresPerAddress: 1_000,
+  signUpsPerAddress: 1_000,
+};
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`);
+    });
+  });
+}
+
+/**
+ * The API over real HTTP, on a fresh in-memory PGlite with every migration applied: the public listener
+ * and the internal one, as im-repo serves them.
+ */
+export async function startTestApi(
+  options: { authLimits?: Partial<AuthLimits>; passwordHasher?: PasswordHasher } = {},
+) {
   const database: Database = await openDatabase({ dataDir: "memory://" });
   const userEvents: TopicValue<"userEvents">[] = [];
   const notices: Notice[] = [];
@@ -19,6 +52,9 @@ export async function startTestApi() {
     tokenSecret: TEST_SECRET,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlMs: 30 * 24 * 3600 * 1000,
+    passwordHasher: options.passwordHasher ?? TEST_HASHER,
+    authThrottle: new AuthThrottle({ ...UNTHROTTLED, ...options.authLimits }),
+    serviceCredentials: [serviceCredential(TEST_SECRET)],
     presenceTtlMs: 15_000,
     recallWindowMs: 120_000,
     publishUserEvent: async (event: TopicValue<"userEvents">) => {
@@ -28,14 +64,10 @@ export async function startTestApi() {
       notices.push(...published);
     },
   };
-  const server = createHTTPServer({
-    router: appRouter,
-    createContext: ({ req }) => createRequestContext(deps, req),
-  });
-  await new Promise<void>((resolve) => {
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = createPublicApiServer(deps, {});
+  const internalServer = createInternalApiServer(deps, {});
+  const url = await listen(server);
+  const internalUrl = await listen(internalServer);
   const client = (token?: string) =>
     createTRPCClient<AppRouter>({
       links: [
@@ -45,22 +77,32 @@ export async function startTestApi() {
   const serviceClient = () =>
     createTRPCClient<AppRouter>({
       links: [
-        httpLink({ url, headers: () => ({ [SERVICE_CREDENTIAL_HEADER]: serviceCredential(TEST_SECRET) }) }),
+        httpLink({
+          url: internalUrl,
+          headers: () => ({ [SERVICE_CREDENTIAL_HEADER]: serviceCredential(TEST_SECRET) }),
+        }),
       ],
     });
+  /** A caller on the internal listener that presents no service credential. */
+  const uncredentialedServiceClient = () =>
+    createTRPCClient<AppRouter>({ links: [httpLink({ url: internalUrl })] });
   return {
     url,
+    internalUrl,
     client,
     serviceClient,
+    uncredentialedServiceClient,
     deps,
     userEvents,
     notices,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
+      for (const listening of [server, internalServer])
+        await new Promise<void>((resolve) => {
+          listening.close(() => {
+            resolve();
+          });
+          listening.closeAllConnections();
         });
-      });
       await database.close();
     },
   };

@@ -14,6 +14,8 @@ const claims = z.object({
   sid: entityId,
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
+  /** The user's role when the token was issued; tokens without one are a user's. */
+  role: z.enum(["user", "admin"]).optional(),
 });
 export type AccessTokenClaims = z.infer<typeof claims>;
 
@@ -31,7 +33,7 @@ function checkSecret(secret: string): void {
 }
 
 export function issueAccessToken(
-  subject: { userId: string; sessionId: string },
+  subject: { userId: string; sessionId: string; role?: "user" | "admin" },
   secret: string,
   options: { ttlSeconds: number; now?: number },
 ): { token: string; expiresAt: number } {
@@ -43,6 +45,7 @@ export function issueAccessToken(
     sid: subject.sessionId,
     iat,
     exp: iat + options.ttlSeconds,
+    ...(subject.role === undefined ? {} : { role: subject.role }),
   };
   const payload = Buffer.from(JSON.stringify(body)).toString("base64url");
   return { token: `${payload}.${sign(payload, secret).toString("base64url")}`, expiresAt: body.exp * 1000 };

@@ -4,4 +4,10 @@ export {
   verifyAccessToken,
   type AccessTokenClaims,
 } from "./access-token";
-export { isServiceCredential, serviceCredential } from "./service-credential";
+export {
+  acceptsServiceCredential,
+  isServiceCredential,
+  SERVICE_CREDENTIAL_HEADER,
+  serviceCredential,
+} from "./service-credential";
+export { authorizeOperator, type OperatorAccess } from "./operator-access";

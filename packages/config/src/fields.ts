@@ -48,12 +48,14 @@ export const postgresUrl = z
 
 export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
-/** Origins allowed to call a service from a browser: `*` for any, or a comma-separated list. */
-export const corsOrigins = z.string().transform((value): string[] | true =>
-  value === "*"
-    ? true
-    : value
-        .split(",")
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
-);
+/** Origins allowed to call a service from a browser: `*` for any, or a comma-separated list of origins. */
+export const corsOrigins = z.union([
+  z.literal("*").transform((): string[] | true => true),
+  commaList(
+    z.string().regex(/^https?:\/\/[^/\s]+$/, "each entry must be an origin such as https://chat.example.com"),
+    "must list at least one origin, or be *",
+  ),
+]);
+
+/** The origins the chat client is served from by default (`npm start`, port 3000). */
+export const DEFAULT_WEB_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"];

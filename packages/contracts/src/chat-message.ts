@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LIMITS } from "./limits";
+import { messageText } from "./text";
 import { clientMessageId, entityId, epochMillis, messageId, sequence } from "./ids";
 
 export const contentType = z.enum(["text", "image", "file"]);
@@ -8,7 +8,7 @@ export type ContentType = z.infer<typeof contentType>;
 /** What the sender's client supplies for one message; validated at the gateway and again in im-logic. */
 export const messageContent = z.object({
   content_type: contentType,
-  content: z.string().min(1).max(LIMITS.messageContentChars),
+  content: messageText,
 });
 
 /**

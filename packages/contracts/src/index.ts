@@ -9,5 +9,6 @@ export * from "./limits";
 export * from "./messaging";
 export * from "./services";
 export * from "./socket-events";
+export * from "./text";
 export * from "./topics";
 export * from "./views";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { contentType } from "./chat-message";
 import type { ErrorBody } from "./errors";
+import { messageText } from "./text";
 import { clientMessageId, entityId, messageId, sequence } from "./ids";
-import { LIMITS } from "./limits";
 import type { ChatMessageView, NotificationView } from "./views";
 
 /**
@@ -13,7 +13,7 @@ export const sendMessageInput = z.object({
   conversationId: entityId,
   clientMsgId: clientMessageId,
   contentType,
-  content: z.string().min(1).max(LIMITS.messageContentChars),
+  content: messageText,
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 

@@ -21,4 +21,11 @@ export { MigrationError } from "./migrate/migration-target";
 export type { MigrationTarget } from "./migrate/migration-target";
 export { defaultDataDir, locateSchema, pgliteDirIn } from "./paths";
 export * from "./repositories/index";
-export { hashPassword, verifyPassword } from "./auth/password";
+export {
+  createPasswordHasher,
+  defaultPasswordHasher,
+  hashPassword,
+  OWASP_SCRYPT_COST,
+  verifyPassword,
+} from "./auth/password";
+export type { PasswordCheck, PasswordHasher, ScryptCost } from "./auth/password";

@@ -12,6 +12,20 @@ export const brokerOptionsSchema = z.object({
   nodeId: z.number().int().min(0).default(1),
   defaultPartitions: z.number().int().min(1).max(10_000).default(3),
   autoCreateTopics: z.boolean().default(true),
+  /**
+   * SASL/PLAIN users (name → password). When given, a connection must authenticate as one of them before
+   * anything but ApiVersions is served; without, every connection is open.
+   */
+  saslUsers: z.record(z.string().min(1), z.string().min(1)).optional(),
+  /**
+   * Bytes of one record batch a producer may append, as Kafka's message.max.bytes (1 MiB + 12 by
+   * default); a larger batch is refused with MESSAGE_TOO_LARGE and nothing of it is written.
+   */
+  maxBatchBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(MIB + 12),
   maxFrameBytes: z
     .number()
     .int()

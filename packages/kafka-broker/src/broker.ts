@@ -80,6 +80,8 @@ export async function startBroker(
     advertisedPort: options.port,
     defaultPartitions: options.defaultPartitions,
     autoCreateTopics: options.autoCreateTopics,
+    maxBatchBytes: options.maxBatchBytes,
+    saslUsers: options.saslUsers,
     topics,
     groups,
     fetchWaiters: new FetchWaiters(),

@@ -16,13 +16,14 @@ const cliSchema = z.object({
   "data-dir": z.string({ error: "--data-dir is required" }).min(1, "--data-dir must not be empty"),
   partitions: integer("partitions", 1).optional(),
   "max-frame-bytes": integer("max-frame-bytes", 1024).optional(),
+  "max-batch-bytes": integer("max-batch-bytes", 1024).optional(),
   "segment-bytes": integer("segment-bytes", 1024).optional(),
   "retention-bytes": integer("retention-bytes", -1).optional(),
   "retention-ms": integer("retention-ms", -1).optional(),
 });
 
 export const USAGE = `usage: kafka-broker --data-dir <dir> [--port 9092] [--host 127.0.0.1] [--advertised-host H] [--partitions 3]
-       [--max-frame-bytes N] [--segment-bytes N] [--retention-bytes N] [--retention-ms N]`;
+       [--max-frame-bytes N] [--max-batch-bytes N] [--segment-bytes N] [--retention-bytes N] [--retention-ms N]`;
 
 /** Turns argv into broker options, or a message that names the bad argument. */
 export function parseCliArgs(argv: string[]): { options: BrokerOptions } | { error: string } {
@@ -37,6 +38,7 @@ export function parseCliArgs(argv: string[]): { options: BrokerOptions } | { err
         "data-dir": { type: "string" },
         partitions: { type: "string" },
         "max-frame-bytes": { type: "string" },
+        "max-batch-bytes": { type: "string" },
         "segment-bytes": { type: "string" },
         "retention-bytes": { type: "string" },
         "retention-ms": { type: "string" },
@@ -58,6 +60,7 @@ export function parseCliArgs(argv: string[]): { options: BrokerOptions } | { err
       dataDir: args["data-dir"],
       defaultPartitions: args.partitions,
       maxFrameBytes: args["max-frame-bytes"],
+      maxBatchBytes: args["max-batch-bytes"],
       segmentBytes: args["segment-bytes"],
       retentionBytes: args["retention-bytes"],
       retentionMs: args["retention-ms"],

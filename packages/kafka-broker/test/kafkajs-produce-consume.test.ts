@@ -8,7 +8,8 @@ let cleanup: () => Promise<void>;
 let kafka: Kafka;
 
 beforeAll(async () => {
-  ({ broker, cleanup } = await startTestBroker({ defaultPartitions: 3 }));
+  // Above the 1 MiB default batch limit, as a cluster configured for large messages would be.
+  ({ broker, cleanup } = await startTestBroker({ defaultPartitions: 3, maxBatchBytes: 2 * 1024 * 1024 }));
   kafka = createKafka(broker.address);
 });
 

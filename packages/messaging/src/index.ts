@@ -8,3 +8,4 @@ export {
 } from "./route-message";
 export { TokenBucket } from "./token-bucket";
 export { deriveEventId } from "./event-id";
+export { WindowCounter } from "./window-counter";

@@ -1,4 +1,5 @@
-import { fields } from "@gochat/config";
+import { ConfigError, fields } from "@gochat/config";
+import type { KafkaSecurity } from "./kafka/client";
 import { z } from "zod";
 
 /**
@@ -19,6 +20,25 @@ export const kafkaEnvShape = {
    * (Apache Kafka's group.min.session.timeout.ms is 6 s).
    */
   KAFKA_SESSION_TIMEOUT_MS: fields.positiveInt.min(6_000).max(300_000).default(10_000),
+  /**
+   * SASL towards the brokers (a real cluster's, or the embedded broker's credentials, which the start
+   * command passes on): mechanism, user and password together, or none of them.
+   */
+  KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"]).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** TLS to the brokers; KAFKA_SSL_CA_FILE names a PEM file when their certificates come from a private CA. */
+  KAFKA_SSL: fields.flag.default(false),
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+};
+
+/** For services that call im-repo's internal API. */
+export const serviceCredentialEnvShape = {
+  /**
+   * The credential presented to `internal.*`; unset, the one derived from GOCHAT_TOKEN_SECRET. Set it to
+   * rotate credentials: im-repo accepts every one in its GOCHAT_SERVICE_CREDENTIALS.
+   */
+  GOCHAT_SERVICE_CREDENTIAL: z.string().min(32, "must be at least 32 characters").optional(),
 };
 
 export const serviceEnvShape = {
@@ -30,6 +50,48 @@ export const serviceEnvShape = {
   GOCHAT_SUPERVISOR_PID: fields.positiveInt.optional(),
 };
 
+type KafkaSecurityEnv = {
+  KAFKA_SASL_MECHANISM?: "plain" | "scram-sha-256" | "scram-sha-512" | undefined;
+  KAFKA_SASL_USERNAME?: string | undefined;
+  KAFKA_SASL_PASSWORD?: string | undefined;
+  KAFKA_SSL: boolean;
+  KAFKA_SSL_CA_FILE?: string | undefined;
+};
+
+/** SASL and TLS settings from a validated environment; a half-given SASL setting is a ConfigError. */
+export function kafkaSecurityFrom(env: KafkaSecurityEnv, service: string): KafkaSecurity | undefined {
+  const sasl = [env.KAFKA_SASL_MECHANISM, env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD];
+  const given = sasl.filter((value) => value !== undefined).length;
+  if (given !== 0 && given !== 3) {
+    throw new ConfigError(service, [
+      {
+        variable: "KAFKA_SASL_MECHANISM",
+        message: "KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together",
+      },
+    ]);
+  }
+  if (env.KAFKA_SSL_CA_FILE !== undefined && !env.KAFKA_SSL) {
+    throw new ConfigError(service, [{ variable: "KAFKA_SSL_CA_FILE", message: "needs KAFKA_SSL=true" }]);
+  }
+  const security: KafkaSecurity = {
+    ...(env.KAFKA_SASL_MECHANISM === undefined ||
+    env.KAFKA_SASL_USERNAME === undefined ||
+    env.KAFKA_SASL_PASSWORD === undefined
+      ? {}
+      : {
+          sasl: {
+            mechanism: env.KAFKA_SASL_MECHANISM,
+            username: env.KAFKA_SASL_USERNAME,
+            password: env.KAFKA_SASL_PASSWORD,
+          },
+        }),
+    ...(env.KAFKA_SSL
+      ? { tls: env.KAFKA_SSL_CA_FILE === undefined ? {} : { caFile: env.KAFKA_SSL_CA_FILE } }
+      : {}),
+  };
+  return security.sasl === undefined && security.tls === undefined ? undefined : security;
+}
+
 /** The Kafka settings of a service, from its validated environment. */
 export function kafkaSettingsFrom(
   env: {
@@ -38,7 +100,7 @@ export function kafkaSettingsFrom(
     KAFKA_TOPIC_PARTITIONS: number;
     KAFKA_REPLICATION_FACTOR: number;
     KAFKA_SESSION_TIMEOUT_MS: number;
-  },
+  } & KafkaSecurityEnv,
   service: string,
 ) {
   return {
@@ -47,5 +109,6 @@ export function kafkaSettingsFrom(
     topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    security: kafkaSecurityFrom(env, service),
   };
 }

@@ -1,7 +1,12 @@
 export { createLogger, type Logger } from "./logger";
 export { runService, type RunningService, type ServiceHandle } from "./lifecycle";
-export { createKafkaClient, createProducer, type KafkaClientOptions } from "./kafka/client";
-export { kafkaEnvShape, kafkaSettingsFrom, serviceEnvShape } from "./env";
+export {
+  createKafkaClient,
+  createProducer,
+  type KafkaClientOptions,
+  type KafkaSecurity,
+} from "./kafka/client";
+export { kafkaEnvShape, kafkaSecurityFrom, kafkaSettingsFrom, serviceEnvShape } from "./env";
 export { connectKafka, type KafkaConnection, type KafkaSettings } from "./kafka/connection";
 export { ensureTopics, fixedTopicNames, type TopicLayout } from "./kafka/topics";
 export {

@@ -1,3 +1,4 @@
+import { authorizeOperator, type OperatorAccess } from "@gochat/auth";
 import { CONSUMER_GROUPS, TOPICS } from "@gochat/contracts";
 import {
   connectKafka,
@@ -19,6 +20,8 @@ export interface AnalyticsConfig {
   topicRefreshMs: number;
   /** How many recent event and message ids are remembered to count redeliveries once. */
   recentIdLimit: number;
+  /** Who may read GET /stats: admins (by access token) and services (by credential). */
+  access: OperatorAccess;
 }
 
 export interface RunningAnalytics extends RunningService {
@@ -66,6 +69,7 @@ export async function startAnalyticsService(
     host: config.host,
     port: config.port,
     snapshot: () => figures.snapshot(),
+    authorize: (request) => authorizeOperator(request.headers, config.access),
   });
   logger.info({ port: server.port, topics: consumer.topics() }, "analytics serving /stats");
 

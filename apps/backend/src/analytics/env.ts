@@ -11,6 +11,12 @@ const shape = {
   ANALYTICS_TOPIC_REFRESH_MS: fields.positiveInt.default(5_000),
   /** Recent event and message ids remembered so that a redelivered record is counted once. */
   ANALYTICS_RECENT_IDS: fields.positiveInt.max(10_000_000).default(100_000),
+  /** Verifies admins' access tokens for GET /stats. */
+  GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** Service credentials GET /stats accepts besides admins' tokens; unset, the one derived from the secret. */
+  GOCHAT_SERVICE_CREDENTIALS: fields
+    .commaList(z.string().min(32, "each credential must be at least 32 characters"), "must list a credential")
+    .optional(),
 };
 
 export type AnalyticsEnv = z.infer<z.ZodObject<typeof shape>>;

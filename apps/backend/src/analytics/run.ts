@@ -1,3 +1,4 @@
+import { serviceCredential } from "@gochat/auth";
 import { kafkaSettingsFrom } from "@gochat/service-kit";
 import type { Telemetry } from "@gochat/telemetry";
 import { runBackendService } from "../run-backend-service";
@@ -17,6 +18,12 @@ export function runAnalytics(env: AnalyticsEnv, telemetry: Telemetry): Promise<v
           port: env.ANALYTICS_PORT,
           topicRefreshMs: env.ANALYTICS_TOPIC_REFRESH_MS,
           recentIdLimit: env.ANALYTICS_RECENT_IDS,
+          access: {
+            tokenSecret: env.GOCHAT_TOKEN_SECRET,
+            serviceCredentials: env.GOCHAT_SERVICE_CREDENTIALS ?? [
+              serviceCredential(env.GOCHAT_TOKEN_SECRET),
+            ],
+          },
         },
         logger,
         fail,

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface StatsServer {
@@ -7,20 +7,27 @@ export interface StatsServer {
   close(): Promise<void>;
 }
 
-/** Serves `GET /stats` as JSON; the figures are computed per request, so they are always current. */
+/**
+ * Serves `GET /stats` as JSON; the figures are computed per request, so they are always current. Every
+ * request is first put to `authorize`, which answers a refusal (status and error body) or undefined.
+ */
 export async function startStatsServer(options: {
   host: string;
   port: number;
   snapshot: () => unknown;
+  authorize: (request: IncomingMessage) => { status: number; error: unknown } | undefined;
 }): Promise<StatsServer> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    const refusal = path === "/stats" ? options.authorize(request) : undefined;
     const [status, body] =
       path !== "/stats"
         ? [404, { error: "not found" }]
-        : request.method !== "GET"
-          ? [405, { error: "method not allowed" }]
-          : [200, options.snapshot()];
+        : refusal !== undefined
+          ? [refusal.status, { error: refusal.error }]
+          : request.method !== "GET"
+            ? [405, { error: "method not allowed" }]
+            : [200, options.snapshot()];
     response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
     response.end(JSON.stringify(body));
   });

@@ -7,9 +7,12 @@ export type RepoClient = ReturnType<typeof createRepoClient>;
 /** Longer than any internal call takes; a hung im-repo then fails the call (retried) instead of a partition. */
 const CALL_TIMEOUT_MS = 15_000;
 
-/** How a service reaches im-repo's internal API: tRPC over HTTP with the service credential. */
-export function createRepoClient(url: string, tokenSecret: string) {
-  const credential = serviceCredential(tokenSecret);
+/**
+ * How a service reaches im-repo's internal API: tRPC over HTTP with the service credential, the configured
+ * one (GOCHAT_SERVICE_CREDENTIAL) or else the one derived from the token secret.
+ */
+export function createRepoClient(url: string, tokenSecret: string, configuredCredential?: string) {
+  const credential = configuredCredential ?? serviceCredential(tokenSecret);
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({

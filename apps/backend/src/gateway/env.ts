@@ -1,7 +1,8 @@
 import { fields, parseEnv } from "@gochat/config";
 import { instanceId, LIMITS } from "@gochat/contracts";
-import { kafkaEnvShape, serviceEnvShape } from "@gochat/service-kit/env";
+import { kafkaEnvShape, serviceEnvShape, serviceCredentialEnvShape } from "@gochat/service-kit/env";
 import { z } from "zod";
+import { DEFAULT_CONNECTION_LIMITS } from "./connection-limits";
 
 const shape = {
   ...serviceEnvShape,
@@ -12,6 +13,7 @@ const shape = {
   GATEWAY_PORT: fields.port.default(7001),
   /** im-repo's tRPC endpoint, where this gateway keeps its users' presence. */
   REPO_URL: z.url({ message: "must be a URL" }),
+  ...serviceCredentialEnvShape,
   PRESENCE_HEARTBEAT_MS: fields.positiveInt.default(5_000),
   GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   GATEWAY_ACK_TIMEOUT_MS: fields.positiveInt.default(10_000),
@@ -23,8 +25,15 @@ const shape = {
   /** ...or while GATEWAY_OVERDUE_SENDS of them have waited longer than GATEWAY_OVERDUE_AFTER_MS. */
   GATEWAY_OVERDUE_AFTER_MS: fields.positiveInt.default(500),
   GATEWAY_OVERDUE_SENDS: fields.positiveInt.default(20),
-  /** Comma-separated origins allowed to open sockets, or `*` for any. */
-  GATEWAY_CORS_ORIGINS: fields.corsOrigins.default(true),
+  /** Comma-separated origins allowed to open sockets (the chat client's), or `*` for any. */
+  GATEWAY_CORS_ORIGINS: fields.corsOrigins.default(fields.DEFAULT_WEB_ORIGINS),
+  /** Open sockets per user and per client address on this instance, and handshakes per address per window. */
+  GATEWAY_MAX_SOCKETS_PER_USER: fields.positiveInt.default(DEFAULT_CONNECTION_LIMITS.maxSocketsPerUser),
+  GATEWAY_MAX_SOCKETS_PER_ADDRESS: fields.positiveInt.default(DEFAULT_CONNECTION_LIMITS.maxSocketsPerAddress),
+  GATEWAY_HANDSHAKES_PER_ADDRESS: fields.positiveInt.default(DEFAULT_CONNECTION_LIMITS.handshakesPerAddress),
+  GATEWAY_HANDSHAKE_WINDOW_SECONDS: fields.positiveInt.default(
+    DEFAULT_CONNECTION_LIMITS.handshakeWindowMs / 1000,
+  ),
 };
 
 export type GatewayEnv = z.infer<z.ZodObject<typeof shape>>;

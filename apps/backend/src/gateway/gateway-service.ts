@@ -9,6 +9,7 @@ import {
 } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
 import { BatchingQueue } from "./batching-queue";
+import type { ConnectionLimits } from "./connection-limits";
 import { createGateway, type Gateway, type OverloadLimits } from "./gateway";
 import { startGatewayPresence } from "./repo-presence";
 import { presenceEvent } from "./user-events";
@@ -19,11 +20,14 @@ export interface GatewayConfig {
   host: string;
   port: number;
   tokenSecret: string;
+  /** Presented to im-repo's internal API instead of the credential derived from the token secret. */
+  serviceCredential?: string;
   ackTimeoutMs: number;
   maxPayloadBytes: number;
   rateLimit: { capacity: number; refillPerSecond: number };
   corsOrigins: string[] | true;
   overload: OverloadLimits;
+  connectionLimits?: ConnectionLimits;
   /** im-repo, where presence is kept; without it (socket-layer tests) presence is not recorded. */
   presence?: { repoUrl: string; heartbeatMs: number };
 }
@@ -66,7 +70,7 @@ export async function startGatewayService(
     config.presence === undefined
       ? undefined
       : await startGatewayPresence(
-          createRepoClient(config.presence.repoUrl, config.tokenSecret),
+          createRepoClient(config.presence.repoUrl, config.tokenSecret, config.serviceCredential),
           config.instanceId,
           {
             heartbeatMs: config.presence.heartbeatMs,
@@ -103,6 +107,7 @@ export async function startGatewayService(
     maxPayloadBytes: config.maxPayloadBytes,
     corsOrigins: config.corsOrigins,
     overload: config.overload,
+    ...(config.connectionLimits === undefined ? {} : { connectionLimits: config.connectionLimits }),
   });
   created.gateway = gateway;
 

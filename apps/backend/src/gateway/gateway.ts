@@ -4,6 +4,7 @@ import { handshakeAuth, isAppError, type TopicValue } from "@gochat/contracts";
 import type { Logger } from "@gochat/service-kit";
 import { Server } from "socket.io";
 import { handleClientEvents } from "./client-events";
+import { createConnectionLimits, HandshakeError, type ConnectionLimits } from "./connection-limits";
 import { deliverDownstream } from "./deliver-downstream";
 import { PendingAcks } from "./pending-acks";
 import { userOfRoom, userRoom, type GatewayServer } from "./socket-types";
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   maxPayloadBytes: number;
   corsOrigins: string[] | true;
   overload: OverloadLimits;
+  /** Caps on open sockets and handshakes; without them (tests of other things) none apply. */
+  connectionLimits?: ConnectionLimits;
 }
 
 /** When a gateway refuses new sends with UNAVAILABLE rather than let their latency run away. */
@@ -49,14 +52,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-class HandshakeError extends Error {
-  readonly data: { code: string };
-  constructor(code: string, message: string) {
-    super(message);
-    this.data = { code };
-  }
-}
-
 /**
  * The socket.io side of im-gateway: authenticates each handshake with an access token, turns client events
  * into upstream records, and delivers downstream records to the sockets of their recipients.
@@ -70,6 +65,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     serveClient: false,
   });
 
+  const limits = createConnectionLimits(io, {
+    limits: options.connectionLimits,
+    allowedOrigins: options.corsOrigins,
+  });
+  io.use(limits.beforeAuth);
   io.use((socket, next) => {
     const auth = handshakeAuth.safeParse(socket.handshake.auth);
     if (!auth.success) {
@@ -85,6 +85,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       next(new HandshakeError("UNAUTHENTICATED", isAppError(error) ? error.message : "invalid access token"));
     }
   });
+  io.use(limits.afterAuth);
 
   const { overload } = options;
   function congestion(): { retryAfterMs: number } | undefined {

@@ -18,6 +18,9 @@ export function runGateway(env: GatewayEnv, telemetry: Telemetry): Promise<void>
           host: env.GATEWAY_HOST,
           port: env.GATEWAY_PORT,
           tokenSecret: env.GOCHAT_TOKEN_SECRET,
+          ...(env.GOCHAT_SERVICE_CREDENTIAL === undefined
+            ? {}
+            : { serviceCredential: env.GOCHAT_SERVICE_CREDENTIAL }),
           ackTimeoutMs: env.GATEWAY_ACK_TIMEOUT_MS,
           maxPayloadBytes: env.GATEWAY_MAX_PAYLOAD_BYTES,
           rateLimit: { capacity: env.GATEWAY_RATE_CAPACITY, refillPerSecond: env.GATEWAY_RATE_PER_SECOND },
@@ -26,6 +29,12 @@ export function runGateway(env: GatewayEnv, telemetry: Telemetry): Promise<void>
             maxPendingSends: env.GATEWAY_MAX_PENDING_SENDS,
             overdueAfterMs: env.GATEWAY_OVERDUE_AFTER_MS,
             overdueSends: env.GATEWAY_OVERDUE_SENDS,
+          },
+          connectionLimits: {
+            maxSocketsPerUser: env.GATEWAY_MAX_SOCKETS_PER_USER,
+            maxSocketsPerAddress: env.GATEWAY_MAX_SOCKETS_PER_ADDRESS,
+            handshakesPerAddress: env.GATEWAY_HANDSHAKES_PER_ADDRESS,
+            handshakeWindowMs: env.GATEWAY_HANDSHAKE_WINDOW_SECONDS * 1000,
           },
           presence: { repoUrl: env.REPO_URL, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
         },

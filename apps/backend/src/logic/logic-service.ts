@@ -16,6 +16,8 @@ export interface LogicConfig {
   kafka: KafkaSettings;
   repoUrl: string;
   tokenSecret: string;
+  /** Presented to im-repo's internal API instead of the credential derived from the token secret. */
+  serviceCredential?: string;
   /** Upstream partitions handled at once; order holds within each partition (each conversation). */
   partitionsConcurrently: number;
 }
@@ -46,7 +48,7 @@ export async function startLogicService(
     { onFatal },
   );
   const deps = {
-    repo: createRepoClient(config.repoUrl, config.tokenSecret),
+    repo: createRepoClient(config.repoUrl, config.tokenSecret, config.serviceCredential),
     sendBatch: (batch: TopicMessages[]) => kafka.producer.sendBatch(batch),
     logger,
     routed: new RecentlyRouted(),

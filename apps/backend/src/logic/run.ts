@@ -15,6 +15,9 @@ export function runLogic(env: LogicEnv, telemetry: Telemetry): Promise<void> {
           kafka: kafkaSettingsFrom(env, "logic"),
           repoUrl: env.REPO_URL,
           tokenSecret: env.GOCHAT_TOKEN_SECRET,
+          ...(env.GOCHAT_SERVICE_CREDENTIAL === undefined
+            ? {}
+            : { serviceCredential: env.GOCHAT_SERVICE_CREDENTIAL }),
           partitionsConcurrently: env.LOGIC_PARTITIONS_CONCURRENTLY,
         },
         logger,

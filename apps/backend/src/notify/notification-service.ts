@@ -17,6 +17,8 @@ export interface NotificationConfig {
   kafka: KafkaSettings;
   repoUrl: string;
   tokenSecret: string;
+  /** Presented to im-repo's internal API instead of the credential derived from the token secret. */
+  serviceCredential?: string;
 }
 
 interface DeliverDeps {
@@ -125,7 +127,7 @@ export async function startNotificationService(
       onFatal,
     },
   );
-  const repo = createRepoClient(config.repoUrl, config.tokenSecret);
+  const repo = createRepoClient(config.repoUrl, config.tokenSecret, config.serviceCredential);
   const consumer = await kafka.consume({
     groupId: CONSUMER_GROUPS.notificationDelivery.name,
     subscription: { topics: [TOPICS.notifications.name] },

@@ -16,6 +16,9 @@ export function runNotificationService(env: NotificationEnv, telemetry: Telemetr
           kafka: kafkaSettingsFrom(env, "notification"),
           repoUrl: env.REPO_URL,
           tokenSecret: env.GOCHAT_TOKEN_SECRET,
+          ...(env.GOCHAT_SERVICE_CREDENTIAL === undefined
+            ? {}
+            : { serviceCredential: env.GOCHAT_SERVICE_CREDENTIAL }),
         },
         env.SMTP_URL === undefined ? undefined : createMailer(env.SMTP_URL, env.SMTP_FROM),
         logger,

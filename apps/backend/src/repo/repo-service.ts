@@ -1,8 +1,26 @@
 import type { AddressInfo } from "node:net";
-import { appRouter, createRequestContext, type ApiDeps } from "@gochat/api";
+import type { Server } from "node:http";
+import {
+  AuthThrottle,
+  createInternalApiServer,
+  createPublicApiServer,
+  DEFAULT_AUTH_LIMITS,
+  INTERNAL_API_LIMITS,
+  PUBLIC_API_LIMITS,
+  type ApiDeps,
+  type ApiServerLimits,
+  type AuthLimits,
+} from "@gochat/api";
+import { serviceCredential } from "@gochat/auth";
 import { CONSUMER_GROUPS, TOPICS, type TopicValue } from "@gochat/contracts";
 import { startGatewaySweeper, tellFriendsPresence } from "./friends-presence";
-import { openDatabase, type Database } from "@gochat/db/server";
+import {
+  createPasswordHasher,
+  OWASP_SCRYPT_COST,
+  openDatabase,
+  type Database,
+  type ScryptCost,
+} from "@gochat/db/server";
 import {
   connectKafka,
   stopInOrder,
@@ -10,13 +28,22 @@ import {
   type Logger,
   type RunningService,
 } from "@gochat/service-kit";
-import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { corsMiddleware } from "./cors";
 
 export interface RepoConfig {
   kafka: KafkaSettings;
   host: string;
   port: number;
+  /** Where `internal.*` listens; loopback and a free port unless configured. */
+  internalHost?: string;
+  internalPort?: number;
+  /** The service credentials `internal.*` accepts; by default the one derived from the token secret. */
+  serviceCredentials?: readonly string[];
+  publicLimits?: ApiServerLimits;
+  internalLimits?: ApiServerLimits;
+  authLimits?: AuthLimits;
+  /** scrypt's cost for password hashes; OWASP's by default. */
+  passwordCost?: ScryptCost;
   databaseUrl: string | undefined;
   dataDir: string | undefined;
   poolSize: number;
@@ -32,6 +59,7 @@ export interface RepoConfig {
 
 export interface RunningRepo extends RunningService {
   port: number;
+  internalPort: number;
   database: Database;
 }
 
@@ -66,27 +94,33 @@ export async function startRepoService(
     tokenSecret: config.tokenSecret,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlMs: config.refreshTokenTtlMs,
+    passwordHasher: createPasswordHasher(config.passwordCost ?? OWASP_SCRYPT_COST),
+    authThrottle: new AuthThrottle(config.authLimits ?? DEFAULT_AUTH_LIMITS),
+    serviceCredentials: config.serviceCredentials ?? [serviceCredential(config.tokenSecret)],
     presenceTtlMs: config.presenceTtlMs,
     recallWindowMs: config.recallWindowMs,
     publishUserEvent: (event) => kafka.producer.send("userEvents", [event]),
     publishNotices: (notices) => kafka.producer.send("upstream", notices),
   };
-  const server = createHTTPServer({
-    basePath: "/trpc/",
-    middleware: corsMiddleware(config.corsOrigins),
-    router: appRouter,
-    createContext: ({ req }) => createRequestContext(deps, req),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        logger.error({ err: error.cause ?? error, path }, "api error");
-    },
+  const onInternalError = (error: unknown, path?: string) => {
+    logger.error({ err: error, path }, "api error");
+  };
+  const server = createPublicApiServer(deps, {
+    limits: config.publicLimits ?? PUBLIC_API_LIMITS,
+    cors: corsMiddleware(config.corsOrigins),
+    onInternalError,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, resolve);
+  const internalServer = createInternalApiServer(deps, {
+    limits: config.internalLimits ?? INTERNAL_API_LIMITS,
+    onInternalError,
   });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port }, "im-repo listening");
+  const port = await listen(server, config.port, config.host);
+  const internalPort = await listen(
+    internalServer,
+    config.internalPort ?? 0,
+    config.internalHost ?? "127.0.0.1",
+  );
+  logger.info({ port, internalPort }, "im-repo listening");
 
   // The friends' side of presence lives here, next to the friendships and the presence table.
   const presenceConsumer = await kafka.consume({
@@ -108,22 +142,35 @@ export async function startRepoService(
 
   return {
     port,
+    internalPort,
     database,
-    isReady: () => server.listening,
+    isReady: () => server.listening && internalServer.listening,
     stop: async () => {
       sweeper.stop();
       await stopInOrder(
         () => presenceConsumer.stop(),
-        () =>
-          new Promise<void>((resolve) => {
-            server.close(() => {
-              resolve();
-            });
-            server.closeAllConnections();
-          }),
+        () => close(server),
+        () => close(internalServer),
         () => kafka.close(),
         () => database.close(),
       );
     },
   };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+    server.closeAllConnections();
+  });
 }

@@ -1,3 +1,4 @@
+import { INTERNAL_API_LIMITS } from "@gochat/api";
 import { pgliteDirIn } from "@gochat/db/server";
 import { kafkaSettingsFrom } from "@gochat/service-kit";
 import type { Telemetry } from "@gochat/telemetry";
@@ -16,6 +17,25 @@ export function runRepo(env: RepoEnv, telemetry: Telemetry): Promise<void> {
           kafka: kafkaSettingsFrom(env, "repo"),
           host: env.REPO_HOST,
           port: env.REPO_PORT,
+          internalHost: env.REPO_INTERNAL_HOST,
+          internalPort: env.REPO_INTERNAL_PORT,
+          ...(env.GOCHAT_SERVICE_CREDENTIALS === undefined
+            ? {}
+            : { serviceCredentials: env.GOCHAT_SERVICE_CREDENTIALS }),
+          publicLimits: { maxBodyBytes: env.REPO_MAX_BODY_BYTES, maxBatchSize: env.REPO_MAX_BATCH_SIZE },
+          internalLimits: { ...INTERNAL_API_LIMITS, maxBodyBytes: env.REPO_INTERNAL_MAX_BODY_BYTES },
+          authLimits: {
+            signInFailuresPerAccount: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+            signInFailuresPerAddress: env.SIGNIN_MAX_FAILURES_PER_ADDRESS,
+            signInWindowMs: env.SIGNIN_THROTTLE_WINDOW_SECONDS * 1000,
+            signUpsPerAddress: env.SIGNUP_MAX_PER_ADDRESS,
+            signUpWindowMs: env.SIGNUP_WINDOW_SECONDS * 1000,
+          },
+          passwordCost: {
+            N: 2 ** env.PASSWORD_SCRYPT_LOG2_N,
+            r: env.PASSWORD_SCRYPT_R,
+            p: env.PASSWORD_SCRYPT_P,
+          },
           databaseUrl: env.DATABASE_URL,
           dataDir: env.GOCHAT_DATA_DIR === undefined ? undefined : pgliteDirIn(env.GOCHAT_DATA_DIR),
           poolSize: env.DATABASE_POOL_SIZE,

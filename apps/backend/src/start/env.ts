@@ -1,14 +1,28 @@
 import { fields, parseEnv } from "@gochat/config";
+import { kafkaEnvShape } from "@gochat/service-kit/env";
 import { z } from "zod";
 
 const shape = {
   /** A real cluster; when unset the embedded broker is started on GOCHAT_BROKER_PORT. */
   KAFKA_BROKERS: fields.hostPortList.optional(),
+  /** SASL and TLS towards KAFKA_BROKERS (the embedded broker uses its own generated credentials). */
+  KAFKA_SASL_MECHANISM: kafkaEnvShape.KAFKA_SASL_MECHANISM,
+  KAFKA_SASL_USERNAME: kafkaEnvShape.KAFKA_SASL_USERNAME,
+  KAFKA_SASL_PASSWORD: kafkaEnvShape.KAFKA_SASL_PASSWORD,
+  KAFKA_SSL: kafkaEnvShape.KAFKA_SSL,
+  KAFKA_SSL_CA_FILE: kafkaEnvShape.KAFKA_SSL_CA_FILE,
   /** PostgreSQL; when unset the embedded PGlite under GOCHAT_DATA_DIR is used. */
   DATABASE_URL: fields.postgresUrl.optional(),
   GOCHAT_DATA_DIR: z.string().min(1).default(".data"),
   GOCHAT_BROKER_PORT: fields.port.default(9092),
   GOCHAT_REPO_PORT: fields.port.default(7000),
+  /** im-repo's internal API (`internal.*`), on loopback; the other services call it there. */
+  GOCHAT_REPO_INTERNAL_PORT: fields.port.default(7010),
+  /**
+   * Origins browsers load the chat client from, allowed by CORS on im-repo and the gateways; by default
+   * http://localhost and http://127.0.0.1 on GOCHAT_WEB_PORT.
+   */
+  GOCHAT_WEB_ORIGINS: fields.corsOrigins.optional(),
   GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Gateway instances to run, as `id:port` pairs. */
   GOCHAT_GATEWAYS: z

@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { TOPICS } from "@gochat/contracts";
 import { deployMigrations, locateSchema } from "@gochat/db/server";
 import { startBroker, type Broker } from "@gochat/kafka-broker";
-import { createKafkaClient, createLogger, ensureTopics, fixedTopicNames } from "@gochat/service-kit";
+import {
+  createKafkaClient,
+  createLogger,
+  ensureTopics,
+  fixedTopicNames,
+  kafkaSecurityFrom,
+} from "@gochat/service-kit";
+import { loadOrCreateBrokerCredentials } from "./broker-credentials";
 import { inheritedEnv, type StartEnv } from "./env";
 import {
   spawnProcess,
@@ -68,21 +75,34 @@ export async function startSystem(
   async function bringUp(): Promise<RunningSystem> {
     const withSignal = signal === undefined ? {} : { signal };
     let brokers = env.KAFKA_BROKERS;
+    // A real cluster's SASL/TLS settings come from the environment, which every service inherits.
+    let kafkaSecurity = kafkaSecurityFrom(env, "gochat start");
+    let brokerEnv: Record<string, string> = {};
     if (brokers === undefined) {
+      const brokerDir = join(paths.dataDir, "kafka");
+      const credentials = await loadOrCreateBrokerCredentials(brokerDir);
       broker = await startBroker({
         host: "127.0.0.1",
         port: env.GOCHAT_BROKER_PORT,
-        dataDir: join(paths.dataDir, "kafka"),
+        dataDir: brokerDir,
+        saslUsers: { [credentials.username]: credentials.password },
       });
+      kafkaSecurity = { sasl: { mechanism: "plain", ...credentials } };
+      brokerEnv = {
+        KAFKA_SASL_MECHANISM: "plain",
+        KAFKA_SASL_USERNAME: credentials.username,
+        KAFKA_SASL_PASSWORD: credentials.password,
+        KAFKA_SSL: "false",
+      };
       brokers = [broker.address];
       lines.push(
-        `Kafka        ${broker.address}  (embedded broker, data in ${join(paths.dataDir, "kafka")})`,
+        `Kafka        ${broker.address}  (embedded broker, SASL/PLAIN, data in ${join(paths.dataDir, "kafka")})`,
       );
     } else {
       lines.push(`Kafka        ${brokers.join(",")}  (KAFKA_BROKERS)`);
     }
 
-    const kafka = createKafkaClient({ brokers, clientId: "gochat-start", logger });
+    const kafka = createKafkaClient({ brokers, clientId: "gochat-start", logger, security: kafkaSecurity });
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, fixedTopicNames(), { partitions: 3, replicationFactor: 1 });
@@ -105,8 +125,17 @@ export async function startSystem(
 
     const tokenSecret = env.GOCHAT_TOKEN_SECRET ?? (await loadOrCreateTokenSecret(paths.dataDir));
     const backendDir = join(paths.repoRoot, "apps/backend");
+    const webOrigins = env.GOCHAT_WEB_ORIGINS ?? [
+      `http://localhost:${env.GOCHAT_WEB_PORT}`,
+      `http://127.0.0.1:${env.GOCHAT_WEB_PORT}`,
+    ];
+    const corsOrigins = webOrigins === true ? "*" : webOrigins.join(",");
     const shared = {
+      // The chat client's origins, unless the environment names the services' own settings.
+      REPO_CORS_ORIGINS: corsOrigins,
+      GATEWAY_CORS_ORIGINS: corsOrigins,
       ...inheritedEnv(),
+      ...brokerEnv,
       KAFKA_BROKERS: brokers.join(","),
       GOCHAT_TOKEN_SECRET: tokenSecret,
       GOCHAT_DATA_DIR: paths.dataDir,
@@ -114,17 +143,23 @@ export async function startSystem(
       GOCHAT_SUPERVISOR_PID: String(process.pid),
       LOG_LEVEL: env.LOG_LEVEL,
     };
-    const repoUrl = `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`;
+    const publicApiUrl = `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`;
+    const repoUrl = `http://127.0.0.1:${env.GOCHAT_REPO_INTERNAL_PORT}/trpc`;
     const repoHealth = env.GOCHAT_REPO_PORT + 100;
     const repo = spawnService(
       "im-repo",
       "src/repo/main.ts",
-      { ...shared, REPO_PORT: String(env.GOCHAT_REPO_PORT), HEALTH_PORT: String(repoHealth) },
+      {
+        ...shared,
+        REPO_PORT: String(env.GOCHAT_REPO_PORT),
+        REPO_INTERNAL_PORT: String(env.GOCHAT_REPO_INTERNAL_PORT),
+        HEALTH_PORT: String(repoHealth),
+      },
       backendDir,
     );
     services.push(repo);
     tiers.set(repo, 1);
-    lines.push(`im-repo      tRPC API on ${repoUrl}`);
+    lines.push(`im-repo      tRPC API on ${publicApiUrl}  (internal API on ${repoUrl})`);
     // The other services keep their state in im-repo, so it has to be ready before they start.
     await waitUntilReady(`http://127.0.0.1:${repoHealth}/readyz`, repo, withSignal);
     // Health ports sit a fixed distance from each service's own port, so several systems can run side by side.

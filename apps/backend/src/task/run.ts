@@ -15,6 +15,9 @@ export function runTask(env: TaskEnv, telemetry: Telemetry): Promise<void> {
           kafka: kafkaSettingsFrom(env, "task"),
           repoUrl: env.REPO_URL,
           tokenSecret: env.GOCHAT_TOKEN_SECRET,
+          ...(env.GOCHAT_SERVICE_CREDENTIAL === undefined
+            ? {}
+            : { serviceCredential: env.GOCHAT_SERVICE_CREDENTIAL }),
           fanoutPageSize: env.FANOUT_PAGE_SIZE,
           topicRefreshMs: env.DOWNSTREAM_TOPIC_REFRESH_MS,
         },

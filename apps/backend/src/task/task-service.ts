@@ -21,6 +21,8 @@ export interface TaskConfig {
   kafka: KafkaSettings;
   repoUrl: string;
   tokenSecret: string;
+  /** Presented to im-repo's internal API instead of the credential derived from the token secret. */
+  serviceCredential?: string;
   fanoutPageSize: number;
   /** How often the downstream wildcard looks for gateway instances that appeared since. */
   topicRefreshMs: number;
@@ -49,7 +51,7 @@ export async function startTaskService(
     [TOPICS.persist.name, TOPICS.fanout.name, TOPICS.deadLetter.name],
     { onFatal },
   );
-  const repo = createRepoClient(config.repoUrl, config.tokenSecret);
+  const repo = createRepoClient(config.repoUrl, config.tokenSecret, config.serviceCredential);
   const deliveryStats = new DeliveryStats();
   const consumers: RunningConsumer[] = [];
 

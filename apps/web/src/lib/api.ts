@@ -5,6 +5,9 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { freshAccessToken, SessionExpiredError, type Session } from "./session";
 
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** im-repo answers a batch of more procedures than its limit (REPO_MAX_BATCH_SIZE, 10) with BAD_REQUEST. */
+const MAX_BATCH_ITEMS = 10;
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 /**
@@ -12,7 +15,7 @@ export type ApiClient = ReturnType<typeof createApiClient>;
  * fresh access token, refreshed (once, across tabs) when it is about to expire.
  */
 export function createApiClient(url: string, onSessionExpired: () => void) {
-  const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url })] });
+  const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url, maxItems: MAX_BATCH_ITEMS })] });
   const refresh = async (refreshToken: string): Promise<Session> => {
     try {
       return await anonymous.auth.refresh.mutate({ refreshToken });
@@ -26,6 +29,7 @@ export function createApiClient(url: string, onSessionExpired: () => void) {
       httpBatchLink({
         url,
         maxURLLength: 4000,
+        maxItems: MAX_BATCH_ITEMS,
         async headers() {
           try {
             return { authorization: `Bearer ${await freshAccessToken(refresh)}` };

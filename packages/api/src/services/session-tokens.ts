@@ -4,6 +4,7 @@ import {
   createSession,
   createUser,
   findUserById,
+  normalizeUsername,
   revokeSession,
   rotateSession,
   verifyUserPassword,
@@ -49,9 +50,13 @@ async function openSession(
     ttlMs: deps.refreshTokenTtlMs,
     ...(userAgent === undefined ? {} : { userAgent }),
   });
-  const access = issueAccessToken({ userId: user.id, sessionId: session.id }, deps.tokenSecret, {
-    ttlSeconds: deps.accessTokenTtlSeconds,
-  });
+  const access = issueAccessToken(
+    { userId: user.id, sessionId: session.id, role: user.role },
+    deps.tokenSecret,
+    {
+      ttlSeconds: deps.accessTokenTtlSeconds,
+    },
+  );
   return {
     user: toUserView(user),
     accessToken: access.token,
@@ -61,35 +66,58 @@ async function openSession(
   };
 }
 
+/** Who is asking, as sign-in and sign-up see it. */
+export interface Caller {
+  userAgent: string | undefined;
+  clientAddress: string;
+}
+
 export async function signUp(
   deps: ApiDeps,
   input: { username: string; displayName: string; password: string },
-  userAgent: string | undefined,
+  caller: Caller,
 ): Promise<SessionTokens> {
-  const user = await createUser(deps.db, input);
-  return openSession(deps, user, userAgent);
+  deps.authThrottle.takeSignUp(caller.clientAddress);
+  const user = await createUser(deps.db, input, deps.passwordHasher);
+  return openSession(deps, user, caller.userAgent);
 }
 
 export async function signIn(
   deps: ApiDeps,
   input: { username: string; password: string },
-  userAgent: string | undefined,
+  caller: Caller,
 ): Promise<SessionTokens> {
-  const user = await verifyUserPassword(deps.db, input.username, input.password);
+  const account = normalizeUsername(input.username);
+  deps.authThrottle.beginSignIn(account, caller.clientAddress);
+  const user = await verifyUserPassword(deps.db, account, input.password, deps.passwordHasher);
+  if (user !== null) deps.authThrottle.signInSucceeded(account, caller.clientAddress);
   // One message for both cases, so sign-in cannot be used to find out which usernames exist.
   if (user === null) throw new AppError("UNAUTHENTICATED", "wrong username or password");
-  return openSession(deps, user, userAgent);
+  return openSession(deps, user, caller.userAgent);
 }
 
-/** Exchanges a refresh token for a new pair; the old refresh token stops working. */
+/**
+ * Exchanges a refresh token for a new pair; the old refresh token stops working. Presenting an old one
+ * again revokes the whole chain it belongs to: the caller, and whoever holds the newest token, must sign in.
+ */
 export async function refreshSession(deps: ApiDeps, refreshToken: string): Promise<SessionTokens> {
-  const rotated = await rotateSession(deps.db, refreshToken, deps.refreshTokenTtlMs);
-  if (rotated === null) throw new AppError("UNAUTHENTICATED", "the session has expired or was signed out");
+  const rotation = await rotateSession(deps.db, refreshToken, deps.refreshTokenTtlMs);
+  if (rotation.outcome === "reused")
+    throw new AppError("UNAUTHENTICATED", "this refresh token was already used; the session was ended", {
+      details: { revokedSessions: rotation.revoked },
+    });
+  if (rotation.outcome === "invalid")
+    throw new AppError("UNAUTHENTICATED", "the session has expired or was signed out");
+  const rotated = rotation.issued;
   const user = await findUserById(deps.db, rotated.session.userId);
   if (user === null) throw new AppError("UNAUTHENTICATED", "the account no longer exists");
-  const access = issueAccessToken({ userId: user.id, sessionId: rotated.session.id }, deps.tokenSecret, {
-    ttlSeconds: deps.accessTokenTtlSeconds,
-  });
+  const access = issueAccessToken(
+    { userId: user.id, sessionId: rotated.session.id, role: user.role },
+    deps.tokenSecret,
+    {
+      ttlSeconds: deps.accessTokenTtlSeconds,
+    },
+  );
   return {
     user: toUserView(user),
     accessToken: access.token,

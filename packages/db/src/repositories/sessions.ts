@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient, Session } from "../generated/prisma/client";
 import type { DbClient } from "./db-client";
 
@@ -9,14 +9,21 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/**
+ * Opens a session: a sign-in starts a new chain (`familyId` = its own id); a rotation passes the chain's
+ * `familyId` on to the session that replaces the old one.
+ */
 export async function createSession(
   db: DbClient,
-  input: { userId: string; ttlMs: number; userAgent?: string; now?: Date },
+  input: { userId: string; ttlMs: number; userAgent?: string; now?: Date; familyId?: string },
 ): Promise<IssuedSession> {
   const now = input.now ?? new Date();
   const refreshToken = randomBytes(32).toString("base64url");
+  const id = randomUUID();
   const session = await db.session.create({
     data: {
+      id,
+      familyId: input.familyId ?? id,
       userId: input.userId,
       tokenHash: hashToken(refreshToken),
       userAgent: input.userAgent?.slice(0, 255) ?? null,
@@ -39,40 +46,61 @@ export function findActiveSession(
   });
 }
 
+export type RotationOutcome =
+  | { outcome: "rotated"; issued: IssuedSession }
+  /** A token that had already been rotated out came back while its chain lived: the chain is revoked. */
+  | { outcome: "reused"; familyId: string; revoked: number }
+  | { outcome: "invalid" };
+
 /**
- * Exchanges a refresh token for a new one. The old token is revoked by a conditional update, so of two
- * concurrent refreshes with the same token exactly one succeeds.
+ * Exchanges a refresh token for a new one in the same chain. The old token is revoked by a conditional
+ * update, so of two concurrent refreshes with the same token exactly one succeeds. A revoked token
+ * presented again means it was copied: whoever holds the newer tokens of its chain may be the thief, so
+ * every session of the chain is revoked (OAuth 2.0 security BCP, refresh token rotation).
  */
 export async function rotateSession(
   db: PrismaClient,
   refreshToken: string,
   ttlMs: number,
   now: Date = new Date(),
-): Promise<IssuedSession | null> {
-  return db.$transaction(async (tx) => {
-    const current = await findActiveSession(tx, refreshToken, now);
-    if (!current) return null;
+): Promise<RotationOutcome> {
+  return db.$transaction(async (tx): Promise<RotationOutcome> => {
+    const current = await tx.session.findUnique({ where: { tokenHash: hashToken(refreshToken) } });
+    if (!current || current.expiresAt <= now) return { outcome: "invalid" };
     const revoked = await tx.session.updateMany({
       where: { id: current.id, revokedAt: null },
       data: { revokedAt: now, lastUsedAt: now },
     });
-    if (revoked.count !== 1) return null;
-    return createSession(tx, {
+    if (revoked.count !== 1) {
+      const chain = await tx.session.updateMany({
+        where: { familyId: current.familyId, revokedAt: null },
+        data: { revokedAt: now },
+      });
+      // Nothing left alive in the chain: it was signed out (or already ended), not stolen.
+      if (chain.count === 0) return { outcome: "invalid" };
+      return { outcome: "reused", familyId: current.familyId, revoked: chain.count };
+    }
+    const issued = await createSession(tx, {
       userId: current.userId,
       ttlMs,
       now,
+      familyId: current.familyId,
       ...(current.userAgent === null ? {} : { userAgent: current.userAgent }),
     });
+    return { outcome: "rotated", issued };
   });
 }
 
+/** Signs one device out: revokes the chain the refresh token belongs to, whichever of its tokens it is. */
 export async function revokeSession(
   db: DbClient,
   refreshToken: string,
   now: Date = new Date(),
 ): Promise<boolean> {
+  const session = await db.session.findUnique({ where: { tokenHash: hashToken(refreshToken) } });
+  if (!session) return false;
   const result = await db.session.updateMany({
-    where: { tokenHash: hashToken(refreshToken), revokedAt: null },
+    where: { familyId: session.familyId, revokedAt: null },
     data: { revokedAt: now },
   });
   return result.count > 0;

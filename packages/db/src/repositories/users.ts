@@ -1,5 +1,5 @@
 import { AppError } from "@gochat/contracts";
-import { hashPassword, verifyPassword } from "../auth/password";
+import { defaultPasswordHasher, type PasswordHasher } from "../auth/password";
 import type { User, UserRole } from "../generated/prisma/client";
 import { isUniqueViolation, type DbClient } from "./db-client";
 
@@ -21,8 +21,12 @@ export type CreateUserInput = {
   bio?: string;
 };
 
-export async function createUser(db: DbClient, input: CreateUserInput): Promise<PublicUser> {
-  const passwordHash = await hashPassword(input.password);
+export async function createUser(
+  db: DbClient,
+  input: CreateUserInput,
+  hasher: PasswordHasher = defaultPasswordHasher,
+): Promise<PublicUser> {
+  const passwordHash = await hasher.hash(input.password);
   try {
     return await db.user.create({
       data: {
@@ -55,20 +59,42 @@ export function findUsersByIds(db: DbClient, userIds: readonly string[]): Promis
   return db.user.findMany({ where: { id: { in: [...userIds] } }, omit: omitHash });
 }
 
-/** The user when the password matches; null for an unknown user or a wrong password alike. */
+/**
+ * The user when the password matches; null for an unknown user or a wrong password alike. An unknown user's
+ * password is checked against the hasher's dummy hash, so both answers cost one verification at the same
+ * cost. A hash made at another cost than the hasher's is replaced after a successful check.
+ */
 export async function verifyUserPassword(
   db: DbClient,
   username: string,
   password: string,
+  hasher: PasswordHasher = defaultPasswordHasher,
 ): Promise<PublicUser | null> {
   const user = await db.user.findUnique({ where: { username: normalizeUsername(username) } });
-  if (!user || !(await verifyPassword(password, user.passwordHash))) return null;
+  if (!user) {
+    await hasher.verify(password, await hasher.dummyHash());
+    return null;
+  }
+  const check = await hasher.verify(password, user.passwordHash);
+  if (!check.matches) return null;
+  if (check.needsRehash) {
+    // Conditional on the old hash, so a password changed meanwhile is never overwritten.
+    await db.user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash: await hasher.hash(password) },
+    });
+  }
   const { passwordHash: _hash, ...publicUser } = user;
   return publicUser;
 }
 
-export async function changeUserPassword(db: DbClient, userId: string, password: string): Promise<void> {
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+export async function changeUserPassword(
+  db: DbClient,
+  userId: string,
+  password: string,
+  hasher: PasswordHasher = defaultPasswordHasher,
+): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hasher.hash(password) } });
 }
 
 export type ProfileChanges = { displayName?: string; avatarColor?: string; bio?: string };

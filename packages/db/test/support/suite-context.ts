@@ -1,11 +1,15 @@
 import type { ChatMessage } from "@gochat/contracts";
 import { afterAll, beforeAll } from "vitest";
 import type { Database, DatabaseKind } from "../../src/open-database";
+import { createPasswordHasher } from "../../src/auth/password";
 import { createUser, type PublicUser } from "../../src/repositories/users";
 import type { PrismaClient } from "../../src/generated/prisma/client";
 import { openTestDatabase } from "./test-databases";
 
 let counter = 0;
+
+/** A cheap scrypt cost: the suites create hundreds of users, and the cost itself is tested on its own. */
+export const testHasher = createPasswordHasher({ N: 1024, r: 8, p: 1 });
 /** Later than any row's creation time in this run, so message times are what moves "last activity". */
 const BASE_TIME_MS = Date.now() + 60_000;
 
@@ -56,6 +60,10 @@ export function useTestDatabase(kind: DatabaseKind): SuiteContext {
   return {
     db,
     createUser: (name = uniqueName("u")) =>
-      createUser(db(), { username: name, displayName: name.toUpperCase(), password: `pw-${name}` }),
+      createUser(
+        db(),
+        { username: name, displayName: name.toUpperCase(), password: `pw-${name}` },
+        testHasher,
+      ),
   };
 }

@@ -1,6 +1,22 @@
 import { describe, expect, it } from "vitest";
 import * as repo from "../../src/repositories/index";
-import { type SuiteContext, uniqueName } from "./suite-context";
+import { createPasswordHasher, type PasswordHasher } from "../../src/auth/password";
+import { type SuiteContext, testHasher, uniqueName } from "./suite-context";
+
+/** The real hasher, with every stored hash it is asked to check recorded. */
+function recordingHasher(hasher: PasswordHasher): PasswordHasher & { checked: string[] } {
+  const checked: string[] = [];
+  return {
+    cost: hasher.cost,
+    hash: (password) => hasher.hash(password),
+    dummyHash: () => hasher.dummyHash(),
+    verify: (password, stored) => {
+      checked.push(stored);
+      return hasher.verify(password, stored);
+    },
+    checked,
+  };
+}
 
 /** Users, sessions and friends. */
 export function defineUserTests({ db, createUser }: SuiteContext): void {
@@ -11,12 +27,38 @@ export function defineUserTests({ db, createUser }: SuiteContext): void {
       expect(user.username).toBe(name.toLowerCase());
       expect(user).not.toHaveProperty("passwordHash");
       const stored = await db().user.findUniqueOrThrow({ where: { id: user.id } });
-      expect(stored.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+      expect(stored.passwordHash).toMatch(/^scrypt\$1024\$8\$1\$/);
       expect(stored.passwordHash).not.toContain(`pw-${name}`);
-      expect((await repo.verifyUserPassword(db(), name.toUpperCase(), `pw-${name}`))?.id).toBe(user.id);
-      expect(await repo.verifyUserPassword(db(), name, "wrong")).toBeNull();
-      expect(await repo.verifyUserPassword(db(), "nobody-here", "x")).toBeNull();
+      const verify = (username: string, password: string) =>
+        repo.verifyUserPassword(db(), username, password, testHasher);
+      expect((await verify(name.toUpperCase(), `pw-${name}`))?.id).toBe(user.id);
+      expect(await verify(name, "wrong")).toBeNull();
+      expect(await verify("nobody-here", "x")).toBeNull();
       expect((await repo.findUserByUsername(db(), name))?.id).toBe(user.id);
+    });
+
+    it("checks an unknown user's password against a dummy hash of the same cost", async () => {
+      const name = uniqueName("known");
+      await createUser(name);
+      const hasher = recordingHasher(testHasher);
+      expect(await repo.verifyUserPassword(db(), name, "wrong", hasher)).toBeNull();
+      expect(await repo.verifyUserPassword(db(), uniqueName("unknown"), "wrong", hasher)).toBeNull();
+      expect(hasher.checked).toHaveLength(2);
+      const costOf = (stored: string) => stored.split("$").slice(0, 4).join("$");
+      expect(costOf(hasher.checked[1] ?? "")).toBe(costOf(hasher.checked[0] ?? ""));
+      expect(hasher.checked[1]).toBe(await testHasher.dummyHash());
+    });
+
+    it("rehashes at the configured cost on the next successful sign-in", async () => {
+      const name = uniqueName("old");
+      const user = await createUser(name);
+      const stronger = createPasswordHasher({ N: 2048, r: 8, p: 1 });
+      const hashOf = async () => (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
+      expect(await repo.verifyUserPassword(db(), name, "wrong", stronger)).toBeNull();
+      expect(await hashOf()).toMatch(/^scrypt\$1024\$/);
+      expect((await repo.verifyUserPassword(db(), name, `pw-${name}`, stronger))?.id).toBe(user.id);
+      expect(await hashOf()).toMatch(/^scrypt\$2048\$8\$1\$/);
+      expect((await repo.verifyUserPassword(db(), name, `pw-${name}`, stronger))?.id).toBe(user.id);
     });
 
     it("rejects a taken username regardless of case", async () => {
@@ -44,11 +86,27 @@ export function defineUserTests({ db, createUser }: SuiteContext): void {
       expect(session.tokenHash).toBe(repo.hashToken(refreshToken));
       expect((await repo.findActiveSession(db(), refreshToken))?.id).toBe(session.id);
       const rotated = await repo.rotateSession(db(), refreshToken, 60_000);
-      expect(rotated).not.toBeNull();
+      if (rotated.outcome !== "rotated") throw new Error(`not rotated: ${rotated.outcome}`);
+      expect(rotated.issued.session.familyId).toBe(session.familyId);
       expect(await repo.findActiveSession(db(), refreshToken)).toBeNull();
-      expect(await repo.rotateSession(db(), refreshToken, 60_000)).toBeNull();
-      expect(await repo.revokeSession(db(), rotated?.refreshToken ?? "")).toBe(true);
-      expect(await repo.findActiveSession(db(), rotated?.refreshToken ?? "")).toBeNull();
+      expect(await repo.revokeSession(db(), rotated.issued.refreshToken)).toBe(true);
+      expect(await repo.findActiveSession(db(), rotated.issued.refreshToken)).toBeNull();
+      expect((await repo.rotateSession(db(), "no-such-token", 60_000)).outcome).toBe("invalid");
+    });
+
+    it("revokes the whole chain when a rotated-out token comes back", async () => {
+      const user = await createUser();
+      const first = await repo.createSession(db(), { userId: user.id, ttlMs: 60_000 });
+      const other = await repo.createSession(db(), { userId: user.id, ttlMs: 60_000 });
+      const second = await repo.rotateSession(db(), first.refreshToken, 60_000);
+      if (second.outcome !== "rotated") throw new Error("not rotated");
+      const third = await repo.rotateSession(db(), second.issued.refreshToken, 60_000);
+      if (third.outcome !== "rotated") throw new Error("not rotated");
+      const replay = await repo.rotateSession(db(), first.refreshToken, 60_000);
+      expect(replay).toEqual({ outcome: "reused", familyId: first.session.id, revoked: 1 });
+      expect(await repo.findActiveSession(db(), third.issued.refreshToken)).toBeNull();
+      expect((await repo.rotateSession(db(), third.issued.refreshToken, 60_000)).outcome).toBe("invalid");
+      expect((await repo.findActiveSession(db(), other.refreshToken))?.id).toBe(other.session.id);
     });
 
     it("does not accept an expired session", async () => {

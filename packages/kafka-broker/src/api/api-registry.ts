@@ -48,6 +48,11 @@ for (const handler of handlers) {
     maxVersion: handler.maxVersion,
   });
 }
+// SaslHandshake and SaslAuthenticate are answered by the connection itself, which holds the SASL state.
+supportedVersions.push(
+  { apiKey: 17, minVersion: 0, maxVersion: 1 },
+  { apiKey: 36, minVersion: 0, maxVersion: 1 },
+);
 supportedVersions.sort((a, b) => a.apiKey - b.apiKey);
 
 export const handlersByKey = new Map(handlers.map((handler) => [handler.apiKey, handler]));

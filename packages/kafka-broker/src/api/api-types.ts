@@ -20,6 +20,10 @@ export interface BrokerContext {
   advertisedPort: number;
   defaultPartitions: number;
   autoCreateTopics: boolean;
+  /** When set, every connection authenticates with SASL/PLAIN as one of these users first. */
+  saslUsers: Readonly<Record<string, string>> | undefined;
+  /** Largest record batch a Produce may append (message.max.bytes). */
+  maxBatchBytes: number;
   topics: TopicStore;
   groups: GroupCoordinator;
   fetchWaiters: FetchWaiters;

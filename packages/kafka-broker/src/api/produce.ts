@@ -17,6 +17,7 @@ interface PartitionOutcome {
 function appendRecordSet(
   log: PartitionLog,
   records: Buffer,
+  maxBatchBytes: number,
 ): { errorCode: ErrorCodeValue; baseOffset: bigint } {
   const batches: { data: Buffer; header: BatchHeader }[] = [];
   let at = 0;
@@ -26,6 +27,7 @@ function appendRecordSet(
       return { errorCode: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, baseOffset: -1n };
     if (typeof header === "string") return { errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1n };
     if (header.isTransactionalOrControl) return { errorCode: ErrorCode.INVALID_REQUEST, baseOffset: -1n };
+    if (header.size > maxBatchBytes) return { errorCode: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1n };
     batches.push({ data: records.subarray(at, at + header.size), header });
     at += header.size;
   }
@@ -51,7 +53,7 @@ function produceToPartition(
   if (!log)
     return { index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, baseOffset: -1n, logStartOffset: -1n };
   const { errorCode, baseOffset } = records
-    ? appendRecordSet(log, records)
+    ? appendRecordSet(log, records, context.maxBatchBytes)
     : { errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1n };
   if (errorCode === ErrorCode.NONE) context.fetchWaiters.notifyAppend(topic, index);
   return { index, errorCode, baseOffset, logStartOffset: log.logStartOffset };

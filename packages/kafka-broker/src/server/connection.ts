@@ -6,6 +6,7 @@ import { ErrorCode } from "../protocol/error-codes";
 import { ProtocolError, Reader } from "../protocol/reader";
 import { Writer } from "../protocol/writer";
 import { FrameDecoder } from "./frame-decoder";
+import { SASL_AUTHENTICATE_KEY, SASL_HANDSHAKE_KEY, SaslSession } from "./sasl";
 
 const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
 
@@ -30,6 +31,7 @@ export class Connection {
   private readonly logger: ConnectionLogger;
   private readonly slots: ResponseSlot[] = [];
   private readonly clientHost: string;
+  private readonly sasl: SaslSession;
 
   constructor(socket: Socket, context: BrokerContext, maxFrameBytes: number, logger: ConnectionLogger) {
     this.socket = socket;
@@ -37,6 +39,7 @@ export class Connection {
     this.decoder = new FrameDecoder(maxFrameBytes);
     this.logger = logger;
     this.clientHost = `/${socket.remoteAddress ?? "unknown"}`;
+    this.sasl = new SaslSession(context.saslUsers);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
       this.receive(chunk);
@@ -74,6 +77,14 @@ export class Connection {
       this.enqueue(response);
       return;
     }
+    if (!this.sasl.admits(header.apiKey)) {
+      this.close(`api key ${header.apiKey} before SASL authentication`);
+      return;
+    }
+    if (header.apiKey === SASL_HANDSHAKE_KEY || header.apiKey === SASL_AUTHENTICATE_KEY) {
+      this.handleSasl(header, reader, response);
+      return;
+    }
     const handler = handlersByKey.get(header.apiKey);
     if (!handler || header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
       this.close(`unsupported api key ${header.apiKey} version ${header.apiVersion}`);
@@ -87,6 +98,28 @@ export class Connection {
       return;
     }
     this.enqueue(result);
+  }
+
+  private handleSasl(header: RequestHeader, reader: Reader, response: Writer): void {
+    if (header.apiVersion < 0 || header.apiVersion > 1) {
+      this.close(`unsupported api key ${header.apiKey} version ${header.apiVersion}`);
+      return;
+    }
+    try {
+      if (header.apiKey === SASL_HANDSHAKE_KEY) {
+        this.enqueue(this.sasl.handshake(reader, response));
+        return;
+      }
+      const outcome = this.sasl.authenticate(reader, response, header.apiVersion);
+      this.enqueue(outcome.response);
+      if (outcome.close) {
+        this.logger.warn(`closing connection from ${this.clientHost}: SASL authentication failed`);
+        // end(), not destroy(): the refusal must reach the client before the connection goes.
+        this.socket.end();
+      }
+    } catch (error) {
+      this.close(`SASL: ${describeError(error)}`);
+    }
   }
 
   private enqueue(result: HandlerResult): void {

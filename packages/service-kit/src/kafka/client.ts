@@ -1,10 +1,36 @@
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type Producer } from "kafkajs";
+import { readFileSync } from "node:fs";
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type KafkaConfig,
+  type LogEntry,
+  type Producer,
+} from "kafkajs";
 import type { Logger } from "../logger";
+
+/** How a client proves itself to the brokers: SASL credentials, and TLS (with a private CA, if any). */
+export interface KafkaSecurity {
+  sasl?: { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string };
+  tls?: { caFile?: string };
+}
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  security?: KafkaSecurity | undefined;
+}
+
+function securityConfig(security: KafkaSecurity | undefined): Pick<KafkaConfig, "sasl" | "ssl"> {
+  if (security === undefined) return {};
+  const { sasl, tls } = security;
+  return {
+    ...(sasl === undefined ? {} : { sasl: { ...sasl } as KafkaConfig["sasl"] }),
+    ...(tls === undefined
+      ? {}
+      : { ssl: tls.caFile === undefined ? true : { ca: [readFileSync(tls.caFile, "utf8")] } }),
+  };
 }
 
 const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
@@ -24,6 +50,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
+    ...securityConfig(options.security),
     // kafkajs logs every rebalance and reconnect at INFO; only problems belong in the service's log.
     logLevel: KafkaLogLevel.WARN,
     logCreator:

@@ -1,6 +1,6 @@
 import type { Kafka, Producer } from "kafkajs";
 import type { Logger } from "../logger";
-import { createKafkaClient, createProducer } from "./client";
+import { createKafkaClient, createProducer, type KafkaSecurity } from "./client";
 import { startConsumer, type ConsumerOptions, type RunningConsumer } from "./consume";
 import { TopicProducer } from "./topic-producer";
 import { ensureTopics } from "./topics";
@@ -13,6 +13,8 @@ export interface KafkaSettings {
   topicPartitions: number;
   replicationFactor: number;
   sessionTimeoutMs: number;
+  /** SASL and TLS towards the brokers, when they require them. */
+  security?: KafkaSecurity | undefined;
 }
 
 export interface KafkaConnection {
@@ -41,7 +43,12 @@ export async function connectKafka(
   topics: readonly string[],
   lifecycle: { onFatal?: ((error: Error) => void) | undefined } = {},
 ): Promise<KafkaConnection> {
-  const kafka = createKafkaClient({ brokers: settings.brokers, clientId: settings.clientId, logger });
+  const kafka = createKafkaClient({
+    brokers: settings.brokers,
+    clientId: settings.clientId,
+    logger,
+    security: settings.security,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,3 +1,4 @@
+import { displayText } from "@gochat/contracts";
 import { z } from "zod";
 
 export const username = z
@@ -12,10 +13,6 @@ export const password = z
   .min(8, "must be at least 8 characters")
   .max(200, "must be at most 200 characters");
 
-export const displayName = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(100, "must be at most 100 characters");
+export const displayName = displayText(100);
 
 export const refreshToken = z.string().min(16).max(200);

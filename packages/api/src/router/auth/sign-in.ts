@@ -9,4 +9,4 @@ export const signInInput = z.object({
 
 export const signInProcedure = publicProcedure
   .input(signInInput)
-  .mutation(({ ctx, input }) => signIn(ctx, input, ctx.userAgent));
+  .mutation(({ ctx, input }) => signIn(ctx, input, ctx));

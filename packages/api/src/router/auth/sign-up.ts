@@ -7,4 +7,4 @@ export const signUpInput = z.object({ username, displayName, password });
 
 export const signUpProcedure = publicProcedure
   .input(signUpInput)
-  .mutation(({ ctx, input }) => signUp(ctx, input, ctx.userAgent));
+  .mutation(({ ctx, input }) => signUp(ctx, input, ctx));

@@ -1,4 +1,4 @@
-import { AppError, entityId } from "@gochat/contracts";
+import { AppError, displayText, entityId } from "@gochat/contracts";
 import {
   addGroupMembers,
   createGroup,
@@ -20,7 +20,7 @@ import { authedProcedure, router } from "../../trpc";
 type Group = Awaited<ReturnType<typeof createGroup>>;
 
 const groupInput = z.object({ groupId: entityId });
-const groupName = z.string().trim().min(1, "must not be empty").max(100);
+const groupName = displayText(100);
 
 function toGroupView(group: Group) {
   return {

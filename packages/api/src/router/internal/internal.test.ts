@@ -29,7 +29,9 @@ const text = (conversation_id: string, sender_id: string, client_msg_id: string)
 
 describe("internal API", () => {
   it("is closed to anyone without the service credential", async () => {
-    const failure = await appCodeOf(api.client().internal.registerGateway.mutate({ gatewayId: "gw-x" }));
+    const failure = await appCodeOf(
+      api.uncredentialedServiceClient().internal.registerGateway.mutate({ gatewayId: "gw-x" }),
+    );
     expect(failure).toEqual({ appCode: "FORBIDDEN", message: "internal procedure" });
   });
 
