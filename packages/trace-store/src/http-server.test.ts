@@ -124,7 +124,10 @@ describe.each(exporters)("spans exported with %s", (tag, exporterFor) => {
       `service=im-gateway-${name}&minDurationMs=1999`,
       `conversationId=c-${name}&error=true`,
     ]) {
-      expect((await search(query)).map((t) => t.traceId), query).toEqual([traceId]);
+      expect(
+        (await search(query)).map((t) => t.traceId),
+        query,
+      ).toEqual([traceId]);
     }
     expect(await search(`conversationId=c-${name}&minDurationMs=2001`)).toEqual([]);
     expect(await search(`conversationId=c-${name}&error=false`)).toEqual([]);

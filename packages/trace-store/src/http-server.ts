@@ -189,7 +189,10 @@ function allowCors(request: IncomingMessage, response: ServerResponse, allowed: 
   if (allowed !== true && !allowed.includes(origin)) return;
   response.setHeader("access-control-allow-origin", allowed === true ? "*" : origin);
   response.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
-  response.setHeader("access-control-allow-headers", "content-type, content-encoding, traceparent, tracestate");
+  response.setHeader(
+    "access-control-allow-headers",
+    "content-type, content-encoding, traceparent, tracestate",
+  );
   response.setHeader("access-control-max-age", "600");
   if (allowed !== true) response.setHeader("vary", "origin");
 }

@@ -1,11 +1,6 @@
 /** An attribute value as OTLP carries it (`AnyValue`), in plain JSON. */
 export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | AttributeValue[]
-  | { [key: string]: AttributeValue };
+  string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
 export type Attributes = Record<string, AttributeValue>;
 
@@ -84,7 +79,8 @@ export function toStoredSpans(groups: readonly DecodedScopeSpans[]): StoredSpan[
     const serviceName = group.resource["service.name"];
     const service = typeof serviceName === "string" ? serviceName : "unknown_service";
     for (const span of group.spans) {
-      const end = span.endTimeUnixNano < span.startTimeUnixNano ? span.startTimeUnixNano : span.endTimeUnixNano;
+      const end =
+        span.endTimeUnixNano < span.startTimeUnixNano ? span.startTimeUnixNano : span.endTimeUnixNano;
       stored.push({
         traceId: span.traceId,
         spanId: span.spanId,
