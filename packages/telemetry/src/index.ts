@@ -15,3 +15,4 @@ export {
   type RecordSpanOptions,
 } from "./record-context";
 export { DOMAIN_ATTRIBUTES, domainAttributes, type DomainFields } from "./domain-attributes";
+export * from "./metrics/index";
