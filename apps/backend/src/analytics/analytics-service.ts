@@ -8,6 +8,7 @@ import {
 } from "@gochat/service-kit";
 import { AnalyticsFigures, type AnalyticsSnapshot } from "./analytics-figures";
 import { ANALYTICS_TOPIC_PATTERN, countRecord, decodeAnalyticsRecord } from "./count-record";
+import { startLagMonitor } from "./lag-monitor";
 import { startStatsServer } from "./stats-server";
 
 export interface AnalyticsConfig {
@@ -19,6 +20,8 @@ export interface AnalyticsConfig {
   topicRefreshMs: number;
   /** How many recent event and message ids are remembered to count redeliveries once. */
   recentIdLimit: number;
+  /** How often every group's consumer lag is sampled for /metrics; unset or 0 samples none. */
+  lagSampleIntervalMs?: number;
 }
 
 export interface RunningAnalytics extends RunningService {
@@ -62,6 +65,10 @@ export async function startAnalyticsService(
       for (const record of records) countRecord(figures, record.topicId, record.value);
     },
   });
+  const lag =
+    (config.lagSampleIntervalMs ?? 0) > 0
+      ? await startLagMonitor(kafka.kafka, config.lagSampleIntervalMs ?? 0, logger)
+      : undefined;
   const server = await startStatsServer({
     host: config.host,
     port: config.port,
@@ -78,6 +85,9 @@ export async function startAnalyticsService(
       await stopInOrder(
         () => server.close(),
         () => consumer.stop(),
+        async () => {
+          await lag?.stop();
+        },
         () => kafka.close(),
       );
     },

@@ -11,6 +11,8 @@ const shape = {
   ANALYTICS_TOPIC_REFRESH_MS: fields.positiveInt.default(5_000),
   /** Recent event and message ids remembered so that a redelivered record is counted once. */
   ANALYTICS_RECENT_IDS: fields.positiveInt.max(10_000_000).default(100_000),
+  /** How often every consumer group's lag is sampled for /metrics (gochat.consumer.lag*); 0 turns it off. */
+  LAG_SAMPLE_INTERVAL_MS: fields.nonNegativeInt.max(3_600_000).default(5_000),
 };
 
 export type AnalyticsEnv = z.infer<z.ZodObject<typeof shape>>;

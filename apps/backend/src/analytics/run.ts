@@ -17,6 +17,7 @@ export function runAnalytics(env: AnalyticsEnv, telemetry: Telemetry): Promise<v
           port: env.ANALYTICS_PORT,
           topicRefreshMs: env.ANALYTICS_TOPIC_REFRESH_MS,
           recentIdLimit: env.ANALYTICS_RECENT_IDS,
+          lagSampleIntervalMs: env.LAG_SAMPLE_INTERVAL_MS,
         },
         logger,
         fail,

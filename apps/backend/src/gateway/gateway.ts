@@ -5,6 +5,7 @@ import type { Logger } from "@gochat/service-kit";
 import { Server } from "socket.io";
 import { handleClientEvents } from "./client-events";
 import { deliverDownstream } from "./deliver-downstream";
+import { measureSockets } from "./gateway-metrics";
 import { PendingAcks } from "./pending-acks";
 import { userOfRoom, userRoom, type GatewayServer } from "./socket-types";
 import { presenceEvent } from "./user-events";
@@ -95,6 +96,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return busy ? { retryAfterMs: overload.overdueAfterMs + Math.floor(Math.random() * 1_000) } : undefined;
   }
 
+  measureSockets(io);
   io.on("connection", (socket) => {
     const { userId } = socket.data;
     const room = userRoom(userId);

@@ -14,7 +14,7 @@ export interface MetricSpec {
   readonly description: string;
   /** The attributes it is recorded with. */
   readonly attributes: readonly string[];
-  /** The service(s) that emit it, and where. */
+  /** The service(s) that emit it, and where. Each service's series carry Prometheus's `job` and `instance`. */
   readonly emittedBy: string;
   /** Histogram bucket boundaries, when not the latency ones. */
   readonly buckets?: readonly number[];
@@ -118,7 +118,7 @@ export const METRICS = {
     kind: "updown",
     unit: "{connection}",
     description: "socket.io connections open on a gateway",
-    attributes: ["gochat.gateway_id"],
+    attributes: [],
     emittedBy: "im-gateway",
   },
   gatewayUsers: {
@@ -126,7 +126,7 @@ export const METRICS = {
     kind: "updown",
     unit: "{user}",
     description: "distinct users with at least one socket on a gateway",
-    attributes: ["gochat.gateway_id"],
+    attributes: [],
     emittedBy: "im-gateway",
   },
   gatewayConnects: {
@@ -134,7 +134,7 @@ export const METRICS = {
     kind: "counter",
     unit: "{connection}",
     description: "sockets accepted (authenticated)",
-    attributes: ["gochat.gateway_id"],
+    attributes: [],
     emittedBy: "im-gateway",
   },
   gatewayDisconnects: {
@@ -142,15 +142,15 @@ export const METRICS = {
     kind: "counter",
     unit: "{connection}",
     description: "sockets closed, by socket.io's reason",
-    attributes: ["gochat.gateway_id", "gochat.disconnect_reason"],
+    attributes: ["gochat.disconnect_reason"],
     emittedBy: "im-gateway",
   },
   gatewayEvents: {
     name: "gochat.gateway.events",
     kind: "counter",
     unit: "{event}",
-    description: "socket events received from clients (in) and emitted to them (out), by event name",
-    attributes: ["gochat.gateway_id", "gochat.event", "gochat.direction"],
+    description: "socket events received from clients (in), and emitted to them (out, one per recipient user)",
+    attributes: ["gochat.event", "gochat.direction"],
     emittedBy: "im-gateway",
   },
   gatewayRefusals: {
@@ -158,7 +158,7 @@ export const METRICS = {
     kind: "counter",
     unit: "{event}",
     description: "client requests refused, by error code",
-    attributes: ["gochat.gateway_id", "error.type"],
+    attributes: ["error.type"],
     emittedBy: "im-gateway",
   },
   gatewayAckDuration: {
@@ -166,7 +166,7 @@ export const METRICS = {
     kind: "histogram",
     unit: "s",
     description: "from a client's message:send reaching the gateway to its acknowledgement",
-    attributes: ["gochat.gateway_id"],
+    attributes: [],
     emittedBy: "im-gateway",
   },
   deliveryDuration: {
@@ -174,8 +174,24 @@ export const METRICS = {
     kind: "histogram",
     unit: "s",
     description: "end to end: from im-logic accepting a message to its emission to a recipient socket",
-    attributes: ["gochat.gateway_id"],
+    attributes: [],
     emittedBy: "im-gateway",
+  },
+  downstreamRecipients: {
+    name: "gochat.delivery.recipients",
+    kind: "counter",
+    unit: "{recipient}",
+    description: "recipients in downstream records, per gateway instance and record kind",
+    attributes: ["gochat.gateway_id", "gochat.kind"],
+    emittedBy: "im-task, from its gochat.messages.downstream.* subscription",
+  },
+  downstreamDuration: {
+    name: "gochat.delivery.downstream.duration",
+    kind: "histogram",
+    unit: "s",
+    description: "from im-logic accepting a message to its downstream record, per gateway instance",
+    attributes: ["gochat.gateway_id"],
+    emittedBy: "im-task, from its gochat.messages.downstream.* subscription",
   },
   logicAcceptDuration: {
     name: "gochat.logic.accept.duration",
