@@ -16,6 +16,7 @@ import {
 import { PrismaInstrumentation } from "@prisma/instrumentation";
 import { register as registerImportHooks } from "import-in-the-middle/register-hooks.mjs";
 import { telemetryEnv } from "./env";
+import { registerProcessMetrics } from "./metrics/process-metrics";
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -100,6 +101,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     ...(env.OTEL_LOGS_EXPORTER === undefined ? { logRecordProcessors: [] } : {}),
     ...(prometheus === undefined ? {} : { metricReaders: [prometheus] }),
   });
+  if (prometheus !== undefined) registerProcessMetrics();
   started = {
     metricsHandler: prometheus?.getMetricsRequestHandler.bind(prometheus),
     shutdown: async () => {
