@@ -82,3 +82,10 @@ describe("the dashboards", () => {
     }
   });
 });
+
+describe("ARCHITECTURE.md", () => {
+  it("lists every metric of the catalogue", async () => {
+    const map = await readFile(join(root, "../ARCHITECTURE.md"), "utf8");
+    for (const spec of Object.values(METRICS)) expect(map, spec.name).toContain(`\`${spec.name}\``);
+  });
+});
