@@ -11,6 +11,7 @@ await runService({
   logger,
   healthPort: env.HEALTH_PORT,
   healthHost: env.HEALTH_HOST,
+  supervisorPid: env.GOCHAT_SUPERVISOR_PID,
   start: async () => {
     const store = new TraceStore({
       maxBytes: env.TRACE_STORE_MAX_MB * 1024 * 1024,
