@@ -21,6 +21,7 @@ const result = await build({
     gateway: "src/gateway/main.ts",
     notify: "src/notify/main.ts",
     analytics: "src/analytics/main.ts",
+    traces: "src/traces/main.ts",
     demo: "src/demo/main.ts",
   },
   outdir,

@@ -31,6 +31,7 @@ async function startSystem() {
   const internal = repo + 10;
   const [gw1, gw2] = [await freePortBlock([100]), await freePortBlock([100])];
   const broker = await freePort();
+  const traces = await freePort();
   const child = spawn(process.execPath, [join(backendDir, "dist/start.js")], {
     env: {
       ...process.env,
@@ -43,6 +44,9 @@ async function startSystem() {
       GOCHAT_GATEWAYS: `gw-a:${gw1},gw-b:${gw2}`,
       // The chat client has its own journeys (e2e/), which start it through this same command.
       GOCHAT_WEB_PORT: "0",
+      GOCHAT_TRACE_STORE_PORT: String(traces),
+      OTEL_TRACES_SAMPLER: "parentbased_always_on",
+      OTEL_BSP_SCHEDULE_DELAY: "200",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -58,7 +62,7 @@ async function startSystem() {
       throw new Error(`start command did not come up:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { child, exited, dataDir, output: () => output, ports: { broker, repo, internal, gw1, gw2 } };
+  return { child, exited, dataDir, output: () => output, ports: { broker, repo, internal, gw1, gw2, traces } };
 }
 
 /** The processes whose parent is `pid`, from /proc. */
@@ -87,7 +91,7 @@ const isAlive = (pid: number) => {
 
 it("starts the whole system on embedded defaults, carries a scripted chat, and stops on Ctrl-C", async () => {
   const { child, exited, dataDir, output: read, ports } = await startSystem();
-  const { broker, repo, internal, gw1, gw2 } = ports;
+  const { broker, repo, internal, gw1, gw2, traces } = ports;
   const output = read();
   expect(output).toContain(`Kafka        127.0.0.1:${broker}  (embedded broker`);
   expect(output).toContain(`im-repo      tRPC API on http://127.0.0.1:${repo}/trpc`);
@@ -129,6 +133,21 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   expect(stats?.messages.sent).toBe(4);
+
+  // Every service exports its spans to the embedded trace store, which finds them by service.
+  expect(output).toContain(`traces       http://127.0.0.1:${traces}/api/traces`);
+  const traced = new Set<string>();
+  const deadlineTraces = Date.now() + 20_000;
+  while (Date.now() < deadlineTraces && traced.size < 3) {
+    for (const service of ["im-gateway", "im-logic", "im-repo"]) {
+      const found = (await (
+        await fetch(`http://127.0.0.1:${traces}/api/traces?service=${service}&limit=1`)
+      ).json()) as { traces: unknown[] };
+      if (found.traces.length > 0) traced.add(service);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect([...traced].sort()).toEqual(["im-gateway", "im-logic", "im-repo"]);
 
   child.kill("SIGINT");
   expect(await exited).toBe(0);

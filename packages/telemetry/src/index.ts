@@ -1,1 +1,18 @@
-export { startTelemetry, type Telemetry, type TelemetryOptions } from "./start-telemetry";
+export {
+  DEFAULT_TRACE_SAMPLE_RATIO,
+  samplerFromEnv,
+  startTelemetry,
+  type Telemetry,
+  type TelemetryOptions,
+} from "./start-telemetry";
+export { errorCodeOf, recordError, startSpan, TRACER_NAME, type SpanOptions } from "./start-span";
+export {
+  contextFromHeaders,
+  traceHeaders,
+  withRecordSpan,
+  type ConsumedRecordRef,
+  type RecordHeaders,
+  type RecordSpanOptions,
+} from "./record-context";
+export { DOMAIN_ATTRIBUTES, domainAttributes, type DomainFields } from "./domain-attributes";
+export * from "./metrics/index";

@@ -5,11 +5,18 @@ import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
 import { RuntimeNodeInstrumentation } from "@opentelemetry/instrumentation-runtime-node";
 import { SocketIoInstrumentation } from "@opentelemetry/instrumentation-socket.io";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { startNodeSdk } from "@opentelemetry/sdk-node";
-import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+import {
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
 import { register as registerImportHooks } from "import-in-the-middle/register-hooks.mjs";
 import { telemetryEnv } from "./env";
+import { registerProcessMetrics } from "./metrics/process-metrics";
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -42,6 +49,20 @@ const INSTRUMENTED_MODULES = [
 let started: Telemetry | undefined;
 
 /**
+ * The share of traces started here (a root span: a message sent with no trace context) that are
+ * recorded; a trace begun elsewhere follows its parent's decision, so a trace is kept or dropped whole.
+ * A tenth keeps tracing's cost on the message pipeline within its 10% budget while every busy path still
+ * shows up within seconds; `OTEL_TRACES_SAMPLER=parentbased_always_on` records everything.
+ */
+export const DEFAULT_TRACE_SAMPLE_RATIO = 0.1;
+
+/** The sampler the standard variables ask for, or GoChat's default when they name none. */
+export function samplerFromEnv(env: ReturnType<typeof telemetryEnv>): Sampler | undefined {
+  if (env.OTEL_TRACES_SAMPLER !== undefined) return undefined;
+  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(DEFAULT_TRACE_SAMPLE_RATIO) });
+}
+
+/**
  * Starts OpenTelemetry for a service. It must run before the modules it instruments (kafkajs, socket.io,
  * http, Prisma) are loaded: ES modules are linked before any of them runs, so an entrypoint calls this and
  * then imports the service with a dynamic `import()`. kafkajs spans carry W3C `traceparent` in record
@@ -52,8 +73,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   // The in-thread hook lets the instrumentations patch packages loaded through `import`, not only
   // `require`; limiting it to the instrumented packages keeps every other import untouched.
   registerImportHooks({ include: INSTRUMENTED_MODULES });
+  const env = telemetryEnv();
   const instrumentations: Instrumentation[] = [
     new HttpInstrumentation(),
+    // Node's fetch is undici: the tRPC calls to im-repo carry the trace on through it.
+    new UndiciInstrumentation(),
     new KafkaJsInstrumentation(),
     new SocketIoInstrumentation(),
     new RuntimeNodeInstrumentation(),
@@ -63,8 +87,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     options.prometheus === true ? new PrometheusExporter({ preventServerStart: true }) : undefined;
   // No OTEL_TRACES_EXPORTER means no collector was configured: keep spans in-process rather than have the
   // SDK's OTLP default retry against a port nobody listens on.
-  const spanProcessors =
-    options.spanProcessors ?? (telemetryEnv().OTEL_TRACES_EXPORTER === undefined ? [] : undefined);
+  const spanProcessors = options.spanProcessors ?? (env.OTEL_TRACES_EXPORTER === undefined ? [] : undefined);
+  const sampler = samplerFromEnv(env);
   const sdk = startNodeSdk({
     resourceAttributes: {
       "service.name": options.serviceName,
@@ -72,8 +96,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     },
     instrumentations,
     ...(spanProcessors === undefined ? {} : { spanProcessors }),
+    ...(sampler === undefined ? {} : { sampler }),
+    // Logs go to stdout through the logger, with trace ids; OTLP logs only when asked for.
+    ...(env.OTEL_LOGS_EXPORTER === undefined ? { logRecordProcessors: [] } : {}),
     ...(prometheus === undefined ? {} : { metricReaders: [prometheus] }),
   });
+  if (prometheus !== undefined) registerProcessMetrics();
   started = {
     metricsHandler: prometheus?.getMetricsRequestHandler.bind(prometheus),
     shutdown: async () => {

@@ -9,6 +9,7 @@ import {
 } from "@gochat/service-kit";
 import { AnalyticsFigures, type AnalyticsSnapshot } from "./analytics-figures";
 import { ANALYTICS_TOPIC_PATTERN, countRecord, decodeAnalyticsRecord } from "./count-record";
+import { startLagMonitor } from "./lag-monitor";
 import { startStatsServer } from "./stats-server";
 
 export interface AnalyticsConfig {
@@ -22,6 +23,8 @@ export interface AnalyticsConfig {
   recentIdLimit: number;
   /** Who may read GET /stats: admins (by access token) and services (by credential). */
   access: OperatorAccess;
+  /** How often every group's consumer lag is sampled for /metrics; unset or 0 samples none. */
+  lagSampleIntervalMs?: number;
 }
 
 export interface RunningAnalytics extends RunningService {
@@ -65,6 +68,10 @@ export async function startAnalyticsService(
       for (const record of records) countRecord(figures, record.topicId, record.value);
     },
   });
+  const lag =
+    (config.lagSampleIntervalMs ?? 0) > 0
+      ? await startLagMonitor(kafka.kafka, config.lagSampleIntervalMs ?? 0, logger)
+      : undefined;
   const server = await startStatsServer({
     host: config.host,
     port: config.port,
@@ -82,6 +89,9 @@ export async function startAnalyticsService(
       await stopInOrder(
         () => server.close(),
         () => consumer.stop(),
+        async () => {
+          await lag?.stop();
+        },
         () => kafka.close(),
       );
     },

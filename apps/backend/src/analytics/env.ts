@@ -17,6 +17,8 @@ const shape = {
   GOCHAT_SERVICE_CREDENTIALS: fields
     .commaList(z.string().min(32, "each credential must be at least 32 characters"), "must list a credential")
     .optional(),
+  /** How often every consumer group's lag is sampled for /metrics (gochat.consumer.lag*); 0 turns it off. */
+  LAG_SAMPLE_INTERVAL_MS: fields.nonNegativeInt.max(3_600_000).default(5_000),
 };
 
 export type AnalyticsEnv = z.infer<z.ZodObject<typeof shape>>;

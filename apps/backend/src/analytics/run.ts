@@ -24,6 +24,7 @@ export function runAnalytics(env: AnalyticsEnv, telemetry: Telemetry): Promise<v
               serviceCredential(env.GOCHAT_TOKEN_SECRET),
             ],
           },
+          lagSampleIntervalMs: env.LAG_SAMPLE_INTERVAL_MS,
         },
         logger,
         fail,

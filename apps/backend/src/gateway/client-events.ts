@@ -9,6 +9,7 @@ import {
 import { TokenBucket } from "@gochat/messaging";
 import type { Logger } from "@gochat/service-kit";
 import type { z } from "zod";
+import { countRefusal } from "./gateway-metrics";
 import type { PendingAcks } from "./pending-acks";
 import type { GatewaySocket } from "./socket-types";
 
@@ -40,6 +41,7 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
   const log = deps.logger.child({ userId: socket.data.userId, socketId: socket.id });
 
   function refuse(event: string, error: ErrorBody, ack: unknown): void {
+    countRefusal(error.code);
     if (typeof ack === "function") (ack as AnyAck)({ ok: false, error });
     else socket.emit("request:error", { event, error });
   }

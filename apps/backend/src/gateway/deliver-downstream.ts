@@ -1,4 +1,5 @@
 import { toChatMessageView, type TopicValue } from "@gochat/contracts";
+import { countDelivery } from "./gateway-metrics";
 import type { PendingAcks } from "./pending-acks";
 import { userRoom, type GatewayServer } from "./socket-types";
 
@@ -13,6 +14,7 @@ export function deliverDownstream(
   body: TopicValue<"downstream">,
 ): void {
   const rooms = body.recipients.map(userRoom);
+  countDelivery(body.kind, rooms.length, body.kind === "message" ? body.message.created_at_ms : undefined);
   switch (body.kind) {
     case "message": {
       const { message } = body;

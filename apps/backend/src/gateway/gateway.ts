@@ -6,6 +6,7 @@ import { Server } from "socket.io";
 import { handleClientEvents } from "./client-events";
 import { createConnectionLimits, HandshakeError, type ConnectionLimits } from "./connection-limits";
 import { deliverDownstream } from "./deliver-downstream";
+import { measureSockets } from "./gateway-metrics";
 import { PendingAcks } from "./pending-acks";
 import { userOfRoom, userRoom, type GatewayServer } from "./socket-types";
 import { presenceEvent } from "./user-events";
@@ -96,6 +97,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return busy ? { retryAfterMs: overload.overdueAfterMs + Math.floor(Math.random() * 1_000) } : undefined;
   }
 
+  measureSockets(io);
   io.on("connection", (socket) => {
     const { userId } = socket.data;
     const room = userRoom(userId);

@@ -1,4 +1,5 @@
 import type { ErrorBody, SendMessageAck } from "@gochat/contracts";
+import { recordAck } from "./gateway-metrics";
 
 type Resolve = (result: SendMessageAck) => void;
 
@@ -76,6 +77,7 @@ export class PendingAcks {
     if (entry === undefined) return;
     this.#waiting.delete(key);
     clearTimeout(entry.timer);
+    recordAck(entry.since);
     entry.resolve(result);
   }
 }

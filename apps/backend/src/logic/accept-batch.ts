@@ -1,6 +1,7 @@
 import { LIMITS, TOPICS, type ChatMessage, type TopicValue } from "@gochat/contracts";
 import { routeMessage, type DownstreamRecord } from "@gochat/messaging";
 import { downstreamBatch, toMessage, type TopicMessages } from "@gochat/service-kit";
+import { gochatMetrics, secondsSince } from "@gochat/telemetry/metrics";
 import type { LogicDeps } from "./handle-upstream";
 import type { RecentlyRouted } from "./recently-routed";
 import type { AudienceCache } from "./audience-cache";
@@ -26,7 +27,9 @@ export async function acceptAndRouteBatch(
   deps: AcceptBatchDeps,
 ): Promise<void> {
   for (let start = 0; start < bodies.length; start += LIMITS.acceptBatchMessages) {
+    const startedAt = performance.now();
     await acceptChunk(bodies.slice(start, start + LIMITS.acceptBatchMessages), deps);
+    gochatMetrics().logicAcceptDuration.record(secondsSince(startedAt), { "gochat.kind": "message" });
   }
 }
 

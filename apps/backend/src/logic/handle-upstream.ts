@@ -9,6 +9,7 @@ import {
   type Logger,
   type TopicMessages,
 } from "@gochat/service-kit";
+import { gochatMetrics } from "@gochat/telemetry/metrics";
 import type { RepoClient } from "../clients/repo-client";
 import { acceptAndRouteBatch, type MessageBody } from "./accept-batch";
 import type { AudienceCache } from "./audience-cache";
@@ -42,6 +43,7 @@ function finalRefusal(error: unknown): ErrorCode | undefined {
  * gaps.
  */
 export async function handleUpstreamBatch(bodies: readonly Upstream[], deps: LogicDeps): Promise<void> {
+  gochatMetrics().logicBatchSize.record(bodies.length);
   let messages: MessageBody[] = [];
   for (const body of bodies) {
     if (body.kind === "message") {

@@ -10,6 +10,7 @@ import {
   type RunningService,
   type TopicMessages,
 } from "@gochat/service-kit";
+import { gochatMetrics } from "@gochat/telemetry/metrics";
 import { createRepoClient, type RepoClient } from "../clients/repo-client";
 import type { Mailer } from "./mailer";
 
@@ -44,6 +45,10 @@ async function recordOutcome(
   outcome: { channel: Channel; status: Outcome; error?: string },
 ): Promise<void> {
   await deps.repo.internal.recordDelivery.mutate({ notification_id: notificationId, ...outcome });
+  gochatMetrics().notificationDeliveries.add(1, {
+    "gochat.channel": outcome.channel,
+    "gochat.outcome": outcome.status,
+  });
   const delivered: TopicValue<"notificationEvents"> = {
     event_id: deriveEventId("notification.delivered", event.event_id, outcome.channel, outcome.status),
     event_type: "notification.delivered",

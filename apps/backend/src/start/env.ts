@@ -36,6 +36,17 @@ const shape = {
   GOCHAT_PUBLIC_API_URL: z.string().min(1).optional(),
   GOCHAT_PUBLIC_GATEWAYS: z.string().min(1).optional(),
   LOG_LEVEL: fields.logLevel.default("info"),
+  /** The embedded trace store (false leaves it out); it also stays out when OTLP is pointed elsewhere. */
+  GOCHAT_TRACE_STORE: fields.flag.default(true),
+  /** Its OTLP/HTTP and query port; by default GOCHAT_REPO_PORT + 318. */
+  GOCHAT_TRACE_STORE_PORT: fields.port.optional(),
+  /** Standard OpenTelemetry variables: set, they send every service's spans to a collector instead. */
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .regex(/^[a-z_,]+$/, "must be a list of exporter names")
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ message: "must be a URL" }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ message: "must be a URL" }).optional(),
   /** Passed on to notification-service; without it notifications are not e-mailed. */
   SMTP_URL: z
     .string()

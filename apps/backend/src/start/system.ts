@@ -19,6 +19,7 @@ import {
   waitUntilReady,
   type ServiceProcess,
 } from "./child-process";
+import { gatewaysOf, isTraceStoreEmbedded, planServices, traceStorePort } from "./service-plan";
 import { loadOrCreateTokenSecret } from "./token-secret";
 
 export interface RunningSystem {
@@ -35,7 +36,7 @@ export interface RunningSystem {
  * their queues, the workers finish the batch in hand, im-repo closes the database. Bounded, so that a
  * stop under overload never takes more than about 25 s in all.
  */
-const STOP_DEADLINE_MS: Record<number, number> = { 3: 5_000, 2: 10_000, 1: 10_000 };
+const STOP_DEADLINE_MS: Record<number, number> = { 3: 5_000, 2: 10_000, 1: 10_000, 0: 5_000 };
 
 /**
  * Brings GoChat up on one machine: the embedded broker and database unless real ones are configured, the
@@ -51,10 +52,11 @@ export async function startSystem(
   const services: ServiceProcess[] = [];
   let broker: Broker | undefined;
   // Stopped in the reverse order of their dependencies: gateways first (no new messages), then im-logic
-  // and im-task, then im-repo, which the others call while they stop, then the broker.
+  // and im-task, then im-repo, which the others call while they stop, then the trace store, which
+  // receives the spans of every stop, then the broker.
   const tiers = new Map<ServiceProcess, number>();
   const stop = async () => {
-    for (const tier of [3, 2, 1]) {
+    for (const tier of [3, 2, 1, 0]) {
       await Promise.all(
         services.filter((s) => tiers.get(s) === tier).map((s) => stopService(s, STOP_DEADLINE_MS[tier])),
       );
@@ -136,6 +138,7 @@ export async function startSystem(
       GATEWAY_CORS_ORIGINS: corsOrigins,
       ...inheritedEnv(),
       ...brokerEnv,
+      ...telemetryEnvOf(env),
       KAFKA_BROKERS: brokers.join(","),
       GOCHAT_TOKEN_SECRET: tokenSecret,
       GOCHAT_DATA_DIR: paths.dataDir,
@@ -143,65 +146,26 @@ export async function startSystem(
       GOCHAT_SUPERVISOR_PID: String(process.pid),
       LOG_LEVEL: env.LOG_LEVEL,
     };
-    const publicApiUrl = `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`;
-    const repoUrl = `http://127.0.0.1:${env.GOCHAT_REPO_INTERNAL_PORT}/trpc`;
-    const repoHealth = env.GOCHAT_REPO_PORT + 100;
-    const repo = spawnService(
-      "im-repo",
-      "src/repo/main.ts",
-      {
-        ...shared,
-        REPO_PORT: String(env.GOCHAT_REPO_PORT),
-        REPO_INTERNAL_PORT: String(env.GOCHAT_REPO_INTERNAL_PORT),
-        HEALTH_PORT: String(repoHealth),
-      },
-      backendDir,
-    );
-    services.push(repo);
-    tiers.set(repo, 1);
-    lines.push(`im-repo      tRPC API on ${publicApiUrl}  (internal API on ${repoUrl})`);
-    // The other services keep their state in im-repo, so it has to be ready before they start.
-    await waitUntilReady(`http://127.0.0.1:${repoHealth}/readyz`, repo, withSignal);
-    // Health ports sit a fixed distance from each service's own port, so several systems can run side by side.
     const readiness: { url: string; service: ServiceProcess }[] = [];
-    const start = (
-      name: string,
-      entry: string,
-      tier: number,
-      healthPort: number,
-      extra: Record<string, string>,
-    ) => {
+    for (const planned of planServices(env)) {
       const service = spawnService(
-        name,
-        entry,
-        { ...shared, ...extra, HEALTH_PORT: String(healthPort) },
+        planned.name,
+        planned.entry,
+        { ...shared, ...planned.env, HEALTH_PORT: String(planned.healthPort) },
         backendDir,
       );
       services.push(service);
-      tiers.set(service, tier);
-      readiness.push({ url: `http://127.0.0.1:${healthPort}/readyz`, service });
-    };
-    start("im-logic", "src/logic/main.ts", 2, env.GOCHAT_REPO_PORT + 110, { REPO_URL: repoUrl });
-    lines.push("im-logic     consuming gochat.messages.upstream (logic.upstream.group)");
-    start("im-task", "src/task/main.ts", 2, env.GOCHAT_REPO_PORT + 111, { REPO_URL: repoUrl });
-    lines.push("im-task      persist, fan-out and downstream.* consumers (task.*.group)");
-    start("notification-service", "src/notify/main.ts", 2, env.GOCHAT_REPO_PORT + 113, { REPO_URL: repoUrl });
-    lines.push(
-      `notify       inbox, live push${env.SMTP_URL === undefined ? "" : " and e-mail (SMTP_URL)"} (notification.delivery.group)`,
-    );
-    const analyticsPort = env.GOCHAT_REPO_PORT + 200;
-    start("analytics", "src/analytics/main.ts", 2, env.GOCHAT_REPO_PORT + 112, {
-      ANALYTICS_PORT: String(analyticsPort),
-    });
-    lines.push(`analytics    GET http://127.0.0.1:${analyticsPort}/stats (analytics.events.group)`);
-    for (const entry of env.GOCHAT_GATEWAYS) {
-      const [instanceId = "", port = ""] = entry.split(":");
-      start(`im-gateway ${instanceId}`, "src/gateway/main.ts", 3, Number(port) + 100, {
-        REPO_URL: repoUrl,
-        GATEWAY_INSTANCE_ID: instanceId,
-        GATEWAY_PORT: port,
-      });
-      lines.push(`im-gateway   ${instanceId}  socket.io on http://127.0.0.1:${port}`);
+      tiers.set(service, planned.tier);
+      lines.push(planned.line);
+      // The trace store receives every other service's spans and im-repo keeps their state: each tier
+      // below the services' own must be ready before the next starts.
+      if (planned.tier <= 1) await waitUntilReady(planned.readyUrl, service, withSignal);
+      else readiness.push({ url: planned.readyUrl, service });
+    }
+    if (!isTraceStoreEmbedded(env) && env.OTEL_TRACES_EXPORTER !== "none") {
+      lines.push(
+        `traces       ${env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? "as OTEL_TRACES_EXPORTER says"}  (OTEL_* environment)`,
+      );
     }
 
     // The chat client, served from its production build, pointed at this system's API and gateways.
@@ -210,10 +174,7 @@ export async function startSystem(
       if (!existsSync(join(webDir, ".next/BUILD_ID"))) {
         lines.push("web client   not built: run `npm run build` (npm start builds it first)");
       } else {
-        const gateways = env.GOCHAT_GATEWAYS.map((entry) => {
-          const [instanceId = "", port = ""] = entry.split(":");
-          return `${instanceId}=http://{host}:${port}`;
-        });
+        const gateways = gatewaysOf(env).map(({ instanceId, port }) => `${instanceId}=http://{host}:${port}`);
         const web = spawnProcess(
           "web",
           join(paths.repoRoot, "node_modules/.bin/next"),
@@ -262,4 +223,17 @@ export async function startSystem(
     const serviceExited = Promise.race(services.map((service) => service.exited.then(() => service.name)));
     return { serviceExited, stop, kill };
   }
+}
+
+/**
+ * The OpenTelemetry variables every service gets: with the embedded trace store, spans are exported to it
+ * over OTLP/HTTP protobuf; otherwise the services follow the `OTEL_*` environment as it is.
+ */
+function telemetryEnvOf(env: StartEnv): Record<string, string> {
+  if (!isTraceStoreEmbedded(env)) return {};
+  return {
+    OTEL_TRACES_EXPORTER: "otlp",
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf",
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${traceStorePort(env)}/v1/traces`,
+  };
 }

@@ -1,5 +1,5 @@
 import { instanceIdOfDownstreamTopic, type TopicValue } from "@gochat/contracts";
-import { metrics } from "@opentelemetry/api";
+import { gochatMetrics } from "@gochat/telemetry/metrics";
 
 export interface InstanceDelivery {
   records: number;
@@ -15,14 +15,6 @@ export interface InstanceDelivery {
  */
 export class DeliveryStats {
   readonly #byInstance = new Map<string, InstanceDelivery>();
-  readonly #meter = metrics.getMeter("gochat.im-task");
-  readonly #recipients = this.#meter.createCounter("gochat.delivery.recipients", {
-    description: "recipients in downstream records, per gateway instance",
-  });
-  readonly #latency = this.#meter.createHistogram("gochat.delivery.latency", {
-    description: "from im-logic accepting a message to its downstream record",
-    unit: "ms",
-  });
 
   record(topic: string, body: TopicValue<"downstream">, appendedAtMs: number): void {
     const instance = instanceIdOfDownstreamTopic(topic);
@@ -30,10 +22,18 @@ export class DeliveryStats {
     const entry = this.#byInstance.get(instance) ?? { records: 0, recipients: 0, messages: 0 };
     entry.records += 1;
     entry.recipients += body.recipients.length;
-    this.#recipients.add(body.recipients.length, { gateway: instance, kind: body.kind });
+    gochatMetrics().downstreamRecipients.add(body.recipients.length, {
+      "gochat.gateway_id": instance,
+      "gochat.kind": body.kind,
+    });
     if (body.kind === "message") {
       entry.messages += 1;
-      this.#latency.record(Math.max(0, appendedAtMs - body.message.created_at_ms), { gateway: instance });
+      gochatMetrics().downstreamDuration.record(
+        Math.max(0, appendedAtMs - body.message.created_at_ms) / 1000,
+        {
+          "gochat.gateway_id": instance,
+        },
+      );
     }
     this.#byInstance.set(instance, entry);
   }

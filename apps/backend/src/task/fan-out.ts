@@ -1,6 +1,7 @@
 import type { TopicValue } from "@gochat/contracts";
 import { batchByInstance } from "@gochat/messaging";
 import { downstreamBatch, type Logger, type TopicMessages } from "@gochat/service-kit";
+import { gochatMetrics } from "@gochat/telemetry/metrics";
 import type { RepoClient } from "../clients/repo-client";
 
 export interface FanoutDeps {
@@ -49,6 +50,7 @@ export async function runFanoutTask(task: TopicValue<"fanout">, deps: FanoutDeps
         recipients: page.memberCount,
         online_recipients: presence.size,
       });
+      gochatMetrics().taskFanoutPages.add(1);
       members += page.memberCount;
       online += presence.size;
       after = page.nextCursor;
@@ -65,6 +67,7 @@ export async function runFanoutTask(task: TopicValue<"fanout">, deps: FanoutDeps
     throw error;
   }
   await deps.repo.internal.finishFanout.mutate({ task_id: task.task_id, status: "completed" });
+  gochatMetrics().taskFanoutDuration.record((Date.now() - started) / 1000);
   deps.logger.info(
     { taskId: task.task_id, groupId: task.group_id, members, online, ms: Date.now() - started },
     "fan-out completed",

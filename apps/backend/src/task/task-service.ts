@@ -13,6 +13,7 @@ import {
   type RunningConsumer,
   type RunningService,
 } from "@gochat/service-kit";
+import { gochatMetrics, secondsSince } from "@gochat/telemetry/metrics";
 import { createRepoClient } from "../clients/repo-client";
 import { DeliveryStats } from "./delivery-stats";
 import { runFanoutTask } from "./fan-out";
@@ -61,11 +62,14 @@ export async function startTaskService(
       subscription: { topics: [TOPICS.persist.name] },
       handleBatch: async (records) => {
         const messages: ChatMessage[] = records.map((r) => (r.value as TopicValue<"persist">).message);
+        const startedAt = performance.now();
         for (let start = 0; start < messages.length; start += PERSIST_CHUNK) {
           await repo.internal.persistMessages.mutate({
             messages: messages.slice(start, start + PERSIST_CHUNK),
           });
         }
+        gochatMetrics().taskPersistDuration.record(secondsSince(startedAt));
+        gochatMetrics().taskPersistBatchSize.record(messages.length);
       },
     }),
   );

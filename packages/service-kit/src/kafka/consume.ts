@@ -11,6 +11,7 @@ import type {
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logger";
 import { sendToDeadLetter, type FailedRecord } from "./dead-letter";
+import { consumerMetrics } from "./consumer-metrics";
 import { classifyFailure, describeError, retryDelayMs } from "./failure-policy";
 
 export interface ConsumedRecord {
@@ -93,6 +94,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     throw new Error("startConsumer needs exactly one of handle and handleBatch");
   }
   const log = options.logger.child({ component: "consumer", group: options.groupId });
+  const measure = consumerMetrics(options.groupId);
   // A bug does not go away by waiting: a few quick tries (0.7 s in all), then the record is set aside so
   // the ones behind it flow on. Transient failures are retried for as long as they last.
   const maxAttempts = options.maxAttempts ?? 4;
@@ -133,6 +135,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         { topic, partition, offset: message.offset, code, err: describeError(error) },
         "dead-lettering undecodable record",
       );
+      measure.deadLettered(topic, code);
       await sendToDeadLetter(options.deadLetterProducer, asFailed(topic, partition, message), {
         group: options.groupId,
         code,
@@ -160,7 +163,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   async function attempt(
     work: () => Promise<void>,
     heartbeat: () => Promise<void>,
-    where: object,
+    where: { topic: string; partition: number; offset: string | null },
   ): Promise<unknown> {
     for (let attemptNo = 1; ; attemptNo++) {
       try {
@@ -168,6 +171,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         return undefined;
       } catch (error) {
         const kind = classifyFailure(error);
+        measure.failed(where.topic, kind);
         if (kind === "permanent") return new Error(`rejected: ${describeError(error)}`);
         if (kind === "bug" && attemptNo >= maxAttempts) {
           return new Error(`failed ${attemptNo} times: ${describeError(error)}`);
@@ -175,6 +179,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         // Leaving without committing hands the records to whoever owns the partition next.
         if (stopping) throw error;
         log.warn({ ...where, attempt: attemptNo, kind, err: describeError(error) }, "retrying");
+        measure.retried(where.topic);
         await pause(retryDelayMs(attemptNo, baseDelay), heartbeat);
         // stop() may have been called during the pause.
         if (isStopping()) throw error;
@@ -196,6 +201,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       },
       "dead-lettering record",
     );
+    measure.deadLettered(record.topic, "HANDLER_FAILED");
     await sendToDeadLetter(options.deadLetterProducer, asFailed(record.topic, record.partition, message), {
       group: options.groupId,
       code: "HANDLER_FAILED",
@@ -208,14 +214,19 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     const heartbeat = () => payload.heartbeat();
     const handle = options.handle;
     if (handle === undefined) return;
+    const startedAt = performance.now();
     const record = await decode(topic, partition, message);
-    if (record === undefined) return;
+    if (record === undefined) {
+      measure.handled(topic, 1, startedAt);
+      return;
+    }
     const failure = await attempt(() => handle(record, { heartbeat }), heartbeat, {
       topic,
       partition,
       offset: message.offset,
     });
     if (failure !== undefined) await deadLetterHandled(record, message, failure);
+    measure.handled(topic, 1, startedAt);
   }
 
   async function processBatch(payload: EachBatchPayload): Promise<void> {
@@ -223,6 +234,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     if (handleBatch === undefined) return;
     const { batch } = payload;
     const heartbeat = () => payload.heartbeat();
+    const startedAt = performance.now();
     const decoded: { record: ConsumedRecord; message: KafkaMessage }[] = [];
     for (const message of batch.messages) {
       const record = await decode(batch.topic, batch.partition, message);
@@ -250,6 +262,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         }
       }
     }
+    measure.handled(batch.topic, batch.messages.length, startedAt);
     const last = batch.messages.at(-1);
     if (last !== undefined) payload.resolveOffset(last.offset);
     await payload.commitOffsetsIfNecessary();

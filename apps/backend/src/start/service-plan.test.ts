@@ -1,0 +1,29 @@
+import { expect, it } from "vitest";
+import { readStartEnv } from "./env";
+import { planServices } from "./service-plan";
+
+const names = (source: Record<string, string>) => planServices(readStartEnv(source)).map((s) => s.name);
+
+it("runs the embedded trace store first, unless turned off or OTLP points at a collector", () => {
+  expect(names({})).toEqual([
+    "trace-store",
+    "im-repo",
+    "im-logic",
+    "im-task",
+    "notification-service",
+    "analytics",
+    "im-gateway gw-1",
+    "im-gateway gw-2",
+  ]);
+  expect(names({ GOCHAT_TRACE_STORE: "false" })[0]).toBe("im-repo");
+  expect(names({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })[0]).toBe("im-repo");
+  expect(names({ OTEL_TRACES_EXPORTER: "none" })[0]).toBe("im-repo");
+});
+
+it("gives every service a health port of its own, derived from the configured ports", () => {
+  const plan = planServices(readStartEnv({ GOCHAT_REPO_PORT: "8000", GOCHAT_GATEWAYS: "a:8001,b:8002" }));
+  const ports = plan.filter((s) => s.hasMetrics).map((s) => s.healthPort);
+  expect(new Set(ports).size).toBe(ports.length);
+  expect(plan.find((s) => s.instance === "b")).toMatchObject({ service: "im-gateway", healthPort: 8102 });
+  expect(plan[0]?.readyUrl).toBe("http://127.0.0.1:8318/readyz");
+});

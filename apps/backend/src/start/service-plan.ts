@@ -1,0 +1,150 @@
+import type { StartEnv } from "./env";
+
+/** One service process of `npm start`: what runs, where it is health-checked and scraped. */
+export interface PlannedService {
+  /** The process name, prefixed to its log lines: `im-gateway gw-1`. */
+  name: string;
+  /** The `service.name` it reports, and Prometheus's `job`. */
+  service: string;
+  /** `service.instance.id`: the gateway instance id, else the service name. */
+  instance: string;
+  /** Entrypoint, relative to apps/backend. */
+  entry: string;
+  /** Start order: lower tiers start first and stop last. */
+  tier: 0 | 1 | 2 | 3;
+  /** Serves /healthz, /readyz and (with `hasMetrics`) /metrics. */
+  healthPort: number;
+  /** Where the start command waits for it to be ready. */
+  readyUrl: string;
+  hasMetrics: boolean;
+  /** Its own variables, on top of what every service gets. */
+  env: Record<string, string>;
+  /** What the start command prints for it. */
+  line: string;
+}
+
+/** Where services export spans when the embedded trace store runs. */
+export function traceStorePort(env: StartEnv): number {
+  return env.GOCHAT_TRACE_STORE_PORT ?? env.GOCHAT_REPO_PORT + 318;
+}
+
+/**
+ * Whether `npm start` runs the embedded trace store: unless it is turned off, or the environment already
+ * names where spans go (a collector), in which case every service follows that environment instead.
+ */
+export function isTraceStoreEmbedded(env: StartEnv): boolean {
+  return (
+    env.GOCHAT_TRACE_STORE &&
+    env.OTEL_TRACES_EXPORTER === undefined &&
+    env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined &&
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined
+  );
+}
+
+/** im-repo's internal API (its own listener, loopback by default), which the other services call. */
+export function repoUrlOf(env: StartEnv): string {
+  return `http://127.0.0.1:${env.GOCHAT_REPO_INTERNAL_PORT}/trpc`;
+}
+
+/**
+ * Every service process `npm start` runs, in one list: the start command, the Prometheus configuration
+ * and the documentation read it, so a service added here is started, scraped and listed alike. Health
+ * ports sit a fixed distance from each service's own port, so several systems can run side by side.
+ */
+export function planServices(env: StartEnv): PlannedService[] {
+  const repoPort = env.GOCHAT_REPO_PORT;
+  const repoUrl = repoUrlOf(env);
+  const plan: PlannedService[] = [];
+  const add = (
+    service: Omit<PlannedService, "readyUrl" | "instance" | "hasMetrics"> &
+      Partial<Pick<PlannedService, "readyUrl" | "instance" | "hasMetrics">>,
+  ) => {
+    plan.push({
+      instance: service.service,
+      readyUrl: `http://127.0.0.1:${service.healthPort}/readyz`,
+      hasMetrics: true,
+      ...service,
+    });
+  };
+
+  if (isTraceStoreEmbedded(env)) {
+    const port = traceStorePort(env);
+    add({
+      name: "trace-store",
+      service: "trace-store",
+      entry: "src/traces/main.ts",
+      tier: 0,
+      healthPort: 0,
+      readyUrl: `http://127.0.0.1:${port}/readyz`,
+      hasMetrics: false,
+      env: { TRACE_STORE_PORT: String(port) },
+      line: `traces       http://127.0.0.1:${port}/api/traces  (embedded trace store, OTLP on /v1/traces)`,
+    });
+  }
+  add({
+    name: "im-repo",
+    service: "im-repo",
+    entry: "src/repo/main.ts",
+    tier: 1,
+    healthPort: repoPort + 100,
+    env: { REPO_PORT: String(repoPort), REPO_INTERNAL_PORT: String(env.GOCHAT_REPO_INTERNAL_PORT) },
+    line: `im-repo      tRPC API on http://127.0.0.1:${repoPort}/trpc  (internal API on ${repoUrl})`,
+  });
+  add({
+    name: "im-logic",
+    service: "im-logic",
+    entry: "src/logic/main.ts",
+    tier: 2,
+    healthPort: repoPort + 110,
+    env: { REPO_URL: repoUrl },
+    line: "im-logic     consuming gochat.messages.upstream (logic.upstream.group)",
+  });
+  add({
+    name: "im-task",
+    service: "im-task",
+    entry: "src/task/main.ts",
+    tier: 2,
+    healthPort: repoPort + 111,
+    env: { REPO_URL: repoUrl },
+    line: "im-task      persist, fan-out and downstream.* consumers (task.*.group)",
+  });
+  add({
+    name: "notification-service",
+    service: "notification-service",
+    entry: "src/notify/main.ts",
+    tier: 2,
+    healthPort: repoPort + 113,
+    env: { REPO_URL: repoUrl },
+    line: `notify       inbox, live push${env.SMTP_URL === undefined ? "" : " and e-mail (SMTP_URL)"} (notification.delivery.group)`,
+  });
+  const analyticsPort = repoPort + 200;
+  add({
+    name: "analytics",
+    service: "analytics",
+    entry: "src/analytics/main.ts",
+    tier: 2,
+    healthPort: repoPort + 112,
+    env: { ANALYTICS_PORT: String(analyticsPort) },
+    line: `analytics    GET http://127.0.0.1:${analyticsPort}/stats (analytics.events.group)`,
+  });
+  for (const { instanceId, port } of gatewaysOf(env)) {
+    add({
+      name: `im-gateway ${instanceId}`,
+      service: "im-gateway",
+      instance: instanceId,
+      entry: "src/gateway/main.ts",
+      tier: 3,
+      healthPort: port + 100,
+      env: { REPO_URL: repoUrl, GATEWAY_INSTANCE_ID: instanceId, GATEWAY_PORT: String(port) },
+      line: `im-gateway   ${instanceId}  socket.io on http://127.0.0.1:${port}`,
+    });
+  }
+  return plan;
+}
+
+export function gatewaysOf(env: StartEnv): { instanceId: string; port: number }[] {
+  return env.GOCHAT_GATEWAYS.map((entry) => {
+    const [instanceId = "", port = ""] = entry.split(":");
+    return { instanceId, port: Number(port) };
+  });
+}
