@@ -34,7 +34,10 @@ const failures: PipelineReport["failures"] = [];
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping everything the bench started`);
-    void cleanups.runAll().then(() => process.exit(130));
+    void cleanups.runAll().then(() => {
+      log(`logs kept in ${workDir}`);
+      process.exit(130);
+    });
   });
 }
 
