@@ -38,8 +38,6 @@ export type EarlierAcceptance =
       createdAtMs: number;
     };
 
-const pairKey = (senderId: string, clientMsgId: string) => `${senderId}\n${clientMsgId}`;
-
 /**
  * Reads, in one statement for the whole batch, each message's conversation, group settings and the
  * sender's role, and any earlier acceptance of its (sender, client message id). Embedded PostgreSQL plans
