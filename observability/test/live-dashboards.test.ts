@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -146,9 +146,14 @@ it("answers every dashboard panel's query from Prometheus scraping the running s
   const refused: unknown = await socket.timeout(10_000).emitWithAck("message:send", { nonsense: true });
   expect(refused).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
   socket.disconnect();
+  // The embedded broker takes only the SASL user the start command generated into its data directory.
+  const sasl = JSON.parse(
+    await readFile(join(workDir, "data", "kafka", "sasl-credentials.json"), "utf8"),
+  ) as { username: string; password: string };
   const kafka = new Kafka({
     clientId: "live-test",
     brokers: [`127.0.0.1:${broker}`],
+    sasl: { mechanism: "plain", ...sasl },
     logLevel: logLevel.NOTHING,
   });
   const producer = kafka.producer();
