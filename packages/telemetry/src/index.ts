@@ -8,6 +8,7 @@ export {
 export { errorCodeOf, recordError, startSpan, TRACER_NAME, type SpanOptions } from "./start-span";
 export {
   contextFromHeaders,
+  linksToRecords,
   traceHeaders,
   withRecordSpan,
   type ConsumedRecordRef,

@@ -46,6 +46,20 @@ export function traceHeaders(from: Context = context.active()): Record<string, s
   return carrier;
 }
 
+/**
+ * Links to each record's producer context, for one span over work shared by a whole batch (one call for
+ * many messages): the batch span cannot be every message's child, but each message's trace links to it.
+ */
+export function linksToRecords(records: readonly { headers?: RecordHeaders }[]): Link[] {
+  const links: Link[] = [];
+  for (const record of records) {
+    const spanContext = trace.getSpanContext(contextFromHeaders(record.headers));
+    if (spanContext !== undefined && trace.isSpanContextValid(spanContext))
+      links.push({ context: spanContext });
+  }
+  return links;
+}
+
 export interface ConsumedRecordRef {
   topic: string;
   partition: number;

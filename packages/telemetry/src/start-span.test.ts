@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { useInMemoryTracing } from "../test/in-memory-tracing";
-import { contextFromHeaders, traceHeaders, withRecordSpan } from "./record-context";
+import { contextFromHeaders, linksToRecords, traceHeaders, withRecordSpan } from "./record-context";
 import { domainAttributes } from "./domain-attributes";
 import { errorCodeOf, startSpan } from "./start-span";
 
@@ -129,5 +129,13 @@ describe("withRecordSpan", () => {
     const headers = { traceparent: Buffer.from("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01") };
     const spanContext = trace.getSpanContext(contextFromHeaders(headers));
     expect(spanContext).toMatchObject({ traceId: "0af7651916cd43dd8448eb211c80319c", isRemote: true });
+  });
+});
+
+describe("linksToRecords", () => {
+  it("links a batch span to every record that carries a trace, skipping those that do not", async () => {
+    const headers = await startSpan("send", () => traceHeaders());
+    const links = linksToRecords([{ headers }, {}, { headers: { traceparent: "garbage" } }]);
+    expect(links.map((l) => l.context.traceId)).toEqual([tracing.finished()[0]?.spanContext().traceId]);
   });
 });

@@ -149,7 +149,8 @@ export const METRICS = {
     name: "gochat.gateway.events",
     kind: "counter",
     unit: "{event}",
-    description: "socket events received from clients (in), and emitted to them (out, one per recipient user)",
+    description:
+      "socket events received from clients (in), and emitted to them (out, one per recipient user)",
     attributes: ["gochat.event", "gochat.direction"],
     emittedBy: "im-gateway",
   },
