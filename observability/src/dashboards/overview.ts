@@ -73,6 +73,18 @@ export function overviewDashboard() {
         ],
       },
       {
+        title: "Pipeline probe",
+        description: "a synthetic message through the real pipeline: round trip, and runs by outcome",
+        unit: "s",
+        queries: [
+          { expr: quantile(0.99, n("probeRoundTrip", "bucket")), legend: "round trip p99" },
+          {
+            expr: `sum by (gochat_outcome) (increase(${n("probeRuns")}[$__range]))`,
+            legend: "runs {{gochat_outcome}}",
+          },
+        ],
+      },
+      {
         title: "Services up",
         description: "scrape targets answering",
         unit: "short",

@@ -36,6 +36,8 @@ const shape = {
   GOCHAT_PUBLIC_API_URL: z.string().min(1).optional(),
   GOCHAT_PUBLIC_GATEWAYS: z.string().min(1).optional(),
   LOG_LEVEL: fields.logLevel.default("info"),
+  /** How often the pipeline probe sends a synthetic message through the system; 0 leaves it out. */
+  GOCHAT_PROBE_INTERVAL_MS: fields.nonNegativeInt.max(3_600_000).default(10_000),
   /** The embedded trace store (false leaves it out); it also stays out when OTLP is pointed elsewhere. */
   GOCHAT_TRACE_STORE: fields.flag.default(true),
   /** Its OTLP/HTTP and query port; by default GOCHAT_REPO_PORT + 318. */

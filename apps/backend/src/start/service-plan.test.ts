@@ -14,7 +14,9 @@ it("runs the embedded trace store first, unless turned off or OTLP points at a c
     "analytics",
     "im-gateway gw-1",
     "im-gateway gw-2",
+    "pipeline-probe",
   ]);
+  expect(names({ GOCHAT_PROBE_INTERVAL_MS: "0" })).not.toContain("pipeline-probe");
   expect(names({ GOCHAT_TRACE_STORE: "false" })[0]).toBe("im-repo");
   expect(names({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })[0]).toBe("im-repo");
   expect(names({ OTEL_TRACES_EXPORTER: "none" })[0]).toBe("im-repo");

@@ -139,6 +139,22 @@ export function planServices(env: StartEnv): PlannedService[] {
       line: `im-gateway   ${instanceId}  socket.io on http://127.0.0.1:${port}`,
     });
   }
+  const gateways = gatewaysOf(env);
+  if (env.GOCHAT_PROBE_INTERVAL_MS > 0) {
+    add({
+      name: "pipeline-probe",
+      service: "pipeline-probe",
+      entry: "src/probe/main.ts",
+      tier: 3,
+      healthPort: repoPort + 114,
+      env: {
+        REPO_URL: repoUrl,
+        PROBE_GATEWAY_URLS: gateways.map(({ port }) => `http://127.0.0.1:${port}`).join(","),
+        PROBE_INTERVAL_MS: String(env.GOCHAT_PROBE_INTERVAL_MS),
+      },
+      line: `probe        a message through ${gateways.length > 1 ? "two gateways" : "the gateway"} every ${env.GOCHAT_PROBE_INTERVAL_MS / 1000} s (gochat.probe.*)`,
+    });
+  }
   return plan;
 }
 
