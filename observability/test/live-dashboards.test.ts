@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,14 +85,22 @@ it("answers every dashboard panel's query from Prometheus scraping the running s
     GOCHAT_WEB_PORT: "0",
     GOCHAT_TRACE_STORE_PORT: String(traces),
     LAG_SAMPLE_INTERVAL_MS: "1000",
+    GOCHAT_PROBE_INTERVAL_MS: "1000",
     LOG_LEVEL: "warn",
     NODE_OPTIONS: "--disable-warning=TimeoutNegativeWarning",
   };
-  const system = start(process.execPath, ["--import", "tsx", "apps/backend/src/start.ts"], env);
+  // The built start command and services, as `npm start` runs them.
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], {
+    cwd: join(repoRoot, "apps/backend"),
+    encoding: "utf8",
+  });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`);
+  const system = start(process.execPath, ["apps/backend/dist/start.js"], env);
   await until(
     "the system",
     async () => (system.output().includes("Press Ctrl-C") ? true : undefined),
-    120_000,
+    240_000,
+    system.output,
   );
 
   // Prometheus scrapes what the generated configuration names, every second.
@@ -146,14 +154,9 @@ it("answers every dashboard panel's query from Prometheus scraping the running s
   const refused: unknown = await socket.timeout(10_000).emitWithAck("message:send", { nonsense: true });
   expect(refused).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
   socket.disconnect();
-  // The embedded broker takes only the SASL user the start command generated into its data directory.
-  const sasl = JSON.parse(
-    await readFile(join(workDir, "data", "kafka", "sasl-credentials.json"), "utf8"),
-  ) as { username: string; password: string };
   const kafka = new Kafka({
     clientId: "live-test",
     brokers: [`127.0.0.1:${broker}`],
-    sasl: { mechanism: "plain", ...sasl },
     logLevel: logLevel.NOTHING,
   });
   const producer = kafka.producer();
