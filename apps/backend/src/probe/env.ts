@@ -4,7 +4,8 @@ import { z } from "zod";
 
 const shape = {
   ...serviceEnvShape,
-  REPO_URL: z.url().default("http://127.0.0.1:7000/trpc"),
+  /** im-repo's public API, where the probe signs in as a client would. */
+  PROBE_API_URL: z.url().default("http://127.0.0.1:7000/trpc"),
   GOCHAT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   /** Gateways the probe crosses: it sends on the first and receives on the last. */
   PROBE_GATEWAY_URLS: fields.commaList(z.url(), "must list at least one gateway URL"),

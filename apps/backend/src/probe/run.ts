@@ -15,7 +15,7 @@ export async function runProbe(env: ProbeEnv, telemetry: Telemetry): Promise<voi
     metricsHandler: telemetry.metricsHandler,
     start: async () => {
       const probe = new PipelineProbe({
-        repoUrl: env.REPO_URL,
+        repoUrl: env.PROBE_API_URL,
         gatewayUrls: env.PROBE_GATEWAY_URLS,
         tokenSecret: env.GOCHAT_TOKEN_SECRET,
         intervalMs: env.PROBE_INTERVAL_MS,

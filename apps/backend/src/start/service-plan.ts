@@ -148,7 +148,8 @@ export function planServices(env: StartEnv): PlannedService[] {
       tier: 3,
       healthPort: repoPort + 114,
       env: {
-        REPO_URL: repoUrl,
+        // The probe is a client: it signs in and opens conversations on the public API.
+        PROBE_API_URL: `http://127.0.0.1:${repoPort}/trpc`,
         PROBE_GATEWAY_URLS: gateways.map(({ port }) => `http://127.0.0.1:${port}`).join(","),
         PROBE_INTERVAL_MS: String(env.GOCHAT_PROBE_INTERVAL_MS),
       },
