@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,7 +55,11 @@ async function until<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe().catch(() => undefined);
+    const value = await probe().catch((error: unknown) => {
+      // A probe that knows the wait is hopeless says so; any other failure is retried.
+      if (error instanceof Error && error.message.startsWith("the start command exited")) throw error;
+      return undefined;
+    });
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${detail()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -71,8 +75,8 @@ const trpc = (url: string, token?: string) =>
 
 it("answers every dashboard panel's query from Prometheus scraping the running system", async () => {
   workDir = await mkdtemp(join(tmpdir(), "gochat-dashboards-"));
-  const [broker, repo, gw1, gw2, traces, prometheusPort] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
+  const [broker, repo, internal, gw1, gw2, traces, prometheusPort] = await Promise.all(
+    Array.from({ length: 7 }, () => freePort()),
   );
   const env = {
     ...process.env,
@@ -81,6 +85,7 @@ it("answers every dashboard panel's query from Prometheus scraping the running s
     GOCHAT_DATA_DIR: join(workDir, "data"),
     GOCHAT_BROKER_PORT: String(broker),
     GOCHAT_REPO_PORT: String(repo),
+    GOCHAT_REPO_INTERNAL_PORT: String(internal),
     GOCHAT_GATEWAYS: `gw-a:${gw1},gw-b:${gw2}`,
     GOCHAT_WEB_PORT: "0",
     GOCHAT_TRACE_STORE_PORT: String(traces),
@@ -98,7 +103,10 @@ it("answers every dashboard panel's query from Prometheus scraping the running s
   const system = start(process.execPath, ["apps/backend/dist/start.js"], env);
   await until(
     "the system",
-    async () => (system.output().includes("Press Ctrl-C") ? true : undefined),
+    async () => {
+      if (system.child.exitCode !== null) throw new Error(`the start command exited:\n${system.output()}`);
+      return system.output().includes("Press Ctrl-C") ? true : undefined;
+    },
     240_000,
     system.output,
   );
@@ -154,9 +162,14 @@ it("answers every dashboard panel's query from Prometheus scraping the running s
   const refused: unknown = await socket.timeout(10_000).emitWithAck("message:send", { nonsense: true });
   expect(refused).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
   socket.disconnect();
+  // The embedded broker admits holders of the credentials it generated into its data directory.
+  const credentials = JSON.parse(
+    await readFile(join(workDir, "data", "kafka", "sasl-credentials.json"), "utf8"),
+  ) as { username: string; password: string };
   const kafka = new Kafka({
     clientId: "live-test",
     brokers: [`127.0.0.1:${broker}`],
+    sasl: { mechanism: "plain", ...credentials },
     logLevel: logLevel.NOTHING,
   });
   const producer = kafka.producer();
