@@ -105,8 +105,12 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
-/** Only GoChat's own services, presenting the internal credential, reach these procedures. */
-export const serviceProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Only GoChat's own services, presenting the internal credential, reach these procedures. Their inputs
+ * follow the contracts' schemas, which refuse unstorable text themselves, item by item: a batch answers
+ * each bad item on its own rather than failing as a whole.
+ */
+export const serviceProcedure = t.procedure.use(mapAppErrors).use(({ ctx, next }) => {
   if (!ctx.isService) throw new AppError("FORBIDDEN", "internal procedure");
   return next();
 });
