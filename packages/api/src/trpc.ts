@@ -105,6 +105,16 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
+/**
+ * Admin procedures: the role comes from the access token, which im-repo issued from the user's row. A
+ * role taken away shows once the token is renewed (its lifetime is minutes); disabling an account
+ * revokes its sessions, so that stops renewal at once.
+ */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.auth.role !== "admin") throw new AppError("FORBIDDEN", "this needs the admin role");
+  return next({ ctx: { ...ctx, auth: ctx.auth } });
+});
+
 /** Only GoChat's own services, presenting the internal credential, reach these procedures. */
 export const serviceProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.isService) throw new AppError("FORBIDDEN", "internal procedure");
