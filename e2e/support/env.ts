@@ -15,6 +15,7 @@ const shape = {
 
 export interface E2ePorts {
   web: number;
+  admin: number;
   broker: number;
   repo: number;
   gateways: { id: string; port: number }[];
@@ -32,6 +33,7 @@ export function readE2eEnv(source: Record<string, string | undefined> = process.
   return {
     ports: {
       web: base + 300,
+      admin: base + 301,
       broker: base + 2092,
       repo: base,
       gateways: [
