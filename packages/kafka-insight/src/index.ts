@@ -33,3 +33,12 @@ export {
   type ResetRequest,
   type ResetTarget,
 } from "./reset-offsets";
+export { browseRecords, browseRequestSchema, type BrowseRequest, type BrowseResult } from "./browse-records";
+export {
+  describeRecord,
+  matchesFilter,
+  recordFilterSchema,
+  type DecodedRecord,
+  type RawRecord,
+  type RecordFilter,
+} from "./record-filter";
