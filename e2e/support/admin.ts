@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from "kafkajs";
 import {
   expect,
   type APIRequestContext,
@@ -5,7 +6,7 @@ import {
   type BrowserContext,
   type Page,
 } from "@playwright/test";
-import { readE2eEnv } from "./env";
+import { readE2eEnv, readKafkaCredentials } from "./env";
 
 const { ports } = readE2eEnv();
 
@@ -60,11 +61,9 @@ export async function signUpThroughApi(request: APIRequestContext, username: str
   return ((await response.json()) as { result: { data: { user: { id: string } } } }).result.data.user.id;
 }
 
-const saslCredentials = z.object({ username: z.string().min(1), password: z.string().min(1) });
-
 /** A Kafka client for the system under test, with the embedded broker's SASL credentials. */
 export function systemKafka(clientId: string): Kafka {
-  const credentials = saslCredentials.parse(JSON.parse(process.env.E2E_KAFKA_SASL ?? "{}"));
+  const credentials = readKafkaCredentials();
   return new Kafka({
     brokers: [brokerAddress],
     clientId,

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { inheritedEnv, readE2eEnv } from "./env";
+import { inheritedEnv, readE2eEnv, shareKafkaCredentials } from "./env";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = (name: string) => join(root, "node_modules/.bin", name);
@@ -55,7 +55,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     started.push(backend.child);
     await backend.waitFor(/GoChat is up/, 180_000);
     // The embedded broker takes SASL/PLAIN; journeys that talk to Kafka use the same credentials.
-    process.env.E2E_KAFKA_SASL = readFileSync(join(dataDir, "kafka", "sasl-credentials.json"), "utf8");
+    shareKafkaCredentials(readFileSync(join(dataDir, "kafka", "sasl-credentials.json"), "utf8"));
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,4 +1,6 @@
 import { expect, test, type TestInfo } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { encodeRecord } from "@gochat/contracts";
 import type { Consumer } from "kafkajs";
 import {
   accessTokenOf,
@@ -172,5 +174,52 @@ test("the console speaks Simplified Chinese", async ({ browser }, testInfo) => {
   await expect(admin.page.getByRole("heading", { level: 1, name: "概览" })).toBeVisible();
   await expect(admin.page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await screenshot(testInfo, "overview-zh", admin);
+  await admin.context.close();
+});
+
+test("the message browser finds records by key, decoded with schema version and trace, and says why one is not", async ({
+  browser,
+}, testInfo) => {
+  const kafka = systemKafka("e2e-browser");
+  const producer = kafka.producer();
+  await producer.connect();
+  const userId = uniqueName("browsed");
+  const now = Math.floor(Date.now() / 1000);
+  const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  await producer.send({
+    topic: "gochat.user-events",
+    messages: [
+      {
+        ...encodeRecord("userEvents", {
+          event_id: randomUUID(),
+          event_type: "user.online",
+          timestamp: now,
+          user_id: userId,
+          payload: { last_seen: now, gateway_id: "gw-1" },
+        }),
+        headers: { traceparent },
+      },
+      { key: `${userId}-bad`, value: "{this is not json" },
+    ],
+  });
+  await producer.disconnect();
+
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByRole("link", { name: "Messages" }).click();
+  await admin.page.getByRole("combobox", { name: "Topic", exact: true }).selectOption("gochat.user-events");
+  await admin.page.getByLabel("Start from").selectOption("oldest");
+  await admin.page.getByLabel("Key contains").fill(userId);
+  await admin.page.getByLabel("Include raw bytes").check();
+  await admin.page.getByRole("button", { name: "Scan" }).click();
+  await expect(admin.page.getByTestId("scan-summary")).toContainText("2 matching of");
+  await expect(admin.page.getByTestId("scan-summary")).toContainText("ended by reaching the log end");
+  const good = admin.page.locator(".records li").filter({ hasText: `"user_id": "${userId}"` });
+  await expect(good.getByTestId("schema-version")).toHaveText("schema userEvents v1");
+  await expect(good.getByTestId("traceparent")).toHaveText("Trace 4bf92f3577b34da6a3ce929d0e0e4736");
+  const bad = admin.page.locator(".records li").filter({ hasText: `${userId}-bad` });
+  await expect(bad).toContainText("Not decodable: MALFORMED_JSON");
+  await bad.getByText("Raw bytes (base64)").click();
+  await expect(bad.locator("code.raw")).toHaveText(Buffer.from("{this is not json").toString("base64"));
+  await screenshot(testInfo, "message-browser", admin);
   await admin.context.close();
 });

@@ -117,15 +117,17 @@ export async function browseRecords(kafka: Kafka, input: BrowseRequest): Promise
     await consumer.connect();
     await consumer.subscribe({ topics: [request.topic] });
     await consumer.run({
+      // Nothing is committed; offsets are still resolved after each batch, or the next fetch repeats it.
       autoCommit: false,
-      eachBatchAutoResolve: false,
       eachBatch: async ({ batch }) => {
         const range = remaining.get(batch.partition);
         if (range === undefined || stoppedBy !== undefined) return;
         for (const message of batch.messages) {
           const offset = BigInt(message.offset);
+          // A batch can be delivered again (a fetch racing the seek): each offset is read once.
           if (offset < range.next) continue;
           if (offset >= range.end) break;
+          range.next = offset + 1n;
           scanned++;
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(message.headers ?? {})) {
@@ -146,8 +148,8 @@ export async function browseRecords(kafka: Kafka, input: BrowseRequest): Promise
           }
           if (scanned >= request.maxScan) { stop("max-scan"); return; }
         }
-        const last = BigInt(batch.lastOffset());
-        if (last + 1n >= range.end) remaining.delete(batch.partition);
+        // Judged by what was read, not by the batch: a fetch from before the seek reports the log end.
+        if (range.next >= range.end) remaining.delete(batch.partition);
         if (remaining.size === 0) stop("end");
         await Promise.resolve();
       },

@@ -13,6 +13,7 @@ const NAV: { href: string; label: MessageKey }[] = [
   { href: "/", label: "nav.overview" },
   { href: "/groups", label: "nav.groups" },
   { href: "/topics", label: "nav.topics" },
+  { href: "/messages", label: "nav.messages" },
   { href: "/fanout", label: "nav.fanout" },
   { href: "/users", label: "nav.users" },
   { href: "/audit", label: "nav.audit" },

@@ -227,3 +227,15 @@ describe("consumer groups through the console", () => {
     expect(configs.find((entry) => entry.name === "cleanup.policy")?.value).toBe("delete");
   });
 });
+
+describe("the catalogue", () => {
+  it("names the fixed topics each GoChat group reads, and a gateway's own downstream topic", async () => {
+    const { catalogueTopicsOf, serviceOfGroup } = await import("./kafka");
+    expect(catalogueTopicsOf("task.persist.group")).toEqual(["gochat.messages.persist"]);
+    expect(catalogueTopicsOf("analytics.events.group")).toContain("gochat.user-events");
+    expect(catalogueTopicsOf("gateway.downstream.group.gw-7")).toEqual(["gochat.messages.downstream.gw-7"]);
+    expect(catalogueTopicsOf("someone.else")).toEqual([]);
+    expect(serviceOfGroup("gateway.downstream.group.gw-7")).toBe("im-gateway");
+    expect(serviceOfGroup("logic.upstream.group")).toBe("im-logic");
+  });
+});

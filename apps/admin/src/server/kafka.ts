@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS } from "@gochat/contracts";
+import { CONSUMER_GROUPS, downstreamTopic, TOPICS } from "@gochat/contracts";
 import { GroupInsight, type InsightReport } from "@gochat/kafka-insight";
 import { readFileSync } from "node:fs";
 import { kafkaSecurityFrom } from "@gochat/service-kit/env";
@@ -8,6 +8,7 @@ import { readAdminEnv } from "./env";
 type Listener = (report: InsightReport) => void;
 
 interface KafkaState {
+  kafka: Kafka;
   admin: Admin;
   connected: Promise<void>;
   insight: GroupInsight;
@@ -16,14 +17,36 @@ interface KafkaState {
   timer: NodeJS.Timeout | undefined;
 }
 
+const GATEWAY_GROUP_PREFIX = "gateway.downstream.group.";
+
 const catalogued = new Map<string, string>(
   Object.values(CONSUMER_GROUPS).map((group) => [group.name, group.service]),
 );
 
 /** The catalogue entry a group id belongs to (per-gateway groups by their template), for the service column. */
 export function serviceOfGroup(groupId: string): string | null {
-  if (groupId.startsWith("gateway.downstream.group.")) return "im-gateway";
+  if (groupId.startsWith(GATEWAY_GROUP_PREFIX)) return "im-gateway";
   return catalogued.get(groupId) ?? null;
+}
+
+/**
+ * The fixed topics each catalogued group reads (from the catalogue), so a group that has not committed
+ * yet still shows its partitions as "no commit yet". Wildcard subscriptions are left to their commits.
+ */
+export function catalogueTopicsOf(groupId: string): string[] {
+  if (groupId.startsWith(GATEWAY_GROUP_PREFIX)) {
+    try {
+      return [downstreamTopic(groupId.slice(GATEWAY_GROUP_PREFIX.length))];
+    } catch {
+      return [];
+    }
+  }
+  return Object.values(TOPICS)
+    .filter(
+      (topic) =>
+        !topic.name.includes("{") && topic.consumerGroups.some((id) => CONSUMER_GROUPS[id].name === groupId),
+    )
+    .map((topic) => topic.name);
 }
 
 // Next may load this module once per route bundle; the one admin client and sampler live on globalThis.
@@ -47,9 +70,11 @@ function state(): KafkaState {
   });
   const admin = kafka.admin();
   const created: KafkaState = {
+    kafka,
     admin,
     connected: admin.connect(),
     insight: new GroupInsight({
+      topicsOf: catalogueTopicsOf,
       windowSize: env.GOCHAT_ADMIN_STATUS_WINDOW,
       historyRetentionMs: env.GOCHAT_ADMIN_HISTORY_MS,
     }),
@@ -81,6 +106,11 @@ export async function kafkaAdmin(): Promise<Admin> {
   const current = state();
   await current.connected;
   return current.admin;
+}
+
+/** The client the message browser reads with (its consumers are its own). */
+export function kafkaClient(): Kafka {
+  return state().kafka;
 }
 
 export function groupInsight(): GroupInsight {

@@ -1,7 +1,9 @@
-import { topicIdOf } from "@gochat/contracts";
+import { isAppError, topicIdOf, TRPC_CODE } from "@gochat/contracts";
+import { browseRecords, browseRequestSchema } from "@gochat/kafka-insight";
+import { TRPCError } from "@trpc/server";
 import { ConfigResourceTypes } from "kafkajs";
 import { z } from "zod";
-import { kafkaAdmin, latestReport } from "../kafka";
+import { kafkaAdmin, kafkaClient, latestReport } from "../kafka";
 import { adminProcedure, router } from "../trpc";
 
 export const topicsRouter = router({
@@ -19,6 +21,18 @@ export const topicsRouter = router({
       offsets: topic.partitions,
     }));
   }),
+
+  /** The message browser: a bounded, filtered scan decoded through the contracts codec. */
+  browse: adminProcedure
+    .input(browseRequestSchema.extend({ maxScan: z.number().int().min(1).max(200_000).default(100_000) }))
+    .query(async ({ input }) => {
+      try {
+        return await browseRecords(kafkaClient(), input);
+      } catch (error) {
+        if (isAppError(error)) throw new TRPCError({ code: TRPC_CODE[error.code], message: error.message });
+        throw error;
+      }
+    }),
 
   /** The topic's configuration as the broker reports it (DescribeConfigs). */
   configs: adminProcedure.input(z.object({ topic: z.string().min(1).max(249) })).query(async ({ input }) => {
