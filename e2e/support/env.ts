@@ -15,6 +15,7 @@ const shape = {
 
 export interface E2ePorts {
   web: number;
+  admin: number;
   broker: number;
   repo: number;
   gateways: { id: string; port: number }[];
@@ -32,6 +33,7 @@ export function readE2eEnv(source: Record<string, string | undefined> = process.
   return {
     ports: {
       web: base + 300,
+      admin: base + 301,
       broker: base + 2092,
       repo: base,
       gateways: [
@@ -45,4 +47,18 @@ export function readE2eEnv(source: Record<string, string | undefined> = process.
 
 export function inheritedEnv(): Record<string, string | undefined> {
   return { ...process.env };
+}
+
+/**
+ * The embedded broker's SASL credentials, handed from the global setup (which reads them from the data
+ * directory it created) to the journeys that talk to Kafka: Playwright passes the setup's environment on.
+ */
+export function shareKafkaCredentials(json: string): void {
+  process.env.E2E_KAFKA_SASL = json;
+}
+
+export function readKafkaCredentials(): { username: string; password: string } {
+  return z
+    .object({ username: z.string().min(1), password: z.string().min(1) })
+    .parse(JSON.parse(process.env.E2E_KAFKA_SASL ?? "{}"));
 }

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { inheritedEnv, readE2eEnv } from "./env";
+import { inheritedEnv, readE2eEnv, shareKafkaCredentials } from "./env";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = (name: string) => join(root, "node_modules/.bin", name);
@@ -11,7 +11,7 @@ const bin = (name: string) => join(root, "node_modules/.bin", name);
  * Brings up the whole of GoChat for the journeys, as `npm start` would but on its own ports and data
  * directory: the demo data is seeded first (with a 600-member group, over the super-large threshold of
  * 500), then the start command brings up the backend (embedded broker and database, every service, two
- * gateways) and the built chat client. Everything is stopped, and the data directory removed, when the run ends.
+ * gateways), the built chat client and the built admin console. Everything is stopped, and the data directory removed, when the run ends.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const { ports } = readE2eEnv();
@@ -27,8 +27,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
 
   try {
-    if (!existsSync(join(root, "apps/web/.next/BUILD_ID"))) {
-      run("npm", ["run", "build", "--workspace", "@gochat/web"], env);
+    for (const app of ["web", "admin"]) {
+      if (!existsSync(join(root, `apps/${app}/.next/BUILD_ID`))) {
+        run("npm", ["run", "build", "--workspace", `@gochat/${app}`], env);
+      }
     }
     run("npm", ["run", "db:seed", "--silent"], { ...env, GOCHAT_SEED_CROWD: "600" });
     run(bin("tsx"), [join(import.meta.dirname, "seed-history.ts")], env);
@@ -46,11 +48,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         GOCHAT_WEB_PORT: String(ports.web),
         // Every browser of the suite signs up from this one address.
         SIGNUP_MAX_PER_ADDRESS: "1000",
+        GOCHAT_ADMIN_PORT: String(ports.admin),
       },
       join(logDir, "system.log"),
     );
     started.push(backend.child);
     await backend.waitFor(/GoChat is up/, 180_000);
+    // The embedded broker takes SASL/PLAIN; journeys that talk to Kafka use the same credentials.
+    shareKafkaCredentials(readFileSync(join(dataDir, "kafka", "sasl-credentials.json"), "utf8"));
   } catch (error) {
     await stopAll();
     throw error;

@@ -47,6 +47,7 @@ async function startSystem() {
       GOCHAT_TRACE_STORE_PORT: String(traces),
       OTEL_TRACES_SAMPLER: "parentbased_always_on",
       OTEL_BSP_SCHEDULE_DELAY: "200",
+      GOCHAT_ADMIN_PORT: "0",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -62,7 +63,13 @@ async function startSystem() {
       throw new Error(`start command did not come up:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { child, exited, dataDir, output: () => output, ports: { broker, repo, internal, gw1, gw2, traces } };
+  return {
+    child,
+    exited,
+    dataDir,
+    output: () => output,
+    ports: { broker, repo, internal, gw1, gw2, traces },
+  };
 }
 
 /** The processes whose parent is `pid`, from /proc. */

@@ -1,5 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import { acceptsServiceCredential, SERVICE_CREDENTIAL_HEADER, verifyAccessToken } from "@gochat/auth";
+import {
+  acceptsServiceCredential,
+  SERVICE_CREDENTIAL_HEADER,
+  verifyAccessToken,
+  type AccessRole,
+} from "@gochat/auth";
 import type { TopicValue } from "@gochat/contracts";
 import type { PasswordHasher, PrismaClient } from "@gochat/db/server";
 import type { AuthThrottle } from "./services/auth-throttle";
@@ -27,7 +32,7 @@ export interface ApiDeps {
 
 export interface ApiContext extends ApiDeps {
   /** The caller, when a valid access token came with the request. */
-  auth: { userId: string; sessionId: string } | undefined;
+  auth: { userId: string; sessionId: string; role: AccessRole } | undefined;
   /** Why a presented token was refused, reported only when a procedure needs a caller. */
   authError: string | undefined;
   userAgent: string | undefined;
@@ -64,7 +69,7 @@ export function createApiContext(
     return { ...base, authError: "the Authorization header must be 'Bearer <token>'" };
   try {
     const claims = verifyAccessToken(match[1], deps.tokenSecret);
-    return { ...base, auth: { userId: claims.sub, sessionId: claims.sid } };
+    return { ...base, auth: { userId: claims.sub, sessionId: claims.sid, role: claims.role } };
   } catch (error) {
     return { ...base, authError: error instanceof Error ? error.message : "invalid access token" };
   }

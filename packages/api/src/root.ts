@@ -1,3 +1,4 @@
+import { adminRouter } from "./router/admin";
 import { authRouter } from "./router/auth";
 import { conversationsRouter } from "./router/conversations";
 import { friendsRouter } from "./router/friends";
@@ -14,6 +15,7 @@ const publicRouters = {
   conversations: conversationsRouter,
   groups: groupsRouter,
   notifications: notificationsRouter,
+  admin: adminRouter,
 };
 
 /** What clients reach on im-repo's public listener. */

@@ -106,6 +106,16 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /**
+ * Admin procedures: the role comes from the access token, which im-repo issued from the user's row. A
+ * role taken away shows once the token is renewed (its lifetime is minutes); disabling an account
+ * revokes its sessions, so that stops renewal at once.
+ */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.auth.role !== "admin") throw new AppError("FORBIDDEN", "this needs the admin role");
+  return next({ ctx: { ...ctx, auth: ctx.auth } });
+});
+
+/**
  * Only GoChat's own services, presenting the internal credential, reach these procedures. Their inputs
  * follow the contracts' schemas, which refuse unstorable text themselves, item by item: a batch answers
  * each bad item on its own rather than failing as a whole.

@@ -1,9 +1,10 @@
+import { createHmac } from "node:crypto";
 import { AppError } from "@gochat/contracts";
 import { describe, expect, it } from "vitest";
 import { issueAccessToken, verifyAccessToken } from "./access-token";
 
 const secret = "s".repeat(32);
-const subject = { userId: "user-123", sessionId: "sess-1" };
+const subject = { userId: "user-123", sessionId: "sess-1", role: "user" as const };
 
 function refusal(token: string, key = secret, now?: number): string {
   try {
@@ -24,8 +25,29 @@ describe("access tokens", () => {
     expect(verifyAccessToken(token, secret, now + 1000)).toMatchObject({
       sub: "user-123",
       sid: "sess-1",
+      role: "user",
       v: 1,
     });
+  });
+
+  it("carries the admin role, and reads a token without a role as a plain user's", () => {
+    const admin = issueAccessToken({ ...subject, role: "admin" }, secret, { ttlSeconds: 60 });
+    expect(verifyAccessToken(admin.token, secret).role).toBe("admin");
+    const iat = Math.floor(Date.now() / 1000);
+    const payload = Buffer.from(
+      JSON.stringify({ v: 1, sub: "u-1", sid: "s-1", iat, exp: iat + 60 }),
+    ).toString("base64url");
+    const signature = createHmac("sha256", secret).update(payload).digest("base64url");
+    expect(verifyAccessToken(`${payload}.${signature}`, secret).role).toBe("user");
+  });
+
+  it("refuses a token whose role is not one it knows", () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const payload = Buffer.from(
+      JSON.stringify({ v: 1, sub: "u-1", sid: "s-1", role: "root", iat, exp: iat + 60 }),
+    ).toString("base64url");
+    const signature = createHmac("sha256", secret).update(payload).digest("base64url");
+    expect(refusal(`${payload}.${signature}`)).toMatch(/malformed/);
   });
 
   it("refuses an expired token", () => {

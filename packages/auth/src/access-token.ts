@@ -7,7 +7,12 @@ import { z } from "zod";
  * and when the token expires; the signature is HMAC-SHA256 over the payload with a secret every service
  * shares. A gateway can then authenticate a socket handshake without asking the database, and a stolen
  * token is only good until it expires (sign-out revokes the session, which stops its renewal).
+ * The role rides along so that the admin console and admin procedures can authorize without a lookup;
+ * a token from before roles were carried has none and counts as a plain user's.
  */
+export const accessRoles = ["user", "admin"] as const;
+export type AccessRole = (typeof accessRoles)[number];
+
 const claims = z.object({
   v: z.literal(1),
   sub: entityId,
@@ -15,7 +20,7 @@ const claims = z.object({
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
   /** The user's role when the token was issued; tokens without one are a user's. */
-  role: z.enum(["user", "admin"]).optional(),
+  role: z.enum(accessRoles).default("user"),
 });
 export type AccessTokenClaims = z.infer<typeof claims>;
 
@@ -33,7 +38,8 @@ function checkSecret(secret: string): void {
 }
 
 export function issueAccessToken(
-  subject: { userId: string; sessionId: string; role?: "user" | "admin" },
+  /** Without a role the token is a plain user's. */
+  subject: { userId: string; sessionId: string; role?: AccessRole },
   secret: string,
   options: { ttlSeconds: number; now?: number },
 ): { token: string; expiresAt: number } {
@@ -45,7 +51,7 @@ export function issueAccessToken(
     sid: subject.sessionId,
     iat,
     exp: iat + options.ttlSeconds,
-    ...(subject.role === undefined ? {} : { role: subject.role }),
+    role: subject.role ?? "user",
   };
   const payload = Buffer.from(JSON.stringify(body)).toString("base64url");
   return { token: `${payload}.${sign(payload, secret).toString("base64url")}`, expiresAt: body.exp * 1000 };

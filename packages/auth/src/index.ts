@@ -1,7 +1,9 @@
 export {
+  accessRoles,
   issueAccessToken,
   MIN_SECRET_BYTES,
   verifyAccessToken,
+  type AccessRole,
   type AccessTokenClaims,
 } from "./access-token";
 export {

@@ -82,6 +82,7 @@ export async function startBroker(
     autoCreateTopics: options.autoCreateTopics,
     maxBatchBytes: options.maxBatchBytes,
     saslUsers: options.saslUsers,
+    options,
     topics,
     groups,
     fetchWaiters: new FetchWaiters(),

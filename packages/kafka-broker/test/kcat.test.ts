@@ -156,4 +156,14 @@ describe("kcat (librdkafka 2.0.2)", () => {
     await consumer.disconnect();
     expect(seen.sort()).toEqual([...lines(20, "from-kafkajs"), ...lines(20, "from-kcat")].sort());
   });
+
+  it("refuses librdkafka's transactional producer as unsupported", async () => {
+    const produced = await runKcat(
+      ["-b", broker.address, "-P", "-t", "kcat-transactional", "-X", "transactional.id=kcat-tx"],
+      "never written\n",
+      30_000,
+    );
+    expect(produced.code).not.toBe(0);
+    expect(produced.stderr).toMatch(/init_transactions\(\).*API version not supported/);
+  });
 });

@@ -32,6 +32,8 @@ const shape = {
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]+:\d{1,5}$/, "each entry must be instanceId:port")).min(1)),
   /** The chat client (apps/web, once built); 0 leaves it out. */
   GOCHAT_WEB_PORT: fields.port.default(3000),
+  /** The admin console (apps/admin, once built); 0 leaves it out. */
+  GOCHAT_ADMIN_PORT: fields.port.default(3001),
   /** Where browsers reach the API and gateways, when not this machine's ports (apps/web validates them). */
   GOCHAT_PUBLIC_API_URL: z.string().min(1).optional(),
   GOCHAT_PUBLIC_GATEWAYS: z.string().min(1).optional(),

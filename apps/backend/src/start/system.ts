@@ -147,7 +147,8 @@ export async function startSystem(
       LOG_LEVEL: env.LOG_LEVEL,
     };
     const readiness: { url: string; service: ServiceProcess }[] = [];
-    for (const planned of planServices(env)) {
+    const plan = planServices(env);
+    for (const planned of plan) {
       const service = spawnService(
         planned.name,
         planned.entry,
@@ -190,6 +191,31 @@ export async function startSystem(
         tiers.set(web, 3);
         readiness.push({ url: `http://127.0.0.1:${env.GOCHAT_WEB_PORT}/sign-in`, service: web });
         lines.push(`web client   http://localhost:${env.GOCHAT_WEB_PORT}  (apps/web)`);
+      }
+    }
+
+    // The admin console: Kafka through the admin API, everything else through im-repo and the health ports.
+    if (env.GOCHAT_ADMIN_PORT !== 0) {
+      const adminDir = join(paths.repoRoot, "apps/admin");
+      if (!existsSync(join(adminDir, ".next/BUILD_ID"))) {
+        lines.push("admin        not built: run `npm run build` (npm start builds it first)");
+      } else {
+        const healthUrls = plan.map((planned) => `${planned.name}=http://127.0.0.1:${planned.healthPort}`);
+        const adminConsole = spawnProcess(
+          "admin",
+          join(paths.repoRoot, "node_modules/.bin/next"),
+          ["start", "--port", String(env.GOCHAT_ADMIN_PORT)],
+          {
+            ...shared,
+            GOCHAT_REPO_URL: `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`,
+            GOCHAT_ADMIN_SERVICES: healthUrls.join(","),
+          },
+          adminDir,
+        );
+        services.push(adminConsole);
+        tiers.set(adminConsole, 3);
+        readiness.push({ url: `http://127.0.0.1:${env.GOCHAT_ADMIN_PORT}/sign-in`, service: adminConsole });
+        lines.push(`admin        http://localhost:${env.GOCHAT_ADMIN_PORT}  (apps/admin, admins only)`);
       }
     }
 

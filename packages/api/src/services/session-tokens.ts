@@ -93,6 +93,8 @@ export async function signIn(
   if (user !== null) deps.authThrottle.signInSucceeded(account, caller.clientAddress);
   // One message for both cases, so sign-in cannot be used to find out which usernames exist.
   if (user === null) throw new AppError("UNAUTHENTICATED", "wrong username or password");
+  // Said only after the password matched, so it tells nothing to someone guessing.
+  if (user.disabledAt !== null) throw new AppError("FORBIDDEN", "this account has been disabled by an admin");
   return openSession(deps, user, caller.userAgent);
 }
 
@@ -111,6 +113,7 @@ export async function refreshSession(deps: ApiDeps, refreshToken: string): Promi
   const rotated = rotation.issued;
   const user = await findUserById(deps.db, rotated.session.userId);
   if (user === null) throw new AppError("UNAUTHENTICATED", "the account no longer exists");
+  if (user.disabledAt !== null) throw new AppError("UNAUTHENTICATED", "this account has been disabled");
   const access = issueAccessToken(
     { userId: user.id, sessionId: rotated.session.id, role: user.role },
     deps.tokenSecret,

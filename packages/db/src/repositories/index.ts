@@ -1,3 +1,4 @@
+export * from "./audit-log";
 export * from "./claims";
 export * from "./conversations";
 export * from "./db-client";
@@ -8,5 +9,6 @@ export * from "./messages";
 export * from "./notifications";
 export * from "./presence";
 export * from "./sessions";
+export * from "./user-admin";
 export * from "./users";
 export * from "./accept-batch";

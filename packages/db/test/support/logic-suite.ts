@@ -135,7 +135,9 @@ export function defineLogicTests({ db, createUser }: SuiteContext): void {
 
       // A restart of gw2 starts from no sockets at all.
       // A restart hands back the users its previous run held, to be announced offline.
-      expect((await repo.registerGateway(db(), gw2, later.now)).droppedUserIds.sort()).toEqual([a.id, b.id].sort());
+      expect((await repo.registerGateway(db(), gw2, later.now)).droppedUserIds.sort()).toEqual(
+        [a.id, b.id].sort(),
+      );
       expect(await repo.lookupPresence(db(), [a.id, b.id], later)).toEqual(new Map());
     });
 

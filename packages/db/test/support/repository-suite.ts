@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import type { DatabaseKind } from "../../src/open-database";
+import { defineAdminTests } from "./admin-suite";
 import { defineGroupTests } from "./groups-suite";
 import { defineLogicTests } from "./logic-suite";
 import { defineMessageTests } from "./messages-suite";
@@ -14,5 +15,6 @@ export function defineRepositorySuite(kind: DatabaseKind): void {
     defineMessageTests(context);
     defineGroupTests(context);
     defineLogicTests(context);
+    defineAdminTests(context);
   });
 }

@@ -1,7 +1,10 @@
 import type { ApiHandler } from "./api-types";
 import { createApiVersionsHandler, type VersionRange } from "./api-versions";
+import { createPartitionsHandler } from "./create-partitions";
 import { createTopicsHandler } from "./create-topics";
+import { deleteGroupsHandler } from "./delete-groups";
 import { deleteTopicsHandler } from "./delete-topics";
+import { describeConfigsHandler } from "./describe-configs";
 import { describeGroupsHandler } from "./describe-groups";
 import { fetchHandler } from "./fetch";
 import { findCoordinatorHandler } from "./find-coordinator";
@@ -34,6 +37,9 @@ const handlers: ApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
+  describeConfigsHandler,
+  createPartitionsHandler,
+  deleteGroupsHandler,
 ];
 
 /** The ranges advertised in ApiVersions; each handler decodes every version of its range. */

@@ -1,3 +1,4 @@
+import type { ResolvedBrokerOptions } from "../broker-options";
 import type { GroupCoordinator } from "../groups/group-coordinator";
 import type { TopicStore } from "../log/topic-store";
 import type { Reader } from "../protocol/reader";
@@ -24,6 +25,8 @@ export interface BrokerContext {
   saslUsers: Readonly<Record<string, string>> | undefined;
   /** Largest record batch a Produce may append (message.max.bytes). */
   maxBatchBytes: number;
+  /** The validated start options, reported by DescribeConfigs. */
+  options: ResolvedBrokerOptions;
   topics: TopicStore;
   groups: GroupCoordinator;
   fetchWaiters: FetchWaiters;

@@ -2,7 +2,7 @@ import { isValidTopicName } from "../log/topic-name";
 import { ErrorCode, type ErrorCodeValue } from "../protocol/error-codes";
 import type { BrokerContext } from "./api-types";
 
-const MAX_PARTITIONS = 10_000;
+export const MAX_PARTITIONS = 10_000;
 
 /** Shared by CreateTopics and Metadata's auto-creation, so both apply the same rules. */
 export function createTopic(

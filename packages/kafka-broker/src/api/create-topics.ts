@@ -6,14 +6,16 @@ const MESSAGES: Partial<Record<number, string>> = {
   [ErrorCode.TOPIC_ALREADY_EXISTS]: "Topic already exists.",
   [ErrorCode.INVALID_TOPIC_EXCEPTION]: "Topic name is not valid.",
   [ErrorCode.INVALID_PARTITIONS]: "Number of partitions is not valid.",
-  [ErrorCode.INVALID_REPLICATION_FACTOR]: "This broker is a single node: replication factor must be 1.",
+  [ErrorCode.INVALID_REPLICATION_FACTOR]:
+    "This broker is a single node: replication factor must be 1, or -1 for the broker default.",
 };
 
 export const createTopicsHandler: ApiHandler = {
   apiKey: 19,
   name: "CreateTopics",
   minVersion: 0,
-  maxVersion: 3,
+  // v4 only says that -1 (the broker default) is allowed for partitions and replication factor.
+  maxVersion: 4,
   handle(context, header, reader, response) {
     const version = header.apiVersion;
     const topics = reader.readArray((r) => ({
@@ -29,7 +31,7 @@ export const createTopicsHandler: ApiHandler = {
     response.writeArray(topics, (writer, topic) => {
       const partitions = topic.assignments.length > 0 ? topic.assignments.length : topic.partitions;
       const errorCode =
-        topic.replicationFactor > 1
+        topic.replicationFactor !== 1 && topic.replicationFactor !== -1
           ? ErrorCode.INVALID_REPLICATION_FACTOR
           : createTopic(context, topic.name, partitions, isValidateOnly);
       writer.writeString(topic.name).writeInt16(errorCode);

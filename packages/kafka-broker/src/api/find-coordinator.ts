@@ -2,6 +2,7 @@ import { ErrorCode } from "../protocol/error-codes";
 import type { ApiHandler } from "./api-types";
 
 const GROUP_KEY = 0;
+const TRANSACTION_KEY = 1;
 
 export const findCoordinatorHandler: ApiHandler = {
   apiKey: 10,
@@ -12,8 +13,11 @@ export const findCoordinatorHandler: ApiHandler = {
     const version = header.apiVersion;
     reader.readString();
     const keyType = version >= 1 ? reader.readInt8() : GROUP_KEY;
-    // Transactions are not supported, so there is no transaction coordinator to point at.
-    const errorCode = keyType === GROUP_KEY ? ErrorCode.NONE : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    // A transaction coordinator is found too, so that a transactional producer's next request,
+    // InitProducerId, can refuse it as unsupported: answering COORDINATOR_NOT_AVAILABLE here would be
+    // retried by clients until they time out.
+    const errorCode =
+      keyType === GROUP_KEY || keyType === TRANSACTION_KEY ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST;
     if (version >= 1) response.writeInt32(0);
     response.writeInt16(errorCode);
     if (version >= 1) response.writeNullableString(null);

@@ -118,6 +118,18 @@ export class GroupCoordinator {
     this.offsets.deleteTopic(topic);
   }
 
+  /** DeleteGroups: only a group nobody is in may go, and with it every offset it committed. */
+  deleteGroup(groupId: string): ErrorCodeValue {
+    const group = this.groups.get(groupId);
+    const hasOffsets = this.offsets.list(groupId).length > 0;
+    if (group === undefined && !hasOffsets) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (group !== undefined && group.members.size > 0) return ErrorCode.NON_EMPTY_GROUP;
+    group?.shutdown();
+    this.groups.delete(groupId);
+    this.offsets.deleteGroup(groupId);
+    return ErrorCode.NONE;
+  }
+
   /** Groups with members, and groups that only have committed offsets (they are Empty, like Kafka's). */
   listGroups(): { groupId: string; protocolType: string }[] {
     const ids = new Set([...this.groups.keys(), ...this.offsets.groupIds()]);

@@ -26,7 +26,8 @@ const commitLine = z.object({
   metadata: z.string().nullable(),
 });
 const deleteTopicLine = z.object({ deletedTopic: z.string() });
-const line = z.union([commitLine, deleteTopicLine]);
+const deleteGroupLine = z.object({ deletedGroup: z.string() });
+const line = z.union([commitLine, deleteTopicLine, deleteGroupLine]);
 
 /**
  * Committed consumer-group offsets: an append-only file of JSON lines (last write wins), rewritten
@@ -64,6 +65,10 @@ export class OffsetStore {
     }
     if ("deletedTopic" in parsed) {
       this.dropTopic(parsed.deletedTopic);
+      return;
+    }
+    if ("deletedGroup" in parsed) {
+      this.groups.delete(parsed.deletedGroup);
       return;
     }
     this.set(parsed.group, parsed.topic, parsed.partition, {
@@ -129,6 +134,11 @@ export class OffsetStore {
   deleteTopic(topic: string): void {
     this.dropTopic(topic);
     this.append(`${JSON.stringify({ deletedTopic: topic })}\n`);
+  }
+
+  deleteGroup(group: string): void {
+    if (!this.groups.delete(group)) return;
+    this.append(`${JSON.stringify({ deletedGroup: group })}\n`);
   }
 
   private dropTopic(topic: string): void {

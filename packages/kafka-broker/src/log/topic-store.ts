@@ -61,6 +61,17 @@ export class TopicStore {
     this.topics.set(name, partitions);
   }
 
+  /** Appends empty partitions; existing ones keep their data, as in Kafka (keys then map differently). */
+  addPartitions(name: string, partitionCount: number): void {
+    const partitions = this.topics.get(name);
+    if (!partitions) throw new Error(`unknown topic ${name}`);
+    for (let id = partitions.length; id < partitionCount; id++) {
+      // A leftover directory (from a damaged layout that load() skipped) must not come back as data.
+      rmSync(join(this.root, name, String(id)), { recursive: true, force: true });
+      partitions.push(PartitionLog.open(join(this.root, name, String(id)), this.cache, this.limits));
+    }
+  }
+
   delete(name: string): boolean {
     const partitions = this.topics.get(name);
     if (!partitions) return false;

@@ -1,0 +1,225 @@
+import { expect, test, type TestInfo } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { encodeRecord } from "@gochat/contracts";
+import type { Consumer } from "kafkajs";
+import {
+  accessTokenOf,
+  adminUrl,
+  repoUrl,
+  signInAsAdmin,
+  signInToConsole,
+  signUpThroughApi,
+  systemKafka,
+  type Operator,
+} from "../support/admin";
+import { uniqueName } from "../support/people";
+
+async function screenshot(testInfo: TestInfo, name: string, operator: Operator): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await operator.page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+test("an admin gets in; a normal user is refused by the page and by every admin API", async ({
+  browser,
+  request,
+}, testInfo) => {
+  const admin = await signInAsAdmin(browser);
+  // The overview reads each service's /readyz and the worst consumer-group status.
+  const repo = admin.page.locator('[data-service="im-repo"]');
+  await expect(repo).toHaveAttribute("data-ready", "true");
+  await expect(admin.page.locator('[data-service="im-gateway gw-2"]')).toHaveAttribute("data-ready", "true");
+  await expect(admin.page.getByTestId("worst-status")).toContainText("groups");
+  await expect(admin.page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  await screenshot(testInfo, "admin-overview", admin);
+
+  const alice = await signInToConsole(browser, "alice", "gochat-demo");
+  await alice.page.waitForURL("**/refused");
+  await expect(alice.page.getByRole("heading", { name: "Admins only" })).toBeVisible();
+  await screenshot(testInfo, "user-refused", alice);
+  // Without a session every console page leads to the sign-in form.
+  await alice.page.goto("/groups");
+  await alice.page.waitForURL("**/sign-in");
+
+  const aliceToken = await accessTokenOf(request, "alice", "gochat-demo");
+  const fromRepo = await request.get(`${repoUrl}/admin.whoami`, {
+    headers: { authorization: `Bearer ${aliceToken}` },
+  });
+  expect(fromRepo.status()).toBe(403);
+  expect(JSON.stringify(await fromRepo.json())).toContain("this needs the admin role");
+  const fromConsole = await request.get(`${adminUrl}/api/trpc/groups.list`, {
+    headers: { authorization: `Bearer ${aliceToken}` },
+  });
+  expect(fromConsole.status()).toBe(403);
+  const anonymous = await request.get(`${adminUrl}/api/trpc/groups.list`);
+  expect(anonymous.status()).toBe(401);
+  const adminToken = await accessTokenOf(request, "admin", "gochat-admin");
+  const allowed = await request.get(`${adminUrl}/api/trpc/groups.list`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  expect(allowed.status()).toBe(200);
+  await admin.context.close();
+  await alice.context.close();
+});
+
+test("a consumer that stops shows lag and STOP live, drains on restart, and its reset is audited", async ({
+  browser,
+}, testInfo) => {
+  const kafka = systemKafka("e2e-worker");
+  const topic = `e2e.admin.${uniqueName("t")}`;
+  const groupId = `e2e.worker.${uniqueName("g")}`;
+  const kafkaAdmin = kafka.admin();
+  await kafkaAdmin.connect();
+  await kafkaAdmin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+  const producer = kafka.producer();
+  await producer.connect();
+  const produce = (count: number) =>
+    producer.send({ topic, messages: Array.from({ length: count }, (_, i) => ({ value: `record ${i}` })) });
+  const startWorker = async (): Promise<Consumer> => {
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ autoCommitInterval: 100, eachMessage: () => Promise.resolve() });
+    return consumer;
+  };
+  await produce(5);
+  let worker = await startWorker();
+
+  const admin = await signInAsAdmin(browser);
+  await admin.page.goto(`/groups/${encodeURIComponent(groupId)}`);
+  const summary = admin.page.getByTestId("group-summary");
+  await expect(summary.locator('[data-field="state"]')).toHaveText("Stable");
+  await expect(admin.page.locator('[data-field="committed"]')).toHaveText("5");
+  await expect(summary.locator('[data-field="lag"]')).toHaveText("0");
+  await expect(summary.locator("[data-status]")).toHaveAttribute("data-status", "OK");
+
+  // The worker stops; records keep coming. The page changes by itself (server-sent events).
+  await worker.disconnect();
+  await produce(10);
+  await expect(summary.locator('[data-field="lag"]')).toHaveText("10");
+  await expect(summary.locator("[data-status]")).toHaveAttribute("data-status", "STOP");
+  await expect(summary.locator('[data-field="state"]')).toHaveText("Empty");
+  await screenshot(testInfo, "group-stopped", admin);
+
+  // On the groups page too, sorted worst first.
+  await admin.page.getByRole("link", { name: "Consumer groups" }).click();
+  const row = admin.page.locator(`tr[data-group="${groupId}"]`);
+  await expect(row.locator('[data-field="status"] [data-status]')).toHaveAttribute("data-status", "STOP");
+
+  worker = await startWorker();
+  await expect(row.locator('[data-field="lag"]')).toHaveText("0");
+  await expect(row.locator('[data-field="status"] [data-status]')).toHaveAttribute("data-status", "OK");
+  await worker.disconnect();
+
+  // Reset the now idle group to the earliest offset, confirming in the dialog.
+  await row.getByRole("link", { name: groupId }).click();
+  await expect(summary.locator('[data-field="state"]')).toHaveText("Empty");
+  await admin.page.getByLabel("Reset to").selectOption("earliest");
+  await admin.page.getByRole("button", { name: "Reset offsets" }).click();
+  const dialog = admin.page.getByRole("dialog");
+  await expect(dialog).toContainText(`Reset ${groupId} on ${topic} to Earliest?`);
+  await dialog.getByRole("button", { name: "Yes, reset offsets" }).click();
+  await expect(admin.page.getByTestId("reset-result")).toContainText("0: 15 → 0");
+  await expect(summary.locator('[data-field="lag"]')).toHaveText("15");
+  await screenshot(testInfo, "group-reset", admin);
+
+  await admin.page.getByRole("link", { name: "Audit log" }).click();
+  const entry = admin.page.locator('tr[data-action="group.offsets.reset"]').filter({ hasText: groupId });
+  await expect(entry).toContainText("admin");
+  await expect(entry).toContainText("0: 15 → 0");
+  await screenshot(testInfo, "audit-log", admin);
+
+  await producer.disconnect();
+  await kafkaAdmin.deleteGroups([groupId]);
+  await kafkaAdmin.disconnect();
+  await admin.context.close();
+});
+
+test("an admin disables a user, who can then not sign in, and it is audited", async ({
+  browser,
+  request,
+}, testInfo) => {
+  const username = uniqueName("victor");
+  await signUpThroughApi(request, username);
+  // Tablet width: the navigation sits above the content.
+  const admin = await signInAsAdmin(browser, 820);
+  await admin.page.getByRole("link", { name: "Users" }).click();
+  await admin.page.getByLabel("Find a user").fill(username);
+  await admin.page.getByRole("button", { name: "Search" }).click();
+  await admin.page.getByRole("button", { name: new RegExp(username) }).click();
+  await expect(admin.page.locator('[data-field="user-state"]')).toHaveText("active");
+  admin.page.once("dialog", (dialog) => void dialog.accept());
+  await admin.page.getByRole("button", { name: "Disable account" }).click();
+  await expect(admin.page.locator('[data-field="user-state"]')).toHaveText("disabled");
+  await screenshot(testInfo, "user-disabled", admin);
+
+  const refused = await request.post(`${repoUrl}/auth.signIn`, {
+    data: { username, password: "correct horse battery" },
+  });
+  expect(refused.status()).toBe(403);
+  expect(JSON.stringify(await refused.json())).toContain("disabled by an admin");
+
+  await admin.page.getByRole("link", { name: "Audit log" }).click();
+  await expect(
+    admin.page.locator('tr[data-action="user.disabled"]').filter({ hasText: username }),
+  ).toBeVisible();
+  await admin.context.close();
+});
+
+test("the console speaks Simplified Chinese", async ({ browser }, testInfo) => {
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByLabel("Language").selectOption("zh");
+  await expect(admin.page.getByRole("link", { name: "消费者组" })).toBeVisible();
+  await admin.page.reload();
+  await expect(admin.page.getByRole("heading", { level: 1, name: "概览" })).toBeVisible();
+  await expect(admin.page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await screenshot(testInfo, "overview-zh", admin);
+  await admin.context.close();
+});
+
+test("the message browser finds records by key, decoded with schema version and trace, and says why one is not", async ({
+  browser,
+}, testInfo) => {
+  const kafka = systemKafka("e2e-browser");
+  const producer = kafka.producer();
+  await producer.connect();
+  const userId = uniqueName("browsed");
+  const now = Math.floor(Date.now() / 1000);
+  const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  await producer.send({
+    topic: "gochat.user-events",
+    messages: [
+      {
+        ...encodeRecord("userEvents", {
+          event_id: randomUUID(),
+          event_type: "user.online",
+          timestamp: now,
+          user_id: userId,
+          payload: { last_seen: now, gateway_id: "gw-1" },
+        }),
+        headers: { traceparent },
+      },
+      { key: `${userId}-bad`, value: "{this is not json" },
+    ],
+  });
+  await producer.disconnect();
+
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByRole("link", { name: "Messages" }).click();
+  await admin.page.getByRole("combobox", { name: "Topic", exact: true }).selectOption("gochat.user-events");
+  await admin.page.getByLabel("Start from").selectOption("oldest");
+  await admin.page.getByLabel("Key contains").fill(userId);
+  await admin.page.getByLabel("Include raw bytes").check();
+  await admin.page.getByRole("button", { name: "Scan" }).click();
+  await expect(admin.page.getByTestId("scan-summary")).toContainText("2 matching of");
+  await expect(admin.page.getByTestId("scan-summary")).toContainText("ended by reaching the log end");
+  const good = admin.page.locator(".records li").filter({ hasText: `"user_id": "${userId}"` });
+  await expect(good.getByTestId("schema-version")).toHaveText("schema userEvents v1");
+  await expect(good.getByTestId("traceparent")).toHaveText("Trace 4bf92f3577b34da6a3ce929d0e0e4736");
+  const bad = admin.page.locator(".records li").filter({ hasText: `${userId}-bad` });
+  await expect(bad).toContainText("Not decodable: MALFORMED_JSON");
+  await bad.getByText("Raw bytes (base64)").click();
+  await expect(bad.locator("code.raw")).toHaveText(Buffer.from("{this is not json").toString("base64"));
+  await screenshot(testInfo, "message-browser", admin);
+  await admin.context.close();
+});

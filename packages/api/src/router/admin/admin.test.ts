@@ -1,0 +1,119 @@
+import { verifyAccessToken } from "@gochat/auth";
+import { createUser } from "@gochat/db/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appCodeOf, startTestApi, TEST_SECRET } from "../../../test/api-fixture";
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let adminToken: string;
+let userToken: string;
+let userId: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await createUser(api.deps.db, {
+    username: "root",
+    displayName: "Root",
+    password: "admin password",
+    role: "admin",
+  });
+  adminToken = (await api.client().auth.signIn.mutate({ username: "root", password: "admin password" }))
+    .accessToken;
+  const user = await api
+    .client()
+    .auth.signUp.mutate({ username: "plain", displayName: "Plain", password: "user password" });
+  userToken = user.accessToken;
+  userId = user.user.id;
+}, 60_000);
+
+afterAll(async () => {
+  await api.stop();
+});
+
+describe("the admin role", () => {
+  it("travels in the access token", () => {
+    expect(verifyAccessToken(adminToken, TEST_SECRET).role).toBe("admin");
+    expect(verifyAccessToken(userToken, TEST_SECRET).role).toBe("user");
+  });
+
+  it("is required by every admin procedure: a user gets FORBIDDEN, nobody UNAUTHENTICATED", async () => {
+    const asUser = api.client(userToken).admin;
+    const calls = [
+      () => asUser.whoami.query(),
+      () => asUser.users.find.query({}),
+      () => asUser.users.setDisabled.mutate({ userId, disabled: true }),
+      () => asUser.audit.list.query({}),
+      () => asUser.audit.record.mutate({ action: "group.offsets.reset", target: "g", details: {} }),
+      () => asUser.fanoutTasks.list.query({}),
+    ];
+    for (const call of calls) {
+      expect(await appCodeOf(call())).toEqual({ appCode: "FORBIDDEN", message: "this needs the admin role" });
+    }
+    expect((await appCodeOf(api.client().admin.whoami.query())).appCode).toBe("UNAUTHENTICATED");
+    expect((await api.client(adminToken).admin.whoami.query()).username).toBe("root");
+  });
+});
+
+describe("admin procedures", () => {
+  it("find a user and show their sessions", async () => {
+    const found = await api.client(adminToken).admin.users.find.query({ text: "PLA" });
+    expect(found.map((user) => user.username)).toEqual(["plain"]);
+    const detail = await api.client(adminToken).admin.users.detail.query({ userId });
+    expect(detail.sessions).toHaveLength(1);
+    expect(detail.gateways).toEqual([]);
+  });
+
+  it("sign a user out everywhere: no session can be renewed, and it is audited", async () => {
+    const session = await api.client().auth.signIn.mutate({ username: "plain", password: "user password" });
+    const result = await api.client(adminToken).admin.users.signOutEverywhere.mutate({ userId });
+    expect(result.revokedSessions).toBe(2);
+    expect(
+      (await appCodeOf(api.client().auth.refresh.mutate({ refreshToken: session.refreshToken }))).appCode,
+    ).toBe("UNAUTHENTICATED");
+    const audit = await api.client(adminToken).admin.audit.list.query({ target: userId });
+    expect(audit[0]).toMatchObject({ action: "user.signed-out-everywhere", actorName: "root" });
+  });
+
+  it("disable a user, who can then not sign in, and enable them again", async () => {
+    await api.client(adminToken).admin.users.setDisabled.mutate({ userId, disabled: true });
+    expect(
+      await appCodeOf(api.client().auth.signIn.mutate({ username: "plain", password: "user password" })),
+    ).toEqual({ appCode: "FORBIDDEN", message: "this account has been disabled by an admin" });
+    await api.client(adminToken).admin.users.setDisabled.mutate({ userId, disabled: false });
+    await api.client().auth.signIn.mutate({ username: "plain", password: "user password" });
+    const actions = (await api.client(adminToken).admin.audit.list.query({ target: userId })).map(
+      (e) => e.action,
+    );
+    expect(actions.slice(0, 2)).toEqual(["user.enabled", "user.disabled"]);
+  });
+
+  it("refuse to disable the calling admin and answer bad input field by field", async () => {
+    const me = await api.client(adminToken).admin.whoami.query();
+    expect(
+      (
+        await appCodeOf(
+          api.client(adminToken).admin.users.setDisabled.mutate({ userId: me.id, disabled: true }),
+        )
+      ).appCode,
+    ).toBe("BAD_REQUEST");
+    const bad = await appCodeOf(
+      api.client(adminToken).admin.audit.record.mutate({ action: "Reset Offsets", target: "", details: {} }),
+    );
+    expect(bad.appCode).toBe("BAD_REQUEST");
+    expect(bad.message).toMatch(/action: must be dotted lower-case words/);
+    expect(bad.message).toMatch(/target:/);
+  });
+
+  it("record what the console did elsewhere, under the caller's name", async () => {
+    await api.client(adminToken).admin.audit.record.mutate({
+      action: "group.offsets.reset",
+      target: "logic.upstream.group",
+      details: { to: "earliest", partitions: 3 },
+    });
+    const [entry] = await api.client(adminToken).admin.audit.list.query({ action: "group.offsets.reset" });
+    expect(entry).toMatchObject({
+      actorName: "root",
+      target: "logic.upstream.group",
+      details: { to: "earliest", partitions: 3 },
+    });
+  });
+});

@@ -1,0 +1,19 @@
+import { AppError } from "@gochat/contracts";
+import { findUserById } from "@gochat/db/server";
+import { toAdminUserView } from "../../services/user-admin";
+import { adminProcedure, router } from "../../trpc";
+import { adminAuditRouter } from "./audit";
+import { adminFanoutTasksRouter } from "./fanout-tasks";
+import { adminUsersRouter } from "./users";
+
+/** The admin console's DB-backed data; every procedure needs the admin role in the access token. */
+export const adminRouter = router({
+  whoami: adminProcedure.query(async ({ ctx }) => {
+    const user = await findUserById(ctx.db, ctx.auth.userId);
+    if (user === null) throw new AppError("NOT_FOUND", "the account no longer exists");
+    return toAdminUserView(user);
+  }),
+  audit: adminAuditRouter,
+  users: adminUsersRouter,
+  fanoutTasks: adminFanoutTasksRouter,
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { LogEndHistory } from "./log-end-history";
+
+describe("log-end history", () => {
+  it("interpolates when an offset was appended between the samples around it", () => {
+    const history = new LogEndHistory();
+    history.record(0n, 1_000);
+    history.record(0n, 2_000);
+    history.record(10n, 3_000);
+    // Offsets 0..9 were appended between 2,000 (0 last seen as the end) and 3,000.
+    expect(history.appendTimeOf(5n)).toEqual({ atMs: 2_500, isLowerBound: false });
+    expect(history.appendTimeOf(0n)).toEqual({ atMs: 2_000, isLowerBound: false });
+  });
+
+  it("gives a lower bound before its first sample and nothing for offsets not yet written", () => {
+    const history = new LogEndHistory();
+    history.record(100n, 1_000);
+    expect(history.appendTimeOf(3n)).toEqual({ atMs: 1_000, isLowerBound: true });
+    expect(history.appendTimeOf(100n)).toBeUndefined();
+    expect(new LogEndHistory().appendTimeOf(0n)).toBeUndefined();
+  });
+
+  it("keeps only changes within its capacity, and starts over when the log end moves back", () => {
+    const history = new LogEndHistory(3);
+    for (let i = 1; i <= 4; i++) history.record(BigInt(i), i);
+    expect(history.appendTimeOf(1n)).toEqual({ atMs: 2, isLowerBound: true });
+    history.record(2n, 10);
+    expect(history.appendTimeOf(1n)).toEqual({ atMs: 10, isLowerBound: true });
+  });
+});
