@@ -31,7 +31,7 @@ it("sends a message across both gateways and records its round trip, then a time
     ["gw-p1", "gw-p2"].map(async (id) => `http://127.0.0.1:${(await stack.startGateway(id)).port}`),
   );
   const probe = new PipelineProbe({
-    repoUrl: stack.repoUrl,
+    repoUrl: `http://127.0.0.1:${stack.repo.port}/trpc`,
     gatewayUrls,
     tokenSecret: STACK_SECRET,
     intervalMs: 60_000,
@@ -45,7 +45,7 @@ it("sends a message across both gateways and records its round trip, then a time
 
   await stack.stopLogic();
   const stalled = new PipelineProbe({
-    repoUrl: stack.repoUrl,
+    repoUrl: `http://127.0.0.1:${stack.repo.port}/trpc`,
     gatewayUrls,
     tokenSecret: STACK_SECRET,
     intervalMs: 60_000,
