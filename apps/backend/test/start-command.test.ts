@@ -45,6 +45,8 @@ async function startSystem() {
       // The chat client has its own journeys (e2e/), which start it through this same command.
       GOCHAT_WEB_PORT: "0",
       GOCHAT_TRACE_STORE_PORT: String(traces),
+      // The probe's own messages would join the demo's in analytics' count; it has tests of its own.
+      GOCHAT_PROBE_INTERVAL_MS: "0",
       OTEL_TRACES_SAMPLER: "parentbased_always_on",
       OTEL_BSP_SCHEDULE_DELAY: "200",
       GOCHAT_ADMIN_PORT: "0",
