@@ -16,8 +16,11 @@ const shape = {
   GOCHAT_DATA_DIR: z.string().min(1).default(".data"),
   GOCHAT_BROKER_PORT: fields.port.default(9092),
   GOCHAT_REPO_PORT: fields.port.default(7000),
-  /** im-repo's internal API (`internal.*`), on loopback; the other services call it there. */
-  GOCHAT_REPO_INTERNAL_PORT: fields.port.default(7010),
+  /**
+   * im-repo's internal API (`internal.*`), on loopback; the other services call it there. By default
+   * GOCHAT_REPO_PORT + 10 (7010), so that several systems can run side by side.
+   */
+  GOCHAT_REPO_INTERNAL_PORT: fields.port.optional(),
   /**
    * Origins browsers load the chat client from, allowed by CORS on im-repo and the gateways; by default
    * http://localhost and http://127.0.0.1 on GOCHAT_WEB_PORT.

@@ -41,9 +41,14 @@ export function isTraceStoreEmbedded(env: StartEnv): boolean {
   );
 }
 
+/** The port of im-repo's internal API: configured, or a fixed distance from its public one. */
+export function repoInternalPortOf(env: StartEnv): number {
+  return env.GOCHAT_REPO_INTERNAL_PORT ?? env.GOCHAT_REPO_PORT + 10;
+}
+
 /** im-repo's internal API (its own listener, loopback by default), which the other services call. */
 export function repoUrlOf(env: StartEnv): string {
-  return `http://127.0.0.1:${env.GOCHAT_REPO_INTERNAL_PORT}/trpc`;
+  return `http://127.0.0.1:${repoInternalPortOf(env)}/trpc`;
 }
 
 /**
@@ -87,7 +92,7 @@ export function planServices(env: StartEnv): PlannedService[] {
     entry: "src/repo/main.ts",
     tier: 1,
     healthPort: repoPort + 100,
-    env: { REPO_PORT: String(repoPort), REPO_INTERNAL_PORT: String(env.GOCHAT_REPO_INTERNAL_PORT) },
+    env: { REPO_PORT: String(repoPort), REPO_INTERNAL_PORT: String(repoInternalPortOf(env)) },
     line: `im-repo      tRPC API on http://127.0.0.1:${repoPort}/trpc  (internal API on ${repoUrl})`,
   });
   add({
