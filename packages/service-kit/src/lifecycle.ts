@@ -78,7 +78,8 @@ export async function runService(options: {
 
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  if (options.supervisorPid !== undefined) watchSupervisor(options.supervisorPid, () => void shutdown("supervisor gone"));
+  if (options.supervisorPid !== undefined)
+    watchSupervisor(options.supervisorPid, () => void shutdown("supervisor gone"));
 
   try {
     service = await options.start((reason) => {

@@ -1,6 +1,6 @@
 import { decodeRecord, type TopicValue } from "@gochat/contracts";
 import { describe, expect, it } from "vitest";
-import { downstreamBatch, toDownstream } from "./topic-producer";
+import { downstreamBatch, splitByBytes, toDownstream } from "./topic-producer";
 
 const typing = (userId: string): TopicValue<"downstream"> => ({
   kind: "typing",
@@ -30,5 +30,22 @@ describe("downstream records", () => {
     expect(toDownstream("gw-2", typing("u-b"))).toEqual(
       downstreamBatch([{ instanceId: "gw-2", body: typing("u-b") }])[0],
     );
+  });
+});
+
+describe("produce requests", () => {
+  it("are split by bytes, keeping every record once and in order", () => {
+    const record = (n: number) => ({ key: "k", value: Buffer.alloc(100, n) });
+    const batch = [
+      { topic: "a", messages: [0, 1, 2, 3, 4].map(record) },
+      { topic: "b", messages: [5, 6].map(record) },
+    ];
+    const requests = splitByBytes(batch, 250);
+    expect(requests.every((request) => request.flatMap((e) => e.messages).length <= 2)).toBe(true);
+    const flattened = requests.flatMap((request) =>
+      request.flatMap((entry) => entry.messages.map((m) => `${entry.topic}${(m.value as Buffer)[0]}`)),
+    );
+    expect(flattened).toEqual(["a0", "a1", "a2", "a3", "a4", "b5", "b6"]);
+    expect(splitByBytes([], 250)).toEqual([]);
   });
 });

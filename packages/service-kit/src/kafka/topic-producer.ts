@@ -25,10 +25,9 @@ export class TopicProducer {
 
   async send<T extends FixedTopicId>(topicId: T, values: readonly TopicValue<T>[]): Promise<void> {
     if (values.length === 0) return;
-    await this.#producer.send({
-      topic: TOPICS[topicId].name,
-      messages: values.map((v) => toMessage(topicId, v)),
-    });
+    await this.sendBatch([
+      { topic: TOPICS[topicId].name, messages: values.map((v) => toMessage(topicId, v)) },
+    ]);
   }
 
   /** Sends to one gateway instance's own topic, `gochat.messages.downstream.{instanceID}`. */
@@ -37,17 +36,57 @@ export class TopicProducer {
     values: readonly TopicValue<"downstream">[],
   ): Promise<void> {
     if (values.length === 0) return;
-    await this.#producer.send({
-      topic: downstreamTopic(gatewayInstanceId),
-      messages: values.map((v) => toMessage("downstream", v)),
-    });
+    await this.sendBatch([
+      { topic: downstreamTopic(gatewayInstanceId), messages: values.map((v) => toMessage("downstream", v)) },
+    ]);
   }
 
   /** Sends to several topics in one request, for a decision that produces records in more than one place. */
   async sendBatch(batch: readonly TopicMessages[]): Promise<void> {
-    if (batch.length === 0) return;
-    await this.#producer.sendBatch({ topicMessages: batch.map((entry) => ({ ...entry })) });
+    for (const request of splitByBytes(batch, REQUEST_BYTES)) {
+      await this.#producer.sendBatch({ topicMessages: request });
+    }
   }
+}
+
+/**
+ * Record bytes in one produce request. A broker refuses a partition's record batch over
+ * `message.max.bytes` (1 MiB by default, the embedded broker too); staying at half of it leaves room for
+ * keys, headers and batch overhead whatever the partitioning.
+ */
+const REQUEST_BYTES = 512 * 1024;
+
+/**
+ * Splits a batch into requests of at most `limit` bytes of keys and values, in order, so that records
+ * for one partition keep their order across the requests (they are sent one after another).
+ */
+export function splitByBytes(batch: readonly TopicMessages[], limit: number): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let bytes = 0;
+  for (const entry of batch) {
+    let messages: Message[] = [];
+    for (const message of entry.messages) {
+      const size = byteLength(message.value) + byteLength(message.key);
+      if (bytes + size > limit && bytes > 0) {
+        if (messages.length > 0) current.push({ topic: entry.topic, messages });
+        requests.push(current);
+        current = [];
+        messages = [];
+        bytes = 0;
+      }
+      messages.push(message);
+      bytes += size;
+    }
+    if (messages.length > 0) current.push({ topic: entry.topic, messages });
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+function byteLength(data: Message["value"] | Message["key"]): number {
+  if (data === null || data === undefined) return 0;
+  return typeof data === "string" ? Buffer.byteLength(data) : data.length;
 }
 
 export function toMessage<T extends TopicId>(topicId: T, value: TopicValue<T>): Message {
