@@ -55,7 +55,9 @@ try {
     });
     durations.push(performance.now() - started);
     if (last.scanned !== RECORDS || last.records.length !== RECORDS / 200) {
-      throw new Error(`scanned ${last.scanned}, matched ${last.records.length}, ended by ${last.stoppedBy} after ${last.elapsedMs} ms`);
+      throw new Error(
+        `scanned ${last.scanned}, matched ${last.records.length}, ended by ${last.stoppedBy} after ${last.elapsedMs} ms`,
+      );
     }
   }
   durations.sort((a, b) => a - b);

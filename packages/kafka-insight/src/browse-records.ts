@@ -144,9 +144,15 @@ export async function browseRecords(kafka: Kafka, input: BrowseRequest): Promise
           };
           if (matchesFilter(raw, request.filter)) {
             records.push(describeRecord(request.topic, raw, request.includeRaw));
-            if (records.length >= request.limit) { stop("limit"); return; }
+            if (records.length >= request.limit) {
+              stop("limit");
+              return;
+            }
           }
-          if (scanned >= request.maxScan) { stop("max-scan"); return; }
+          if (scanned >= request.maxScan) {
+            stop("max-scan");
+            return;
+          }
         }
         // Judged by what was read, not by the batch: a fetch from before the seek reports the log end.
         if (range.next >= range.end) remaining.delete(batch.partition);

@@ -372,9 +372,7 @@ function TypingLine({ conversationId }: { conversationId: string }) {
   const { t } = useI18n();
   const typists = useChatState((state) => state.typing.get(conversationId));
   const users = useChatState((state) => state.users);
-  const names = [...(typists?.keys() ?? [])].map(
-    (id) => users.get(id)?.displayName ?? t("common.someone"),
-  );
+  const names = [...(typists?.keys() ?? [])].map((id) => users.get(id)?.displayName ?? t("common.someone"));
   return (
     <p className="typing-line muted" aria-live="polite" data-testid="typing">
       {names.length === 0

@@ -15,7 +15,9 @@ export type ApiClient = ReturnType<typeof createApiClient>;
  * fresh access token, refreshed (once, across tabs) when it is about to expire.
  */
 export function createApiClient(url: string, onSessionExpired: () => void) {
-  const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url, maxItems: MAX_BATCH_ITEMS })] });
+  const anonymous = createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url, maxItems: MAX_BATCH_ITEMS })],
+  });
   const refresh = async (refreshToken: string): Promise<Session> => {
     try {
       return await anonymous.auth.refresh.mutate({ refreshToken });
