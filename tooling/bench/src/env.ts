@@ -63,6 +63,8 @@ const shape = {
   BENCH_SIGNUP_CONCURRENCY: fields.positiveInt.default(8),
   BENCH_START_TIMEOUT_MS: fields.positiveInt.default(180_000),
   BENCH_OUTPUT: z.string().min(1).default(`${repoRoot}bench-results/pipeline.json`),
+  /** Keep the run's logs and data directories even when every phase succeeded. */
+  BENCH_KEEP_LOGS: z.enum(["0", "1", "true", "false"]).default("0"),
   /** Extra Node.js flags for every GoChat process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile. */
   BENCH_NODE_OPTIONS: z.string().default(""),
   /** Read only to know the limit senders must stay under; the bench never changes it. */
@@ -94,6 +96,7 @@ export interface BenchSettings {
   signUpConcurrency: number;
   startTimeoutMs: number;
   output: string;
+  keepLogs: boolean;
   nodeOptions: string;
   gatewayRatePerSecond: number;
 }
@@ -131,6 +134,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
     signUpConcurrency: env.BENCH_SIGNUP_CONCURRENCY,
     startTimeoutMs: env.BENCH_START_TIMEOUT_MS,
     output: env.BENCH_OUTPUT,
+    keepLogs: env.BENCH_KEEP_LOGS === "1" || env.BENCH_KEEP_LOGS === "true",
     nodeOptions: env.BENCH_NODE_OPTIONS,
     gatewayRatePerSecond: env.GATEWAY_RATE_PER_SECOND,
   };

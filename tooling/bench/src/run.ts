@@ -286,7 +286,6 @@ printReport(report, print);
 mkdirSync(dirname(settings.output), { recursive: true });
 writeFileSync(settings.output, `${JSON.stringify(report, null, 2)}\n`);
 print(`\nwritten to ${settings.output}`);
-if (failures.length === 0 && process.env.BENCH_KEEP_LOGS === undefined)
-  rmSync(workDir, { recursive: true, force: true });
+if (failures.length === 0 && !settings.keepLogs) rmSync(workDir, { recursive: true, force: true });
 else print(`logs kept in ${workDir}`);
 process.exit(failures.length === 0 ? 0 : 1);
