@@ -1,6 +1,5 @@
 import type { ChatMessage, ContentType } from "@gochat/contracts";
 import { isUniqueViolation, toSafeNumber, type DbClient } from "./db-client";
-import { DEFAULT_PRESENCE_TTL_MS } from "./presence";
 
 /** One message as im-logic hands it over for acceptance. */
 export interface MessageToAccept {
@@ -226,41 +225,4 @@ export async function storeAcceptedMessages(
       created_at_ms: createdAtMs,
     };
   });
-}
-
-/**
- * Every member of each conversation, with the live gateway instances of those online, in one indexed
- * join: what im-logic routes a message by.
- */
-export async function loadAudiences(
-  db: DbClient,
-  conversationIds: readonly string[],
-  options: { ttlMs?: number; now?: Date } = {},
-): Promise<Map<string, { members: string[]; presence: Map<string, string[]> }>> {
-  const audiences = new Map<string, { members: string[]; presence: Map<string, string[]> }>();
-  if (conversationIds.length === 0) return audiences;
-  const freshSince = new Date(
-    (options.now ?? new Date()).getTime() - (options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS),
-  );
-  const rows = await db.$queryRaw<{ conversation_id: string; user_id: string; gateway_id: string | null }[]>`
-    SELECT m.conversation_id, m.user_id, live.gateway_id
-    FROM conversation_members m
-    LEFT JOIN LATERAL (
-      SELECT p.gateway_id FROM user_presence p
-      JOIN gateway_instances g ON g.id = p.gateway_id AND g.last_beat_at >= ${freshSince.toISOString()}::timestamptz
-      WHERE p.user_id = m.user_id AND p.sockets > 0
-    ) AS live ON true
-    WHERE m.conversation_id = ANY(${[...conversationIds]}::text[])
-    ORDER BY m.conversation_id, m.user_id, live.gateway_id`;
-  for (const id of conversationIds) audiences.set(id, { members: [], presence: new Map() });
-  for (const row of rows) {
-    const audience = audiences.get(row.conversation_id);
-    if (audience === undefined) continue;
-    if (audience.members.at(-1) !== row.user_id) audience.members.push(row.user_id);
-    if (row.gateway_id === null) continue;
-    const gateways = audience.presence.get(row.user_id);
-    if (gateways) gateways.push(row.gateway_id);
-    else audience.presence.set(row.user_id, [row.gateway_id]);
-  }
-  return audiences;
 }

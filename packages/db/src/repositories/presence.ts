@@ -87,31 +87,52 @@ export async function lookupPresence(
 }
 
 /**
- * Members of a conversation who are online, with their gateways, in one indexed join. For super-large
- * groups im-task pages the members instead and asks `lookupPresence` per page.
+ * Every member of each conversation, with the live gateway instances of those online, in one indexed
+ * join: what im-logic routes a message by.
+ */
+export async function loadAudiences(
+  db: DbClient,
+  conversationIds: readonly string[],
+  options: { ttlMs?: number; now?: Date } = {},
+): Promise<Map<string, { members: string[]; presence: Map<string, string[]> }>> {
+  const audiences = new Map<string, { members: string[]; presence: Map<string, string[]> }>();
+  if (conversationIds.length === 0) return audiences;
+  const freshSince = new Date(
+    (options.now ?? new Date()).getTime() - (options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS),
+  );
+  const rows = await db.$queryRaw<{ conversation_id: string; user_id: string; gateway_id: string | null }[]>`
+    SELECT m.conversation_id, m.user_id, live.gateway_id
+    FROM conversation_members m
+    LEFT JOIN LATERAL (
+      SELECT p.gateway_id FROM user_presence p
+      JOIN gateway_instances g ON g.id = p.gateway_id AND g.last_beat_at >= ${freshSince.toISOString()}::timestamptz
+      WHERE p.user_id = m.user_id AND p.sockets > 0
+    ) AS live ON true
+    WHERE m.conversation_id = ANY(${[...conversationIds]}::text[])
+    ORDER BY m.conversation_id, m.user_id, live.gateway_id`;
+  for (const id of conversationIds) audiences.set(id, { members: [], presence: new Map() });
+  for (const row of rows) {
+    const audience = audiences.get(row.conversation_id);
+    if (audience === undefined) continue;
+    if (audience.members.at(-1) !== row.user_id) audience.members.push(row.user_id);
+    if (row.gateway_id === null) continue;
+    const gateways = audience.presence.get(row.user_id);
+    if (gateways) gateways.push(row.gateway_id);
+    else audience.presence.set(row.user_id, [row.gateway_id]);
+  }
+  return audiences;
+}
+
+/**
+ * Members of a conversation who are online, with their gateways. For super-large groups im-task pages the
+ * members instead and asks `lookupPresence` per page.
  */
 export async function lookupConversationPresence(
   db: DbClient,
   conversationId: string,
   options: { ttlMs?: number; now?: Date } = {},
 ): Promise<Map<string, string[]>> {
-  const freshSince = new Date(
-    (options.now ?? new Date()).getTime() - (options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS),
-  );
-  const rows = await db.$queryRaw<{ user_id: string; gateway_id: string }[]>`
-    SELECT p.user_id, p.gateway_id
-    FROM conversation_members m
-    JOIN user_presence p ON p.user_id = m.user_id AND p.sockets > 0
-    JOIN gateway_instances g ON g.id = p.gateway_id AND g.last_beat_at >= ${freshSince}
-    WHERE m.conversation_id = ${conversationId}
-    ORDER BY p.user_id, p.gateway_id`;
-  const presence = new Map<string, string[]>();
-  for (const row of rows) {
-    const gateways = presence.get(row.user_id);
-    if (gateways) gateways.push(row.gateway_id);
-    else presence.set(row.user_id, [row.gateway_id]);
-  }
-  return presence;
+  return (await loadAudiences(db, [conversationId], options)).get(conversationId)?.presence ?? new Map();
 }
 
 /**

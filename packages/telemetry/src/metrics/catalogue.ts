@@ -198,7 +198,7 @@ export const METRICS = {
     name: "gochat.logic.accept.duration",
     kind: "histogram",
     unit: "s",
-    description: "im-logic deciding one upstream message (the acceptMessage call included)",
+    description: "im-logic deciding one upstream message (the acceptMessages call included)",
     attributes: ["gochat.kind"],
     emittedBy: "im-logic",
   },
