@@ -19,6 +19,7 @@ export {
 export { sendToDeadLetter, type FailedRecord } from "./kafka/dead-letter";
 export { classifyFailure, remoteErrorCode, type FailureKind } from "./kafka/failure-policy";
 export {
+  BACKGROUND_FETCH,
   startConsumer,
   type ConsumedRecord,
   type ConsumerOptions,
@@ -28,3 +29,4 @@ export {
   type Subscription,
 } from "./kafka/consume";
 export { stopInOrder } from "./stop-in-order";
+export { CoalescedCall } from "./coalesced-call";

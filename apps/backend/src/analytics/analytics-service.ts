@@ -1,6 +1,7 @@
 import { authorizeOperator, type OperatorAccess } from "@gochat/auth";
 import { CONSUMER_GROUPS, TOPICS } from "@gochat/contracts";
 import {
+  BACKGROUND_FETCH,
   connectKafka,
   stopInOrder,
   type KafkaSettings,
@@ -64,6 +65,7 @@ export async function startAnalyticsService(
     subscription: { pattern: ANALYTICS_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
     decode: decodeAnalyticsRecord,
     rewindOnStart: true,
+    accumulate: BACKGROUND_FETCH,
     handleBatch: async (records) => {
       for (const record of records) countRecord(figures, record.topicId, record.value);
     },

@@ -1,12 +1,36 @@
 import { LIMITS, TOPICS, type ChatMessage, type TopicValue } from "@gochat/contracts";
 import { routeMessage, type DownstreamRecord } from "@gochat/messaging";
-import { downstreamBatch, toMessage, type TopicMessages } from "@gochat/service-kit";
+import { CoalescedCall, downstreamBatch, toMessage, type TopicMessages } from "@gochat/service-kit";
 import { gochatMetrics, secondsSince } from "@gochat/telemetry/metrics";
+import type { RepoClient } from "../clients/repo-client";
 import type { LogicDeps } from "./handle-upstream";
 import type { RecentlyRouted } from "./recently-routed";
 import type { AudienceCache } from "./audience-cache";
 
 export type MessageBody = Extract<TopicValue<"upstream">, { kind: "message" }>;
+
+type AcceptMessages = RepoClient["internal"]["acceptMessages"]["mutate"];
+export type MessageToAccept = Parameters<AcceptMessages>[0]["messages"][number];
+export type AcceptAnswer = Awaited<ReturnType<AcceptMessages>>;
+
+/**
+ * `internal.acceptMessages` through a CoalescedCall: the batches of every partition this process works on
+ * go to im-repo together, one call at a time, so its cost per call is paid once per round, not once per
+ * partition. Each batch gets back its own outcomes, and every route of the call.
+ */
+export function coalescedAccept(repo: RepoClient): CoalescedAccept {
+  return new CoalescedCall({
+    call: (messages: MessageToAccept[]) => repo.internal.acceptMessages.mutate({ messages }),
+    split: (answer, start, end) => {
+      if (answer.outcomes.length < end) throw new Error("im-repo answered fewer outcomes than messages");
+      return { outcomes: answer.outcomes.slice(start, end), routes: answer.routes };
+    },
+    maxItems: LIMITS.acceptBatchMessages,
+    onCall: (requests) => gochatMetrics().logicAcceptCoalesced.record(requests),
+  });
+}
+
+export type CoalescedAccept = CoalescedCall<MessageToAccept, AcceptAnswer, AcceptAnswer>;
 
 export interface AcceptBatchDeps extends LogicDeps {
   /** Messages this process has already routed, so a resend is answered to its sender only. */
@@ -34,15 +58,15 @@ export async function acceptAndRouteBatch(
 }
 
 async function acceptChunk(bodies: readonly MessageBody[], deps: AcceptBatchDeps): Promise<void> {
-  const { outcomes, routes } = await deps.repo.internal.acceptMessages.mutate({
-    messages: bodies.map((body) => ({
+  const { outcomes, routes } = await deps.accept.run(
+    bodies.map((body) => ({
       conversation_id: body.conversation_id,
       sender_id: body.sender_id,
       client_msg_id: body.client_msg_id,
       content_type: body.content_type,
       content: body.content,
     })),
-  });
+  );
   const routeOf = new Map(routes.map((route) => [route.conversation_id, route]));
   for (const route of routes) {
     if (route.members.length > 0)

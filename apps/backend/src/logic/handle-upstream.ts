@@ -11,12 +11,14 @@ import {
 } from "@gochat/service-kit";
 import { gochatMetrics } from "@gochat/telemetry/metrics";
 import type { RepoClient } from "../clients/repo-client";
-import { acceptAndRouteBatch, type MessageBody } from "./accept-batch";
+import { acceptAndRouteBatch, type CoalescedAccept, type MessageBody } from "./accept-batch";
 import type { AudienceCache } from "./audience-cache";
 import type { RecentlyRouted } from "./recently-routed";
 
 export interface LogicDeps {
   repo: RepoClient;
+  /** im-repo's acceptance, shared by every partition's batches (see coalescedAccept). */
+  accept: CoalescedAccept;
   sendBatch: (batch: TopicMessages[]) => Promise<void>;
   logger: Logger;
   /** Messages this process has already routed, so a resend is answered to its sender only. */

@@ -8,6 +8,7 @@ import {
   type TopicMessages,
 } from "@gochat/service-kit";
 import { createRepoClient } from "../clients/repo-client";
+import { coalescedAccept } from "./accept-batch";
 import { AudienceCache } from "./audience-cache";
 import { handleUpstreamBatch } from "./handle-upstream";
 import { RecentlyRouted } from "./recently-routed";
@@ -47,8 +48,10 @@ export async function startLogicService(
     ],
     { onFatal },
   );
+  const repo = createRepoClient(config.repoUrl, config.tokenSecret, config.serviceCredential);
   const deps = {
-    repo: createRepoClient(config.repoUrl, config.tokenSecret, config.serviceCredential),
+    repo,
+    accept: coalescedAccept(repo),
     sendBatch: (batch: TopicMessages[]) => kafka.producer.sendBatch(batch),
     logger,
     routed: new RecentlyRouted(),

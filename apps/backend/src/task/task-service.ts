@@ -6,6 +6,7 @@ import {
   type TopicValue,
 } from "@gochat/contracts";
 import {
+  BACKGROUND_FETCH,
   connectKafka,
   stopInOrder,
   type KafkaSettings,
@@ -60,6 +61,8 @@ export async function startTaskService(
     await kafka.consume({
       groupId: CONSUMER_GROUPS.taskPersist.name,
       subscription: { topics: [TOPICS.persist.name] },
+      // Messages are stored when im-repo accepts them; this consumer only makes sure, so it can wait.
+      accumulate: BACKGROUND_FETCH,
       handleBatch: async (records) => {
         const messages: ChatMessage[] = records.map((r) => (r.value as TopicValue<"persist">).message);
         const startedAt = performance.now();
@@ -92,6 +95,7 @@ export async function startTaskService(
   const downstream = await kafka.consume({
     groupId: CONSUMER_GROUPS.taskDownstream.name,
     subscription: { pattern: DOWNSTREAM_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
+    accumulate: BACKGROUND_FETCH,
     handleBatch: async (records) => {
       for (const record of records) {
         deliveryStats.record(

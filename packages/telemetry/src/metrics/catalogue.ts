@@ -202,6 +202,15 @@ export const METRICS = {
     attributes: ["gochat.kind"],
     emittedBy: "im-logic",
   },
+  logicAcceptCoalesced: {
+    name: "gochat.logic.accept.requests_per_call",
+    kind: "histogram",
+    unit: "{batch}",
+    description: "partition batches sent to im-repo together in one acceptMessages call",
+    attributes: [],
+    emittedBy: "im-logic",
+    buckets: BATCH_SIZE_BUCKETS,
+  },
   logicBatchSize: {
     name: "gochat.logic.batch.size",
     kind: "histogram",
