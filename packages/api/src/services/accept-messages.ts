@@ -3,7 +3,6 @@ import type { ChatMessage, ContentType, ErrorCode } from "@gochat/contracts";
 import {
   AcceptRaceError,
   loadAcceptFacts,
-  loadAudiences,
   storeAcceptedMessages,
   type AcceptFacts,
   type EarlierAcceptance,
@@ -96,9 +95,9 @@ async function acceptOnce(
     contentType: m.content_type,
     content: m.content,
   }));
-  // Three statements, no transaction: the read, the one atomic write, the audience. A change between the
-  // read and the write (a concurrent acceptance of the same id) fails the write, and the batch is retried.
-  const loaded = await loadAcceptFacts(db, messages);
+  // Two statements, no transaction: the read (audiences included), then the one atomic write. A change
+  // between them (a concurrent acceptance of the same id) fails the write, and the batch is retried.
+  const loaded = await loadAcceptFacts(db, messages, { ttlMs: options.presenceTtlMs, now });
   // A client message id sent twice within one batch is answered like its first occurrence.
   const firstInBatch = new Map<string, number>();
   const decided = input.map((m, index): AcceptOutcome | "new" | number => {
@@ -132,14 +131,10 @@ async function acceptOnce(
     const fact = facts[index];
     if (outcome.status !== "refused" && fact !== undefined) routed.set(outcome.message.conversation_id, fact);
   });
-  const inline = [...routed].filter(([, fact]) => fact.memberCount <= fact.superLargeThreshold);
-  const audiences = await loadAudiences(
-    db,
-    inline.map(([id]) => id),
-    { ttlMs: options.presenceTtlMs, now },
-  );
   const routes = [...routed].map(([conversationId, fact]): ConversationRoute => {
-    const audience = audiences.get(conversationId);
+    // Read with the facts for every conversation routed inline; none for a super-large group.
+    const audience =
+      fact.memberCount <= fact.superLargeThreshold ? loaded.audiences.get(conversationId) : undefined;
     return {
       conversation_id: conversationId,
       groupId: fact.groupId,

@@ -37,15 +37,30 @@ export type EarlierAcceptance =
       createdAtMs: number;
     };
 
+/** Every member of a conversation and the gateways of the online ones. */
+export interface Audience {
+  members: string[];
+  presence: Map<string, string[]>;
+}
+
 /**
  * Reads, in one statement for the whole batch, each message's conversation, group settings and the
- * sender's role, and any earlier acceptance of its (sender, client message id). Embedded PostgreSQL plans
- * every statement afresh, so the hot path asks few, set-based ones.
+ * sender's role, any earlier acceptance of its (sender, client message id), and the audience of every
+ * conversation a message may be routed in inline (the sender is a member and the group is not
+ * super-large): its members and where the online ones are connected, a presence row counting while its
+ * gateway has beaten within `presenceTtlMs`. Embedded PostgreSQL pays a fixed cost per statement, so the
+ * hot path asks few, set-based ones.
  */
 export async function loadAcceptFacts(
   db: DbClient,
   messages: readonly MessageToAccept[],
-): Promise<{ facts: AcceptFacts[]; earlier: (EarlierAcceptance | undefined)[] }> {
+  presence: { ttlMs: number; now: Date },
+): Promise<{
+  facts: AcceptFacts[];
+  earlier: (EarlierAcceptance | undefined)[];
+  audiences: Map<string, Audience>;
+}> {
+  const freshSince = new Date(presence.now.getTime() - presence.ttlMs).toISOString();
   const rows = await db.$queryRaw<
     {
       conversation_id: string | null;
@@ -65,31 +80,58 @@ export async function loadAcceptFacts(
       k_message_id: bigint | null;
       k_content_hash: string | null;
       k_created_at: Date | null;
+      audience: string | null;
     }[]
   >`
+    WITH x AS (
+      SELECT * FROM unnest(
+        ${messages.map((m) => m.conversationId)}::text[],
+        ${messages.map((m) => m.senderId)}::text[],
+        ${messages.map((m) => m.clientMsgId)}::text[]
+      ) WITH ORDINALITY AS x(conversation_id, sender_id, client_msg_id, ord)
+    ),
+    -- The audience rides on each conversation's first message from a member (the others need none).
+    firsts AS (
+      SELECT x.conversation_id, min(x.ord) AS ord FROM x
+      JOIN conversation_members fm ON fm.conversation_id = x.conversation_id AND fm.user_id = x.sender_id
+      GROUP BY x.conversation_id
+    )
     SELECT c.id AS conversation_id, g.id AS group_id, g.member_count, g.super_large_threshold,
            g.only_admins_can_post, m.role::text AS role,
            e.id AS e_id, e.conversation_id AS e_conversation_id, e.seq AS e_seq,
            e.content_type::text AS e_content_type, e.content AS e_content, e.created_at AS e_created_at,
            k.conversation_id AS k_conversation_id, k.seq AS k_seq, k.message_id AS k_message_id,
-           k.content_hash AS k_content_hash, k.created_at AS k_created_at
-    FROM unnest(
-      ${messages.map((m) => m.conversationId)}::text[],
-      ${messages.map((m) => m.senderId)}::text[],
-      ${messages.map((m) => m.clientMsgId)}::text[]
-    ) WITH ORDINALITY AS x(conversation_id, sender_id, client_msg_id, ord)
+           k.content_hash AS k_content_hash, k.created_at AS k_created_at,
+           a.audience
+    FROM x
     LEFT JOIN conversations c ON c.id = x.conversation_id
     LEFT JOIN groups g ON g.id = c.id
     LEFT JOIN conversation_members m ON m.conversation_id = x.conversation_id AND m.user_id = x.sender_id
     LEFT JOIN messages e ON e.sender_id = x.sender_id AND e.client_msg_id = x.client_msg_id
     LEFT JOIN message_claims k
       ON e.id IS NULL AND k.sender_id = x.sender_id AND k.client_msg_id = x.client_msg_id
+    LEFT JOIN firsts f ON f.conversation_id = x.conversation_id
+    LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_array(am.user_id, live.gateway_id) ORDER BY am.user_id, live.gateway_id)::text
+             AS audience
+      FROM conversation_members am
+      LEFT JOIN LATERAL (
+        SELECT p.gateway_id FROM user_presence p
+        JOIN gateway_instances gi ON gi.id = p.gateway_id AND gi.last_beat_at >= ${freshSince}::timestamptz
+        WHERE p.user_id = am.user_id AND p.sockets > 0
+      ) AS live ON true
+      WHERE am.conversation_id = x.conversation_id
+        AND f.ord = x.ord
+        AND (g.id IS NULL OR g.member_count <= g.super_large_threshold)
+    ) AS a ON true
     ORDER BY x.ord`;
+  const audiences = new Map<string, Audience>();
   const facts: AcceptFacts[] = [];
   const earlier: (EarlierAcceptance | undefined)[] = [];
   rows.forEach((row, index) => {
     const m = messages[index];
     if (m === undefined) return;
+    if (row.audience !== null) audiences.set(m.conversationId, parseAudience(row.audience));
     facts.push({
       conversationExists: row.conversation_id !== null,
       groupId: row.group_id,
@@ -125,7 +167,20 @@ export async function loadAcceptFacts(
       earlier.push(undefined);
     }
   });
-  return { facts, earlier };
+  return { facts, earlier, audiences };
+}
+
+/** `[[userId, gatewayId | null], …]` in user order, as the facts statement aggregates it. */
+function parseAudience(text: string): Audience {
+  const audience: Audience = { members: [], presence: new Map() };
+  for (const [userId, gatewayId] of JSON.parse(text) as [string, string | null][]) {
+    if (audience.members.at(-1) !== userId) audience.members.push(userId);
+    if (gatewayId === null) continue;
+    const gateways = audience.presence.get(userId);
+    if (gateways) gateways.push(gatewayId);
+    else audience.presence.set(userId, [gatewayId]);
+  }
+  return audience;
 }
 
 /** A unique-key violation raised by a raw statement (Prisma reports those with the SQLSTATE inside). */

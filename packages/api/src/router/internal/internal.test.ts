@@ -199,4 +199,19 @@ describe("internal API", () => {
     const again = await service.internal.acceptMessages.mutate({ messages: [text(direct, sam, "b-1")] });
     expect(again.outcomes[0]).toMatchObject({ status: "duplicate", message: { seq: 1 } });
   });
+
+  it("routes a conversation whose first message in the batch is refused by the next one's audience", async () => {
+    const [sam, tia, uma] = [ids.sam ?? "", ids.tia ?? "", ids.uma ?? ""];
+    const samApi = api.client(
+      (await api.client().auth.signIn.mutate({ username: "sam", password: "password-123" })).accessToken,
+    );
+    const group = await samApi.groups.create.mutate({ name: "refused first", memberIds: [tia] });
+    const { outcomes, routes } = await service.internal.acceptMessages.mutate({
+      messages: [text(group.id, uma, "r-1"), text(group.id, tia, "r-2")],
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(["refused", "accepted"]);
+    expect(routes).toHaveLength(1);
+    expect(routes[0]?.members.sort()).toEqual([sam, tia].sort());
+    expect(new Map(routes[0]?.presence).get(sam)).toEqual(["gw-1"]);
+  });
 });
