@@ -158,6 +158,36 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   }
   expect([...traced].sort()).toEqual(["im-gateway", "im-logic", "im-repo"]);
 
+  // One message is one trace, from the sender's gateway through im-logic to the receiver's gateway,
+  // every span a child of the one before it, although each service handled it in a batch.
+  const message = result.delivered[0];
+  expect(message).toBeDefined();
+  const spans = await traceOfMessage(traces, message?.messageId ?? 0, (found) =>
+    found.some((span) => span.name.startsWith("process gochat.messages.downstream.")),
+  );
+  const ids = new Set(spans.map((span) => span.spanId));
+  expect(spans.filter((span) => span.parentSpanId === undefined || !ids.has(span.parentSpanId))).toHaveLength(
+    1,
+  );
+  const logic = spans.find(
+    (span) => span.service === "im-logic" && span.name === "process gochat.messages.upstream",
+  );
+  expect(logic?.attributes).toMatchObject({
+    "gochat.message_id": String(message?.messageId),
+    "gochat.seq": message?.seq,
+    "gochat.conversation_id": message?.conversationId,
+    "gochat.outcome": "accepted",
+  });
+  const gateways = spans
+    .filter((span) => span.service === "im-gateway")
+    .map((span) => span.attributes["gochat.gateway_id"])
+    .filter((id) => id !== undefined);
+  expect(new Set(gateways)).toEqual(new Set(["gw-a", "gw-b"]));
+  // The produce hops are spans of the trace too.
+  expect(spans.map((span) => span.name)).toEqual(
+    expect.arrayContaining(["send gochat.messages.upstream", "send gochat.messages.persist"]),
+  );
+
   child.kill("SIGINT");
   expect(await exited).toBe(0);
   expect(read()).toContain("stopping GoChat");
@@ -174,3 +204,40 @@ it("leaves no service running when the start command itself is killed", async ()
   while (services.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   expect(services.filter(isAlive)).toEqual([]);
 }, 180_000);
+
+interface TracedSpan {
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  service: string;
+  attributes: Record<string, unknown>;
+}
+
+/** The one trace the trace store holds for a message, once `complete` says all of it has arrived. */
+async function traceOfMessage(
+  port: number,
+  messageId: number,
+  complete: (spans: TracedSpan[]) => boolean,
+): Promise<TracedSpan[]> {
+  const deadline = Date.now() + 20_000;
+  let spans: TracedSpan[] = [];
+  let traceIds: string[] = [];
+  while (Date.now() < deadline) {
+    const found = (await (
+      await fetch(`http://127.0.0.1:${port}/api/traces?messageId=${messageId}`)
+    ).json()) as { traces: { traceId: string }[] };
+    traceIds = found.traces.map((t) => t.traceId);
+    if (traceIds.length === 1) {
+      spans = (
+        (await (await fetch(`http://127.0.0.1:${port}/api/traces/${traceIds[0]}`)).json()) as {
+          spans: TracedSpan[];
+        }
+      ).spans;
+      if (complete(spans)) return spans;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `message ${messageId}: ${traceIds.length} traces, spans ${spans.map((s) => `${s.service}/${s.name}`).join(", ")}`,
+  );
+}

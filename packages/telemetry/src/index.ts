@@ -9,8 +9,11 @@ export { errorCodeOf, recordError, startSpan, TRACER_NAME, type SpanOptions } fr
 export {
   contextFromHeaders,
   linksToRecords,
+  sendEachInItsTrace,
+  startRecordSpan,
   traceHeaders,
   withRecordSpan,
+  type CausedRecord,
   type ConsumedRecordRef,
   type RecordHeaders,
   type RecordSpanOptions,

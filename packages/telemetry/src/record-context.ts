@@ -1,4 +1,4 @@
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { suppressTracing, W3CTraceContextPropagator } from "@opentelemetry/core";
 import {
   context,
   ROOT_CONTEXT,
@@ -10,7 +10,7 @@ import {
   type Span,
   type TextMapGetter,
 } from "@opentelemetry/api";
-import { startSpan } from "./start-span";
+import { recordError, startSpan, TRACER_NAME } from "./start-span";
 
 /** Kafka record headers as kafkajs hands them over. */
 export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
@@ -76,6 +76,33 @@ export interface RecordSpanOptions {
   batchSpan?: Span;
 }
 
+/** The span of one record of a batch; see withRecordSpan. The caller ends it. */
+export function startRecordSpan(record: ConsumedRecordRef, options: RecordSpanOptions): Span {
+  const batch = options.batchSpan ?? trace.getActiveSpan();
+  return trace.getTracer(TRACER_NAME).startSpan(
+    `process ${record.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      links: batch === undefined ? [] : [{ context: batch.spanContext() }],
+      attributes: recordAttributes(record, options),
+    },
+    contextFromHeaders(record.headers),
+  );
+}
+
+function recordAttributes(record: ConsumedRecordRef, options: RecordSpanOptions): Attributes {
+  return {
+    "messaging.system": "kafka",
+    "messaging.operation.type": "process",
+    "messaging.operation.name": "process",
+    "messaging.destination.name": record.topic,
+    "messaging.destination.partition.id": String(record.partition),
+    "messaging.kafka.offset": Number(record.offset),
+    "messaging.consumer.group.name": options.groupId,
+    ...options.attributes,
+  };
+}
+
 /**
  * Runs `fn` for one record of a batch in a span of its own whose PARENT is the record's producer span
  * (read from its headers), with a LINK to the batch span: so each message keeps one trace across a
@@ -93,15 +120,55 @@ export function withRecordSpan<T>(
     kind: SpanKind.CONSUMER,
     parent: contextFromHeaders(record.headers),
     links,
-    attributes: {
-      "messaging.system": "kafka",
-      "messaging.operation.type": "process",
-      "messaging.operation.name": "process",
-      "messaging.destination.name": record.topic,
-      "messaging.destination.partition.id": String(record.partition),
-      "messaging.kafka.offset": Number(record.offset),
-      "messaging.consumer.group.name": options.groupId,
-      ...options.attributes,
-    },
+    attributes: recordAttributes(record, options),
   });
+}
+
+/** A record about to be produced, and the context of what caused it (the active one when absent). */
+export interface CausedRecord {
+  topic: string;
+  headers?: Record<string, string | Buffer | (string | Buffer)[] | undefined>;
+  cause?: Context | undefined;
+}
+
+/**
+ * Produces records that go out in one request each in the trace of its own cause: a `send {topic}`
+ * producer span per record, child of its cause, whose context goes into the record's W3C headers. A
+ * batch of many messages' records thus continues each message's trace, where an instrumentation would
+ * put the whole request under whichever context was active. `send` runs with tracing suppressed, so no
+ * instrumentation overwrites the headers; the spans end when it settles and record its error.
+ */
+export async function sendEachInItsTrace<T>(
+  records: readonly CausedRecord[],
+  send: () => Promise<T>,
+): Promise<T> {
+  const tracer = trace.getTracer(TRACER_NAME);
+  const active = context.active();
+  const spans: Span[] = [];
+  for (const record of records) {
+    const cause = record.cause ?? active;
+    const span = tracer.startSpan(
+      `send ${record.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          "messaging.system": "kafka",
+          "messaging.operation.type": "send",
+          "messaging.operation.name": "send",
+          "messaging.destination.name": record.topic,
+        },
+      },
+      cause,
+    );
+    spans.push(span);
+    record.headers = { ...record.headers, ...traceHeaders(trace.setSpan(cause, span)) };
+  }
+  try {
+    return await context.with(suppressTracing(active), send);
+  } catch (error) {
+    for (const span of spans) recordError(span, error);
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
 }

@@ -8,6 +8,8 @@ import {
 } from "@gochat/contracts";
 import { TokenBucket } from "@gochat/messaging";
 import type { Logger } from "@gochat/service-kit";
+import { domainAttributes } from "@gochat/telemetry";
+import { trace } from "@opentelemetry/api";
 import type { z } from "zod";
 import { countRefusal } from "./gateway-metrics";
 import type { PendingAcks } from "./pending-acks";
@@ -106,6 +108,14 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
       );
       return;
     }
+    trace.getActiveSpan()?.setAttributes(
+      domainAttributes({
+        conversationId: input.conversationId,
+        clientMsgId: input.clientMsgId,
+        userId: socket.data.userId,
+        gatewayId: deps.instanceId,
+      }),
+    );
     deps.acks.add(socket.data.userId, input.clientMsgId, ack as Parameters<PendingAcks["add"]>[2]);
     const published = await publish(
       "message:send",

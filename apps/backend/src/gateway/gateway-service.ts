@@ -1,7 +1,10 @@
 import { createServer } from "node:http";
 import { downstreamTopic, gatewayDownstreamGroup, TOPICS, type TopicValue } from "@gochat/contracts";
+import { domainAttributes, recordError, startRecordSpan } from "@gochat/telemetry";
+import { context, trace, type Context } from "@opentelemetry/api";
 import {
   connectKafka,
+  toMessage,
   stopInOrder,
   type KafkaSettings,
   type Logger,
@@ -82,8 +85,15 @@ export async function startGatewayService(
         );
 
   // Every socket's events reach Kafka through one queue each, in arrival order, batched under load.
-  const upstream = new BatchingQueue<TopicValue<"upstream">>(
-    (bodies) => kafka.producer.send("upstream", bodies),
+  // Each event keeps the context it arrived in, so its record continues its own trace, not the batch's.
+  const upstream = new BatchingQueue<{ body: TopicValue<"upstream">; cause: Context }>(
+    (items) =>
+      kafka.producer.sendBatch([
+        {
+          topic: TOPICS.upstream.name,
+          messages: items.map(({ body, cause }) => toMessage("upstream", body, cause)),
+        },
+      ]),
     {
       maxQueued: UPSTREAM_QUEUE_LIMIT,
       maxBatch: PRODUCE_BATCH_LIMIT,
@@ -98,7 +108,7 @@ export async function startGatewayService(
     instanceId: config.instanceId,
     httpServer,
     tokenSecret: config.tokenSecret,
-    publishUpstream: (body) => upstream.push(body),
+    publishUpstream: (body) => upstream.push({ body, cause: context.active() }),
     publishUserEvent: (body) => userEvents.push(body),
     ...(presence === undefined ? {} : { presence }),
     logger,
@@ -115,7 +125,26 @@ export async function startGatewayService(
     groupId: gatewayDownstreamGroup(config.instanceId),
     subscription: { topics: [downstreamTopic(config.instanceId)] },
     handleBatch: async (records) => {
-      for (const record of records) gateway.deliver(record.value as TopicValue<"downstream">);
+      for (const record of records) {
+        const body = record.value as TopicValue<"downstream">;
+        // Each delivery in the trace of the message or action it carries, as a child of its producer.
+        const span = startRecordSpan(record, {
+          groupId: gatewayDownstreamGroup(config.instanceId),
+          attributes: {
+            ...downstreamAttributes(body),
+            ...domainAttributes({ gatewayId: config.instanceId }),
+            "gochat.recipients": body.recipients.length,
+          },
+        });
+        try {
+          context.with(trace.setSpan(context.active(), span), () => gateway.deliver(body));
+        } catch (error) {
+          recordError(span, error);
+          throw error;
+        } finally {
+          span.end();
+        }
+      }
     },
   });
 
@@ -142,4 +171,27 @@ export async function startGatewayService(
       );
     },
   };
+}
+
+/** The domain fields of a downstream body, for its delivery span. */
+function downstreamAttributes(body: TopicValue<"downstream">) {
+  switch (body.kind) {
+    case "message":
+      return domainAttributes({
+        conversationId: body.message.conversation_id,
+        messageId: body.message.message_id,
+        seq: body.message.seq,
+        clientMsgId: body.message.client_msg_id,
+        userId: body.message.sender_id,
+      });
+    case "rejected":
+      return domainAttributes({ conversationId: body.conversation_id, clientMsgId: body.client_msg_id });
+    case "read":
+    case "recall":
+    case "typing":
+    case "refused":
+      return domainAttributes({ conversationId: body.conversation_id });
+    default:
+      return {};
+  }
 }

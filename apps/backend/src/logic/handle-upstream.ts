@@ -1,4 +1,4 @@
-import { TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
+import { CONSUMER_GROUPS, TOPICS, type ErrorCode, type TopicValue } from "@gochat/contracts";
 import { batchByInstance, deriveEventId, type PresenceMap } from "@gochat/messaging";
 import {
   classifyFailure,
@@ -6,9 +6,12 @@ import {
   remoteErrorCode,
   toDownstream,
   toMessage,
+  type ConsumedRecord,
   type Logger,
   type TopicMessages,
 } from "@gochat/service-kit";
+import { domainAttributes, recordError, startRecordSpan } from "@gochat/telemetry";
+import { context, trace, type Span } from "@opentelemetry/api";
 import { gochatMetrics } from "@gochat/telemetry/metrics";
 import type { RepoClient } from "../clients/repo-client";
 import { acceptAndRouteBatch, type CoalescedAccept, type MessageBody } from "./accept-batch";
@@ -42,21 +45,65 @@ function finalRefusal(error: unknown): ErrorCode | undefined {
  * messages are accepted together (one call to im-repo, one produce); reads, recalls, typing and notices
  * are decided one by one between them. A retry after a crash produces the same records again (a resent
  * message keeps its seq and id), so downstream consumers and persistence see duplicates at worst, never
- * gaps.
+ * gaps. Each record is handled in a span of its own, child of the span that produced it, and what it
+ * leads to is produced in that span's trace: one trace per message across the batch.
  */
-export async function handleUpstreamBatch(bodies: readonly Upstream[], deps: LogicDeps): Promise<void> {
-  gochatMetrics().logicBatchSize.record(bodies.length);
-  let messages: MessageBody[] = [];
-  for (const body of bodies) {
+export async function handleUpstreamBatch(
+  records: readonly ConsumedRecord[],
+  deps: LogicDeps,
+): Promise<void> {
+  gochatMetrics().logicBatchSize.record(records.length);
+  let messages: TracedBody[] = [];
+  for (const record of records) {
+    const body = record.value as Upstream;
+    const span = startRecordSpan(record, {
+      groupId: CONSUMER_GROUPS.logicUpstream.name,
+      attributes: domainAttributes({
+        conversationId: body.kind === "notify" ? null : body.conversation_id,
+        userId: body.sender_id,
+        gatewayId: body.kind === "notify" ? null : body.gateway_id,
+        clientMsgId: body.kind === "message" ? body.client_msg_id : null,
+      }),
+    });
     if (body.kind === "message") {
-      messages.push(body);
+      messages.push({ body, span });
       continue;
     }
-    if (messages.length > 0) await acceptAndRouteBatch(messages, deps);
+    if (messages.length > 0) await acceptTraced(messages, deps);
     messages = [];
-    await handleOther(body, deps);
+    await endingSpan(span, () =>
+      context.with(trace.setSpan(context.active(), span), () => handleOther(body, deps)),
+    );
   }
-  if (messages.length > 0) await acceptAndRouteBatch(messages, deps);
+  if (messages.length > 0) await acceptTraced(messages, deps);
+}
+
+/** A message record and the span it is handled in. */
+export interface TracedBody {
+  body: MessageBody;
+  span: Span;
+}
+
+async function acceptTraced(messages: readonly TracedBody[], deps: LogicDeps): Promise<void> {
+  try {
+    await acceptAndRouteBatch(messages, deps);
+  } catch (error) {
+    for (const { span } of messages) recordError(span, error);
+    throw error;
+  } finally {
+    for (const { span } of messages) span.end();
+  }
+}
+
+async function endingSpan(span: Span, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    recordError(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 async function handleOther(body: Exclude<Upstream, { kind: "message" }>, deps: LogicDeps): Promise<void> {

@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, TOPICS, type TopicValue } from "@gochat/contracts";
+import { CONSUMER_GROUPS, TOPICS } from "@gochat/contracts";
 import {
   connectKafka,
   stopInOrder,
@@ -61,11 +61,7 @@ export async function startLogicService(
     groupId: CONSUMER_GROUPS.logicUpstream.name,
     subscription: { topics: [TOPICS.upstream.name] },
     partitionsConsumedConcurrently: config.partitionsConcurrently,
-    handleBatch: (records) =>
-      handleUpstreamBatch(
-        records.map((record) => record.value as TopicValue<"upstream">),
-        deps,
-      ),
+    handleBatch: (records) => handleUpstreamBatch(records, deps),
   });
   logger.info("im-logic consuming gochat.messages.upstream");
 

@@ -1,4 +1,6 @@
 import { downstreamTopic, encodeRecord, TOPICS, type TopicId, type TopicValue } from "@gochat/contracts";
+import type { Context } from "@opentelemetry/api";
+import { sendEachInItsTrace, type CausedRecord } from "@gochat/telemetry";
 import type { Kafka, Message, Producer } from "kafkajs";
 import { createProducer } from "./client";
 
@@ -41,11 +43,30 @@ export class TopicProducer {
     ]);
   }
 
-  /** Sends to several topics in one request, for a decision that produces records in more than one place. */
+  /**
+   * Sends to several topics in one request, for a decision that produces records in more than one place.
+   * Each record continues the trace of its `cause` (the active context when it has none).
+   */
   async sendBatch(batch: readonly TopicMessages[]): Promise<void> {
-    for (const request of splitByBytes(batch, REQUEST_BYTES)) {
-      await this.#producer.sendBatch({ topicMessages: request });
+    const traced: (CausedRecord & { message: Message })[] = [];
+    for (const entry of batch) {
+      for (const { cause, ...message } of entry.messages)
+        traced.push({ topic: entry.topic, headers: message.headers, cause, message });
     }
+    await sendEachInItsTrace(traced, async () => {
+      let next = 0;
+      const withHeaders = batch.map((entry) => ({
+        topic: entry.topic,
+        messages: entry.messages.map(() => {
+          const record = traced[next++];
+          if (record === undefined) throw new Error("a record went missing");
+          return { ...record.message, headers: record.headers };
+        }),
+      }));
+      for (const request of splitByBytes(withHeaders, REQUEST_BYTES)) {
+        await this.#producer.sendBatch({ topicMessages: request });
+      }
+    });
   }
 }
 
@@ -89,14 +110,21 @@ function byteLength(data: Message["value"] | Message["key"]): number {
   return typeof data === "string" ? Buffer.byteLength(data) : data.length;
 }
 
-export function toMessage<T extends TopicId>(topicId: T, value: TopicValue<T>): Message {
+/** A record to produce, with the context of what caused it: the trace it continues. */
+export type CausedMessage = Message & { cause?: Context | undefined };
+
+export function toMessage<T extends TopicId>(
+  topicId: T,
+  value: TopicValue<T>,
+  cause?: Context,
+): CausedMessage {
   const { key, value: encoded } = encodeRecord(topicId, value);
-  return { key, value: encoded };
+  return cause === undefined ? { key, value: encoded } : { key, value: encoded, cause };
 }
 
 export interface TopicMessages {
   topic: string;
-  messages: Message[];
+  messages: CausedMessage[];
 }
 
 /** One downstream body for one gateway instance's topic. */
@@ -106,14 +134,14 @@ export function toDownstream(instanceId: string, body: TopicValue<"downstream">)
 
 /** Downstream bodies, each for one gateway instance, as one batch entry per instance's topic (order kept). */
 export function downstreamBatch(
-  records: readonly { instanceId: string; body: TopicValue<"downstream"> }[],
+  records: readonly { instanceId: string; body: TopicValue<"downstream">; cause?: Context }[],
 ): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  for (const { instanceId, body } of records) {
+  const byTopic = new Map<string, CausedMessage[]>();
+  for (const { instanceId, body, cause } of records) {
     const topic = downstreamTopic(instanceId);
     let messages = byTopic.get(topic);
     if (messages === undefined) byTopic.set(topic, (messages = []));
-    messages.push(toMessage("downstream", body));
+    messages.push(toMessage("downstream", body, cause));
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
