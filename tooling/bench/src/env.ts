@@ -4,7 +4,7 @@ import { z } from "zod";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-export const PHASES = ["relay", "embedded", "postgres", "fanout", "idle"] as const;
+export const PHASES = ["relay", "embedded", "untraced", "postgres", "fanout", "idle"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The gateway's default per-socket refill (GATEWAY_RATE_PER_SECOND); senders stay well under it. */

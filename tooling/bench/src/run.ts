@@ -98,6 +98,7 @@ interface SystemPhaseOptions {
   extraProcesses?: () => Promise<WatchedProcess[]>;
   seed: boolean;
   stepped: boolean;
+  extraEnv?: Record<string, string>;
   afterSteps?: (system: RunningGoChat, processes: () => Promise<WatchedProcess[]>) => Promise<void>;
 }
 
@@ -134,6 +135,7 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     logFile,
     timeoutMs: settings.startTimeoutMs,
+    ...(options.extraEnv === undefined ? {} : { extraEnv: options.extraEnv }),
   });
   const release = cleanups.add(async () => {
     run.stop = await system.stop();
@@ -200,10 +202,12 @@ const report: PipelineReport = {
   settings: { ...settings, output: undefined },
   relay: null,
   embedded: null,
+  untraced: null,
   postgres: null,
   fanout: null,
   idle: null,
-  ratios: { embedded: [], postgres: [] },
+  ratios: { embedded: [], untraced: [], postgres: [] },
+  tracingCost: [],
   failures,
 };
 
@@ -247,6 +251,21 @@ try {
     report.fanout = fanout;
     report.idle = idle;
   }
+  if (wants("untraced")) {
+    // The same system with no span kept or exported (instrumentations still loaded): what tracing costs.
+    report.untraced = await phase("untraced", () =>
+      runSystem(
+        {
+          name: "untraced",
+          database: "embedded PGlite",
+          seed: false,
+          stepped: true,
+          extraEnv: { OTEL_TRACES_SAMPLER: "always_off", GOCHAT_TRACE_STORE: "false" },
+        },
+        layout,
+      ),
+    );
+  }
   if (wants("postgres")) {
     report.postgres = await phase("postgres", async () => {
       const database = await createScratchDatabase(settings.postgresUrl);
@@ -281,7 +300,9 @@ try {
 }
 
 report.ratios.embedded = ratios(report.embedded?.stepped ?? null, report.relay);
+report.ratios.untraced = ratios(report.untraced?.stepped ?? null, report.relay);
 report.ratios.postgres = ratios(report.postgres?.stepped ?? null, report.relay);
+report.tracingCost = ratios(report.embedded?.stepped ?? null, report.untraced?.stepped ?? null);
 printReport(report, print);
 mkdirSync(dirname(settings.output), { recursive: true });
 writeFileSync(settings.output, `${JSON.stringify(report, null, 2)}\n`);

@@ -109,9 +109,9 @@ export function steppedTables(title: string, result: SteppedResult): string {
   ].join("\n");
 }
 
-export function ratioTable(title: string, rows: RatioRow[]): string {
+export function ratioTable(title: string, rows: RatioRow[], against = " / relay"): string {
   return [
-    `${title} / relay, same run:`,
+    `${title}${against}, same run:`,
     formatTable(
       ["offered/s", "p50", "p99", "cpu/msg"],
       rows.map((row) => [String(row.rateMps), ratio(row.p50), ratio(row.p99), ratio(row.cpuPerMessage)]),
@@ -175,6 +175,7 @@ export function printReport(report: PipelineReport, print: (text: string) => voi
   if (report.relay !== null) print(`\n${steppedTables("relay (bare socket.io, one process)", report.relay)}`);
   for (const [key, title] of [
     ["embedded", "GoChat, embedded broker + PGlite"],
+    ["untraced", "GoChat, embedded broker + PGlite, tracing off"],
     ["postgres", "GoChat, embedded broker + PostgreSQL"],
   ] as const) {
     const run = report[key];
@@ -183,6 +184,8 @@ export function printReport(report: PipelineReport, print: (text: string) => voi
     if (run.stepped !== null) print(`\n${steppedTables(title, run.stepped)}`);
     if (report.ratios[key].length > 0) print(`\n${ratioTable(title, report.ratios[key])}`);
   }
+  if (report.tracingCost.length > 0)
+    print(`\n${ratioTable("GoChat with tracing as shipped / tracing off", report.tracingCost, "")}`);
   if (report.fanout !== null) print(`\n${fanoutTable(report.fanout)}`);
   if (report.idle !== null) print(`\n${idleLines(report.idle)}`);
   for (const failure of report.failures) print(`\nFAILED ${failure.phase}: ${failure.error}`);

@@ -34,11 +34,15 @@ export interface PipelineReport {
   settings: Record<string, unknown>;
   relay: SteppedResult | null;
   embedded: SystemRun | null;
+  /** The embedded run again with tracing off (sampler always_off, no trace store). */
+  untraced: SystemRun | null;
   postgres: SystemRun | null;
   fanout: FanoutResult | null;
   idle: IdleResult | null;
   /** GoChat divided by the relay at the same offered rate, in the same run. */
-  ratios: { embedded: RatioRow[]; postgres: RatioRow[] };
+  ratios: { embedded: RatioRow[]; untraced: RatioRow[]; postgres: RatioRow[] };
+  /** The embedded run (tracing as shipped) divided by the untraced one at the same offered rate. */
+  tracingCost: RatioRow[];
   failures: { phase: string; error: string }[];
 }
 

@@ -42,6 +42,8 @@ export interface GoChatOptions {
   timeoutMs: number;
   /** Added to NODE_OPTIONS, which every service inherits. */
   nodeOptions: string;
+  /** Settings of the system under test beyond the defaults (the untraced run turns tracing off). */
+  extraEnv?: Record<string, string>;
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -74,6 +76,7 @@ export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat
     GATEWAY_MAX_SOCKETS_PER_ADDRESS: "1000000",
     GATEWAY_HANDSHAKES_PER_ADDRESS: "1000000",
     ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
+    ...options.extraEnv,
   };
   const started = performance.now();
   const child = spawn("sh", ["-c", startScript()], {
