@@ -223,3 +223,80 @@ test("the message browser finds records by key, decoded with schema version and 
   await screenshot(testInfo, "message-browser", admin);
   await admin.context.close();
 });
+
+test("a record im-task cannot read is dead-lettered, replayed once from the console, and audited", async ({
+  browser,
+  request,
+}, testInfo) => {
+  // A malformed fan-out task reaches im-task's real consumer, which sets it aside on gochat.dead-letter.
+  const kafka = systemKafka("e2e-dead-letters");
+  const producer = kafka.producer();
+  await producer.connect();
+  const key = uniqueName("dlq");
+  const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  await producer.send({
+    topic: "gochat.tasks.fanout",
+    messages: [{ key, value: "{not a fan-out task", headers: { traceparent } }],
+  });
+  await producer.disconnect();
+
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByRole("link", { name: "Dead letters" }).click();
+  await admin.page.getByLabel("Include raw bytes").check();
+  const letters = admin.page.locator(`[data-testid="dead-letter"][data-key="${key}"]`);
+  await expect(async () => {
+    await admin.page.getByRole("button", { name: "Refresh" }).click();
+    await expect(letters).toHaveCount(1, { timeout: 1_000 });
+  }).toPass();
+  await expect(admin.page.getByTestId("scan-summary")).toContainText("ended by reaching the log end");
+  const letter = letters.first();
+  const partition = Number(await letter.getAttribute("data-partition"));
+  const offset = await letter.getAttribute("data-offset");
+  await expect(letter).toHaveAttribute("data-group", "task.fanout.group");
+  await expect(letter).toContainText("MALFORMED_JSON");
+  await expect(letter).toContainText("Not decodable: MALFORMED_JSON");
+  await expect(letter.getByTestId("dead-letter-state")).toHaveText("New");
+  await letter.getByText("Raw bytes (base64)").click();
+  await expect(letter.locator("code.raw")).toHaveText(Buffer.from("{not a fan-out task").toString("base64"));
+  await letter.getByRole("button", { name: "Show headers and trace from the source topic" }).click();
+  await expect(letter.getByTestId("traceparent")).toHaveText("Trace 0af7651916cd43dd8448eb211c80319c");
+
+  await letter.getByRole("button", { name: "Replay" }).click();
+  const dialog = admin.page.getByRole("dialog");
+  await expect(dialog).toContainText(
+    `Replay dead letter ${partition} / ${offset} to gochat.tasks.fanout partition`,
+  );
+  await dialog.getByRole("button", { name: "Yes, replay it" }).click();
+  await expect(admin.page.getByTestId("dead-letter-outcome")).toHaveText("Replayed to gochat.tasks.fanout.");
+  const replayed = admin.page.locator(
+    `[data-testid="dead-letter"][data-partition="${partition}"][data-offset="${offset}"]`,
+  );
+  await expect(replayed.getByTestId("dead-letter-state")).toHaveAttribute("data-state", "replayed");
+  await expect(replayed.getByTestId("dead-letter-state")).toContainText("Replayed by admin");
+  await expect(replayed.getByRole("button", { name: "Replay" })).toHaveCount(0);
+  await screenshot(testInfo, "dead-letter-replayed", admin);
+
+  // The copy went back to im-task, which still cannot read it: a second dead letter of the same key.
+  await expect(async () => {
+    await admin.page.getByRole("button", { name: "Refresh" }).click();
+    await expect(letters).toHaveCount(2, { timeout: 1_000 });
+  }).toPass();
+
+  // Asked again, the console refuses to replay the same dead letter.
+  const adminToken = await accessTokenOf(request, "admin", "gochat-admin");
+  const again = await request.post(`${adminUrl}/api/trpc/deadLetters.replay`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+    data: { partition, offset },
+  });
+  expect(again.status()).toBe(409);
+  expect(JSON.stringify(await again.json())).toContain("was already replayed by admin");
+
+  await admin.page.getByRole("link", { name: "Audit log" }).click();
+  const entry = admin.page
+    .locator('tr[data-action="dead-letter.replayed"]')
+    .filter({ hasText: `gochat.dead-letter/${partition}/${offset}` });
+  await expect(entry).toContainText("admin");
+  await expect(entry).toContainText("task.fanout.group");
+  await screenshot(testInfo, "dead-letter-audit", admin);
+  await admin.context.close();
+});

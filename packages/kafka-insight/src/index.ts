@@ -42,3 +42,15 @@ export {
   type RawRecord,
   type RecordFilter,
 } from "./record-filter";
+export {
+  buildReplay,
+  deadLetterListSchema,
+  readDeadLetterAt,
+  readDeadLetters,
+  readRecordAt,
+  REPLAYED_FROM_HEADER,
+  type DeadLetterEntry,
+  type DeadLetterList,
+  type DeadLetterListRequest,
+  type Replay,
+} from "./dead-letters";

@@ -14,6 +14,7 @@ const NAV: { href: string; label: MessageKey }[] = [
   { href: "/groups", label: "nav.groups" },
   { href: "/topics", label: "nav.topics" },
   { href: "/messages", label: "nav.messages" },
+  { href: "/dead-letters", label: "nav.deadLetters" },
   { href: "/fanout", label: "nav.fanout" },
   { href: "/users", label: "nav.users" },
   { href: "/audit", label: "nav.audit" },

@@ -1,101 +1,27 @@
-import type { AddressInfo } from "node:net";
-import { AuthThrottle, createPublicApiServer, DEFAULT_AUTH_LIMITS } from "@gochat/api";
-import { serviceCredential } from "@gochat/auth";
-import { createPasswordHasher, createUser, openDatabase, type Database } from "@gochat/db/server";
-import { startTemporaryBroker, type TemporaryBroker } from "@gochat/kafka-broker";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// Imported once the environment is set: the console reads its configuration on first use.
-import type * as ContextModule from "./context";
-import type * as KafkaModule from "./kafka";
-import type * as RootModule from "./root";
+import { cookiesFrom, startTestConsole, type TestConsole } from "../../test/console-fixture";
 
-const SECRET = "admin-console-test-secret-32-bytes!";
+let stack: TestConsole;
+let broker: TestConsole["broker"];
+let database: TestConsole["database"];
 
-let broker: TemporaryBroker;
-let database: Database;
-let closeRepo: () => Promise<void>;
-let consoleModules: {
-  consoleRouter: typeof RootModule.consoleRouter;
-  createConsoleContext: typeof ContextModule.createConsoleContext;
-  stopKafka: typeof KafkaModule.stopKafka;
-};
-
-/** A caller as the browser would be: with the given cookies or bearer token; set cookies are collected. */
 function caller(headers: Record<string, string> = {}) {
-  const resHeaders = new Headers();
-  const request = new Request("http://console.test/api/trpc", { headers });
-  const call = consoleModules.consoleRouter.createCaller(
-    consoleModules.createConsoleContext(request, resHeaders),
-  );
-  return { call, resHeaders };
-}
-
-function cookiesFrom(resHeaders: Headers): string {
-  return resHeaders
-    .getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
-    .join("; ");
+  return stack.caller(headers);
 }
 
 beforeAll(async () => {
-  broker = await startTemporaryBroker({ defaultPartitions: 1 });
-  database = await openDatabase({ dataDir: "memory://" });
-  const hasher = createPasswordHasher({ N: 1024, r: 8, p: 1 });
-  await createUser(
-    database.prisma,
-    {
-      username: "root",
-      displayName: "Root",
-      password: "admin password",
-      role: "admin",
-    },
-    hasher,
-  );
-  await createUser(
-    database.prisma,
-    { username: "plain", displayName: "Plain", password: "user password" },
-    hasher,
-  );
-  const deps = {
-    db: database.prisma,
-    tokenSecret: SECRET,
-    accessTokenTtlSeconds: 900,
-    refreshTokenTtlMs: 3_600_000,
-    passwordHasher: hasher,
-    authThrottle: new AuthThrottle(DEFAULT_AUTH_LIMITS),
-    serviceCredentials: [serviceCredential(SECRET)],
-    presenceTtlMs: 15_000,
-    recallWindowMs: 120_000,
-    publishUserEvent: () => Promise.resolve(),
-    publishNotices: () => Promise.resolve(),
-  };
-  const server = createPublicApiServer(deps, {});
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closeRepo = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  process.env.GOCHAT_TOKEN_SECRET = SECRET;
-  process.env.GOCHAT_REPO_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
-  process.env.KAFKA_BROKERS = broker.brokers.join(",");
-  process.env.GOCHAT_ADMIN_SAMPLE_MS = "100";
-  process.env.GOCHAT_ADMIN_SERVICES = `im-repo=http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  consoleModules = {
-    ...(await import("./root")),
-    ...(await import("./context")),
-    ...(await import("./kafka")),
-  };
+  stack = await startTestConsole();
+  broker = stack.broker;
+  database = stack.database;
 }, 60_000);
 
 afterAll(async () => {
-  await consoleModules.stopKafka();
-  await closeRepo();
-  await database.close();
-  await broker.stop();
+  await stack.stop();
 });
 
-async function signedInAdmin(): Promise<ReturnType<typeof caller>["call"]> {
-  const { call, resHeaders } = caller();
-  await call.session.signIn({ username: "root", password: "admin password" });
-  return caller({ cookie: cookiesFrom(resHeaders) }).call;
+function signedInAdmin() {
+  return stack.signedInAdmin();
 }
 
 describe("the console's sign-in", () => {
@@ -130,7 +56,7 @@ describe("the console's sign-in", () => {
     await expect(repo.session.signIn({ username: "plain", password: "wrong" })).rejects.toMatchObject({
       code: "UNAUTHORIZED",
     });
-    const response = await fetch(`${process.env.GOCHAT_REPO_URL ?? ""}/auth.signIn`, {
+    const response = await fetch(`${stack.repoUrl}/auth.signIn`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: "plain", password: "user password" }),

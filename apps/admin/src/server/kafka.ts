@@ -2,7 +2,7 @@ import { CONSUMER_GROUPS, downstreamTopic, TOPICS } from "@gochat/contracts";
 import { GroupInsight, type InsightReport } from "@gochat/kafka-insight";
 import { readFileSync } from "node:fs";
 import { kafkaSecurityFrom } from "@gochat/service-kit/env";
-import { Kafka, logLevel, type Admin, type KafkaConfig } from "kafkajs";
+import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer } from "kafkajs";
 import { readAdminEnv } from "./env";
 
 type Listener = (report: InsightReport) => void;
@@ -11,6 +11,8 @@ interface KafkaState {
   kafka: Kafka;
   admin: Admin;
   connected: Promise<void>;
+  /** For dead-letter replays, connected on first use. */
+  producer: { producer: Producer; connected: Promise<void> } | undefined;
   insight: GroupInsight;
   listeners: Set<Listener>;
   lastError: string | undefined;
@@ -73,6 +75,7 @@ function state(): KafkaState {
     kafka,
     admin,
     connected: admin.connect(),
+    producer: undefined,
     insight: new GroupInsight({
       topicsOf: catalogueTopicsOf,
       windowSize: env.GOCHAT_ADMIN_STATUS_WINDOW,
@@ -111,6 +114,23 @@ export async function kafkaAdmin(): Promise<Admin> {
 /** The client the message browser reads with (its consumers are its own). */
 export function kafkaClient(): Kafka {
   return state().kafka;
+}
+
+/**
+ * The producer replays go out through. It never creates a topic: a replay to a source topic that is gone
+ * fails instead of bringing it back with the broker's default layout.
+ */
+export async function kafkaProducer(): Promise<Producer> {
+  const current = state();
+  if (current.producer === undefined) {
+    const producer = current.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+    current.producer = { producer, connected: producer.connect() };
+    current.producer.connected.catch(() => {
+      if (current.producer?.producer === producer) current.producer = undefined;
+    });
+  }
+  await current.producer.connected;
+  return current.producer.producer;
 }
 
 export function groupInsight(): GroupInsight {
@@ -153,5 +173,6 @@ export async function stopKafka(): Promise<void> {
   if (current === undefined) return;
   holder.gochatAdminKafka = undefined;
   clearTimeout(current.timer);
+  await current.producer?.producer.disconnect();
   await current.admin.disconnect();
 }

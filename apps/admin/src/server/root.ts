@@ -1,3 +1,4 @@
+import { deadLettersRouter } from "./routers/dead-letters";
 import { groupsRouter } from "./routers/groups";
 import { overviewRouter } from "./routers/overview";
 import { auditRouter, fanoutRouter, usersRouter } from "./routers/repo-backed";
@@ -13,6 +14,7 @@ export const consoleRouter = router({
   users: usersRouter,
   audit: auditRouter,
   fanout: fanoutRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type ConsoleRouter = typeof consoleRouter;

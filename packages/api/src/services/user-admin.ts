@@ -10,7 +10,7 @@ import {
 } from "@gochat/db/server";
 import type { ApiContext } from "../context";
 
-type AdminContext = ApiContext & { auth: NonNullable<ApiContext["auth"]> };
+export type AdminContext = ApiContext & { auth: NonNullable<ApiContext["auth"]> };
 
 export interface AdminUserView {
   id: string;
@@ -36,7 +36,8 @@ export function toAdminUserView(user: PublicUser): AdminUserView {
   };
 }
 
-async function actorName(ctx: AdminContext): Promise<string> {
+/** The calling admin's username, as the audit log names them. */
+export async function actorName(ctx: AdminContext): Promise<string> {
   return (await findUserById(ctx.db, ctx.auth.userId))?.username ?? ctx.auth.userId;
 }
 

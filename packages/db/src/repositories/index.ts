@@ -2,6 +2,7 @@ export * from "./audit-log";
 export * from "./claims";
 export * from "./conversations";
 export * from "./db-client";
+export * from "./dead-letter-resolutions";
 export * from "./fanout-tasks";
 export * from "./friends";
 export * from "./groups";

@@ -44,6 +44,10 @@ describe("the admin role", () => {
       () => asUser.audit.list.query({}),
       () => asUser.audit.record.mutate({ action: "group.offsets.reset", target: "g", details: {} }),
       () => asUser.fanoutTasks.list.query({}),
+      () => asUser.deadLetters.list.query({ keys: [] }),
+      () => asUser.deadLetters.claim.mutate({ partition: 0, offset: "1", action: "discarded" }),
+      () => asUser.deadLetters.finishReplay.mutate({ partition: 0, offset: "1", replayedOffset: "2" }),
+      () => asUser.deadLetters.releaseReplay.mutate({ partition: 0, offset: "1", error: "x" }),
     ];
     for (const call of calls) {
       expect(await appCodeOf(call())).toEqual({ appCode: "FORBIDDEN", message: "this needs the admin role" });
@@ -115,5 +119,62 @@ describe("admin procedures", () => {
       target: "logic.upstream.group",
       details: { to: "earliest", partitions: 3 },
     });
+  });
+});
+
+describe("dead-letter resolutions", () => {
+  it("claim a dead letter once, with its audit entry; a second claim is refused with the first", async () => {
+    const admin = api.client(adminToken).admin.deadLetters;
+    const source = { topic: "gochat.tasks.fanout", partition: 2, offset: "41" };
+    const claimed = await admin.claim.mutate({
+      partition: 0,
+      offset: "7",
+      action: "replayed",
+      source,
+      details: { reasonCode: "MALFORMED_JSON" },
+    });
+    expect(claimed).toMatchObject({ action: "replayed", actorName: "root", replayedOffset: null });
+    const again = await appCodeOf(admin.claim.mutate({ partition: 0, offset: "7", action: "discarded" }));
+    expect(again.appCode).toBe("CONFLICT");
+    expect(again.message).toMatch(/^dead letter gochat\.dead-letter\/0\/7 was already replayed by root at /);
+    const finished = await admin.finishReplay.mutate({ partition: 0, offset: "7", replayedOffset: "42" });
+    expect(finished).toMatchObject({ replayedOffset: "42", sourceOffset: "41" });
+    expect(await admin.releaseReplay.mutate({ partition: 0, offset: "7", error: "late" })).toEqual({
+      isReleased: false,
+    });
+    const [entry] = await api
+      .client(adminToken)
+      .admin.audit.list.query({ action: "dead-letter.replayed", target: "gochat.dead-letter/0/7" });
+    expect(entry).toMatchObject({
+      actorName: "root",
+      details: { reasonCode: "MALFORMED_JSON", sourceTopic: "gochat.tasks.fanout", sourceOffset: "41" },
+    });
+  });
+
+  it("release a replay whose send failed, so it can be claimed again, and list what was done", async () => {
+    const admin = api.client(adminToken).admin.deadLetters;
+    await admin.claim.mutate({ partition: 1, offset: "3", action: "replayed" });
+    expect(await admin.releaseReplay.mutate({ partition: 1, offset: "3", error: "broker gone" })).toEqual({
+      isReleased: true,
+    });
+    await admin.claim.mutate({ partition: 1, offset: "3", action: "discarded" });
+    const listed = await admin.list.query({
+      keys: [
+        { partition: 1, offset: "3" },
+        { partition: 1, offset: "4" },
+      ],
+    });
+    expect(listed).toEqual([expect.objectContaining({ partition: 1, offset: "3", action: "discarded" })]);
+    const actions = (
+      await api.client(adminToken).admin.audit.list.query({ target: "gochat.dead-letter/1/3" })
+    ).map((entry) => entry.action);
+    expect(actions.toSorted()).toEqual([
+      "dead-letter.discarded",
+      "dead-letter.replay-failed",
+      "dead-letter.replayed",
+    ]);
+    expect(
+      (await appCodeOf(admin.claim.mutate({ partition: 1, offset: "x1", action: "discarded" }))).appCode,
+    ).toBe("BAD_REQUEST");
   });
 });

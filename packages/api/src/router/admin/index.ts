@@ -3,6 +3,7 @@ import { findUserById } from "@gochat/db/server";
 import { toAdminUserView } from "../../services/user-admin";
 import { adminProcedure, router } from "../../trpc";
 import { adminAuditRouter } from "./audit";
+import { adminDeadLettersRouter } from "./dead-letters";
 import { adminFanoutTasksRouter } from "./fanout-tasks";
 import { adminUsersRouter } from "./users";
 
@@ -16,4 +17,5 @@ export const adminRouter = router({
   audit: adminAuditRouter,
   users: adminUsersRouter,
   fanoutTasks: adminFanoutTasksRouter,
+  deadLetters: adminDeadLettersRouter,
 });
