@@ -11,6 +11,8 @@ export interface RequestHeader {
   correlationId: number;
   clientId: string;
   clientHost: string;
+  /** The connection the request came on, unique while the broker runs. */
+  connectionId: number;
 }
 
 /** Everything a request handler may touch; owned by the one event loop, so handlers never race. */

@@ -10,7 +10,7 @@ export const heartbeatHandler: ApiHandler = {
     const generationId = reader.readInt32();
     const memberId = reader.readString();
     if (header.apiVersion >= 1) response.writeInt32(0);
-    response.writeInt16(context.groups.heartbeat(groupId, memberId, generationId));
+    response.writeInt16(context.groups.heartbeat(groupId, memberId, generationId, header.connectionId));
     return response;
   },
 };

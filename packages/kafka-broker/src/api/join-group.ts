@@ -41,6 +41,7 @@ export const joinGroupHandler: ApiHandler = {
       protocols,
       clientId: header.clientId,
       clientHost: header.clientHost,
+      connectionId: header.connectionId,
       requiresKnownMemberId: version >= 4,
     });
     if (result instanceof Promise)

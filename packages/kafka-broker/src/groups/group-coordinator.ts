@@ -87,10 +87,18 @@ export class GroupCoordinator {
     return group.sync(memberId, generationId, assignments, Date.now());
   }
 
-  heartbeat(groupId: string, memberId: string, generationId: number): ErrorCodeValue {
-    return (
-      this.groups.get(groupId)?.heartbeat(memberId, generationId, Date.now()) ?? ErrorCode.UNKNOWN_MEMBER_ID
-    );
+  heartbeat(groupId: string, memberId: string, generationId: number, connectionId?: number): ErrorCodeValue {
+    const group = this.groups.get(groupId);
+    if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    const member = group.members.get(memberId);
+    if (member !== undefined && connectionId !== undefined) member.connectionId = connectionId;
+    return group.heartbeat(memberId, generationId, Date.now());
+  }
+
+  /** Every member that came on this connection leaves its group (see Group.connectionClosed). */
+  connectionClosed(connectionId: number): void {
+    const now = Date.now();
+    for (const group of this.groups.values()) group.connectionClosed(connectionId, now);
   }
 
   leave(groupId: string, memberId: string): ErrorCodeValue {

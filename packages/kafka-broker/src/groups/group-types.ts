@@ -17,6 +17,8 @@ export interface JoinRequest {
   protocols: GroupProtocol[];
   clientId: string;
   clientHost: string;
+  /** The connection the join came on; the member leaves when it closes. */
+  connectionId: number;
   /** JoinGroup v4+ clients know the MEMBER_ID_REQUIRED round trip. */
   requiresKnownMemberId: boolean;
 }
@@ -40,6 +42,8 @@ export interface Member {
   groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
+  /** The connection of its latest join or heartbeat. */
+  connectionId: number;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   protocols: GroupProtocol[];

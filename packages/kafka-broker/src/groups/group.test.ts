@@ -14,6 +14,7 @@ function request(memberId: string, overrides: Partial<JoinRequest> = {}): JoinRe
     protocols: [{ name: "range", metadata: Buffer.from(memberId) }],
     clientId: "client",
     clientHost: "/127.0.0.1",
+    connectionId: 1,
     requiresKnownMemberId: false,
     ...overrides,
   };
@@ -64,6 +65,31 @@ describe("Group", () => {
     expect(group.heartbeat(b2.memberId, 2, 1_200)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const a3 = await group.join(request(a.memberId), 1_300);
     expect(a3).toMatchObject({ generationId: 3, leader: a.memberId });
+  });
+
+  it("lets a member whose connection closed go at once, so a restarted one joins without waiting", async () => {
+    const group = new Group("g");
+    const a = await group.join(request("", { connectionId: 7 }), 0);
+    await group.sync(a.memberId, 1, [], 0);
+    const bJoin = group.join(request("", { connectionId: 8 }), 10);
+    const aJoin = group.join(request(a.memberId, { connectionId: 7 }), 20);
+    const [, b] = await Promise.all([aJoin, bJoin]);
+    await Promise.all([group.sync(b.memberId, 2, [], 30), group.sync(a.memberId, 2, [], 30)]);
+    expect(group.state).toBe("Stable");
+
+    // b's process is killed: its connection closes long before its session would time out.
+    group.connectionClosed(8, 40);
+    expect(group.members.has(b.memberId)).toBe(false);
+    expect(group.state).toBe("PreparingRebalance");
+    // Its replacement and the survivor make the next generation with nobody left to wait for.
+    const replacement = group.join(request("", { connectionId: 9 }), 50);
+    const survivor = group.join(request(a.memberId, { connectionId: 7 }), 60);
+    const [r, s] = await Promise.all([replacement, survivor]);
+    expect(r.generationId).toBe(3);
+    expect(s.generationId).toBe(3);
+    // A connection nobody joined on changes nothing.
+    group.connectionClosed(99, 70);
+    expect(group.members.size).toBe(2);
   });
 
   it("drops members that miss the rebalance timeout", async () => {

@@ -50,6 +50,7 @@ export class Group {
       groupInstanceId: request.groupInstanceId,
       clientId: request.clientId,
       clientHost: request.clientHost,
+      connectionId: request.connectionId,
       sessionTimeoutMs: request.sessionTimeoutMs,
       rebalanceTimeoutMs: request.rebalanceTimeoutMs,
       protocols: request.protocols,
@@ -186,6 +187,19 @@ export class Group {
     if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION;
     member.sessionDeadline = nowMs + member.sessionTimeoutMs;
     return ErrorCode.NONE;
+  }
+
+  /**
+   * Members whose connection closed leave the group at once, as if they had sent LeaveGroup. Kafka keeps
+   * them until their session times out, since a client may reconnect; on the embedded broker (one
+   * machine, loopback) a closed connection means a process that is gone, and waiting out its session
+   * would stall its partitions for seconds after a crash. A live client that lost its connection finds
+   * itself unknown at its next heartbeat and joins again.
+   */
+  connectionClosed(connectionId: number, nowMs: number): void {
+    for (const member of [...this.members.values()]) {
+      if (member.connectionId === connectionId) this.removeMember(member, nowMs);
+    }
   }
 
   leave(memberId: string, nowMs: number): ErrorCodeValue {

@@ -10,6 +10,8 @@ import { SASL_AUTHENTICATE_KEY, SASL_HANDSHAKE_KEY, SaslSession } from "./sasl";
 
 const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
 
+let connectionCount = 0;
+
 export interface ConnectionLogger {
   warn(message: string): void;
 }
@@ -32,6 +34,7 @@ export class Connection {
   private readonly slots: ResponseSlot[] = [];
   private readonly clientHost: string;
   private readonly sasl: SaslSession;
+  private readonly connectionId = ++connectionCount;
 
   constructor(socket: Socket, context: BrokerContext, maxFrameBytes: number, logger: ConnectionLogger) {
     this.socket = socket;
@@ -45,6 +48,10 @@ export class Connection {
       this.receive(chunk);
     });
     socket.on("error", () => socket.destroy());
+    // A client that is gone (killed, crashed) leaves its groups now, not a session time-out later.
+    socket.once("close", () => {
+      context.groups.connectionClosed(this.connectionId);
+    });
   }
 
   private receive(chunk: Buffer): void {
@@ -65,6 +72,7 @@ export class Connection {
         correlationId: reader.readInt32(),
         clientId: reader.readNullableString() ?? "",
         clientHost: this.clientHost,
+        connectionId: this.connectionId,
       };
     } catch {
       this.close("unreadable request header");
