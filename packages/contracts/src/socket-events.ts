@@ -69,6 +69,12 @@ export interface ServerToClientEvents {
   "notification:new": (notification: NotificationView) => void;
   /** A client event was refused and had no acknowledgement callback to carry the error. */
   "request:error": (failure: { event: string; error: ErrorBody }) => void;
+  /**
+   * This socket's presence is recorded: every message sent to its user from now on reaches it live.
+   * A client catches up on what came before (`conversations.since`) when it gets this, not at `connect`,
+   * or a message routed while its presence was still being recorded would reach it neither way.
+   */
+  "session:ready": (session: { gatewayId: string }) => void;
 }
 
 /** Token the client presents in the socket.io handshake (`auth: { token }`). */

@@ -145,6 +145,32 @@ describe("im-gateway", () => {
     expect(online?.payload).toMatchObject({ gateway_id: "gw-b" });
   });
 
+  it("tells each socket once its presence is recorded, a user's second socket too", async () => {
+    const ready = (client: Client) =>
+      new Promise<{ gatewayId: string }>((resolve) => client.once("session:ready", resolve));
+    const first: Client = connect(`http://127.0.0.1:${gateways.a.port}`, {
+      auth: { token: tokenFor("dora") },
+      transports: ["websocket"],
+      reconnection: false,
+    });
+    clients.push(first);
+    const second: Client = connect(`http://127.0.0.1:${gateways.a.port}`, {
+      auth: { token: tokenFor("dora") },
+      transports: ["websocket"],
+      reconnection: false,
+    });
+    clients.push(second);
+    expect(await Promise.all([ready(first), ready(second)])).toEqual([
+      { gatewayId: "gw-a" },
+      { gatewayId: "gw-a" },
+    ]);
+    // By then the user's arrival has been announced.
+    const events = await collectFromTopic(kafka, "userEvents", (all) =>
+      all.some((e) => e.user_id === "dora" && e.event_type === "user.online"),
+    );
+    expect(events.filter((e) => e.user_id === "dora" && e.event_type === "user.online")).toHaveLength(1);
+  });
+
   it("validates events and answers with a clear error", async () => {
     const alice = await open(gateways.a, tokenFor("alice"));
     const bad = await alice.emitWithAck("message:send", {

@@ -111,7 +111,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       rateLimit: options.rateLimit,
       congestion,
     });
-    if (isFirstHere) announce("user.online", userId);
+    // Told once its presence is recorded (at once when another of the user's sockets here did it).
+    const recorded = isFirstHere
+      ? announce("user.online", userId)
+      : (announcements.get(userId) ?? Promise.resolve());
+    void recorded.then(() => {
+      if (socket.connected) socket.emit("session:ready", { gatewayId: options.instanceId });
+    });
     socket.on("disconnect", () => {
       if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) announce("user.offline", userId);
     });
@@ -120,12 +126,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   // One user's announcements run one after another, in the order their sockets came and went: an attach
   // overtaken by its detach would leave the user online with no socket.
   const announcements = new Map<string, Promise<void>>();
-  function announce(type: "user.online" | "user.offline", userId: string): void {
+  function announce(type: "user.online" | "user.offline", userId: string): Promise<void> {
     const next = (announcements.get(userId) ?? Promise.resolve()).then(() => announceNow(type, userId));
     announcements.set(userId, next);
     void next.finally(() => {
       if (announcements.get(userId) === next) announcements.delete(userId);
     });
+    return next;
   }
 
   async function announceNow(type: "user.online" | "user.offline", userId: string): Promise<void> {

@@ -48,6 +48,8 @@ export class ChatController {
   private gateway: GatewayEndpoint;
   private failures = 0;
   private connectedOnce = false;
+  /** Whether a gateway has said this client's presence was recorded before (later ones mean a reconnect). */
+  private readyOnce = false;
   private stopped = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private listRefresh: Promise<void> | null = null;
@@ -161,10 +163,15 @@ export class ChatController {
       this.failures = 0;
       rememberGateway(this.gateway);
       this.store.setConnection("online", this.gateway.id);
-      if (this.connectedOnce) void this.catchUp();
       this.connectedOnce = true;
       this.resendPending();
       for (const [conversationId, seq] of [...this.unreportedReads]) this.reportRead(conversationId, seq);
+    });
+    // Caught up once the gateway has recorded where this socket is, so that nothing sent meanwhile is
+    // missed both live and in the catch-up.
+    socket.on("session:ready", () => {
+      if (this.readyOnce) void this.catchUp();
+      this.readyOnce = true;
     });
     socket.on("disconnect", (reason) => {
       if (this.stopped) return;
