@@ -43,7 +43,8 @@ try {
   console.error(`GoChat could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-// A service that dies takes the system down loudly rather than leaving it half working.
-void system.serviceExited.then((name) => {
-  stopAll(`${name} exited unexpectedly`, 1);
+// A service that dies is started again; one that keeps dying takes the system down loudly rather than
+// leaving it half working.
+void system.gaveUp.then((name) => {
+  stopAll(`${name} keeps exiting`, 1);
 });

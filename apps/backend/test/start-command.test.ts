@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_CREDENTIAL_HEADER, serviceCredential } from "@gochat/auth";
 import { Kafka, logLevel } from "kafkajs";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { runChatDemo } from "../src/demo/chat-demo";
 import { freePort, freePortBlock } from "./free-port";
 
@@ -16,6 +16,23 @@ const backendDir = join(import.meta.dirname, "..");
 beforeAll(() => {
   const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: backendDir, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`);
+});
+
+// A test that fails half-way leaves no system running behind it.
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const services = childrenOf(child.pid ?? 0);
+    child.kill("SIGKILL");
+    for (const pid of services) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 });
 
 afterAll(async () => {
@@ -54,6 +71,7 @@ async function startSystem() {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.push(child);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -75,6 +93,14 @@ async function startSystem() {
 }
 
 /** The processes whose parent is `pid`, from /proc. */
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
 function childrenOf(pid: number): number[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
@@ -187,6 +213,21 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   expect(spans.map((span) => span.name)).toEqual(
     expect.arrayContaining(["send gochat.messages.upstream", "send gochat.messages.persist"]),
   );
+
+  // A service that dies is started again by the start command, and the chat goes on.
+  const logicPid = childrenOf(child.pid ?? 0).find((pid) => commandOf(pid).includes("dist/logic.js"));
+  expect(logicPid).toBeDefined();
+  process.kill(logicPid ?? 0, "SIGKILL");
+  const restartDeadline = Date.now() + 20_000;
+  while (!read().includes("[start] im-logic was killed by SIGKILL; restarting it")) {
+    if (Date.now() > restartDeadline) throw new Error(`im-logic was not restarted:\n${read().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const after = await runChatDemo({
+    repoUrl: `http://127.0.0.1:${repo}/trpc`,
+    gatewayUrls: [`http://127.0.0.1:${gw1}`, `http://127.0.0.1:${gw2}`],
+  });
+  expect(after.history.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
 
   child.kill("SIGINT");
   expect(await exited).toBe(0);

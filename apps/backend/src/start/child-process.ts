@@ -88,3 +88,34 @@ export async function waitUntilReady(
   }
   throw new Error(`${service.name} was not ready at ${url} within ${timeoutMs} ms`);
 }
+
+/**
+ * When to restart a service that exited on its own: at once the first time (a crashed service is back
+ * within its start time), then after doubling pauses, and not at all once it has exited `maxRestarts`
+ * times within `windowMs`: a crash loop is reported, not hidden.
+ */
+export class RestartBudget {
+  readonly #exits = new Map<string, number[]>();
+  readonly #maxRestarts: number;
+  readonly #windowMs: number;
+
+  constructor(options: { maxRestarts: number; windowMs: number }) {
+    this.#maxRestarts = options.maxRestarts;
+    this.#windowMs = options.windowMs;
+  }
+
+  /** The pause before restarting `name` after an exit at `now`, or undefined to give up. */
+  next(name: string, now: number): number | undefined {
+    const recent = (this.#exits.get(name) ?? []).filter((at) => now - at < this.#windowMs);
+    recent.push(now);
+    this.#exits.set(name, recent);
+    if (recent.length > this.#maxRestarts) return undefined;
+    return recent.length === 1 ? 0 : Math.min(5_000, 250 * 2 ** (recent.length - 2));
+  }
+}
+
+/** How a process ended, for the log. */
+export function describeExit(service: ServiceProcess, code: number | null): string {
+  const signal = service.child.signalCode;
+  return signal === null ? `exited with code ${code ?? "unknown"}` : `was killed by ${signal}`;
+}

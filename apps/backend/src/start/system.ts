@@ -13,6 +13,8 @@ import {
 import { loadOrCreateBrokerCredentials } from "./broker-credentials";
 import { inheritedEnv, type StartEnv } from "./env";
 import {
+  describeExit,
+  RestartBudget,
   spawnProcess,
   spawnService,
   stopService,
@@ -23,8 +25,11 @@ import { gatewaysOf, isTraceStoreEmbedded, planServices, traceStorePort } from "
 import { loadOrCreateTokenSecret } from "./token-secret";
 
 export interface RunningSystem {
-  /** Resolves with the name of the first service process to exit (during a stop, that is expected). */
-  serviceExited: Promise<string>;
+  /**
+   * Resolves with the name of a service that keeps exiting. One that exits on its own is restarted (see
+   * RestartBudget); only a crash loop resolves this.
+   */
+  gaveUp: Promise<string>;
   /** Stops the services tier by tier, each within its deadline, then the broker. */
   stop(): Promise<void>;
   /** Kills every service process at once (a second Ctrl-C). */
@@ -55,7 +60,20 @@ export async function startSystem(
   // and im-task, then im-repo, which the others call while they stop, then the trace store, which
   // receives the spans of every stop, then the broker.
   const tiers = new Map<ServiceProcess, number>();
+  /** How to start each process again. */
+  const starters = new Map<ServiceProcess, () => ServiceProcess>();
+  let stopping = false;
+  // A function, not the variable, where it is read after an await: the stop may have begun meanwhile.
+  const isStopping = () => stopping;
+  const launch = (start: () => ServiceProcess, tier: number): ServiceProcess => {
+    const service = start();
+    services.push(service);
+    tiers.set(service, tier);
+    starters.set(service, start);
+    return service;
+  };
   const stop = async () => {
+    stopping = true;
     for (const tier of [3, 2, 1, 0]) {
       await Promise.all(
         services.filter((s) => tiers.get(s) === tier).map((s) => stopService(s, STOP_DEADLINE_MS[tier])),
@@ -149,14 +167,16 @@ export async function startSystem(
     const readiness: { url: string; service: ServiceProcess }[] = [];
     const plan = planServices(env);
     for (const planned of plan) {
-      const service = spawnService(
-        planned.name,
-        planned.entry,
-        { ...shared, ...planned.env, HEALTH_PORT: String(planned.healthPort) },
-        backendDir,
+      const service = launch(
+        () =>
+          spawnService(
+            planned.name,
+            planned.entry,
+            { ...shared, ...planned.env, HEALTH_PORT: String(planned.healthPort) },
+            backendDir,
+          ),
+        planned.tier,
       );
-      services.push(service);
-      tiers.set(service, planned.tier);
       lines.push(planned.line);
       // The trace store receives every other service's spans and im-repo keeps their state: each tier
       // below the services' own must be ready before the next starts.
@@ -176,19 +196,22 @@ export async function startSystem(
         lines.push("web client   not built: run `npm run build` (npm start builds it first)");
       } else {
         const gateways = gatewaysOf(env).map(({ instanceId, port }) => `${instanceId}=http://{host}:${port}`);
-        const web = spawnProcess(
-          "web",
-          join(paths.repoRoot, "node_modules/.bin/next"),
-          ["start", "--port", String(env.GOCHAT_WEB_PORT)],
-          {
-            ...shared,
-            GOCHAT_PUBLIC_API_URL: env.GOCHAT_PUBLIC_API_URL ?? `http://{host}:${env.GOCHAT_REPO_PORT}/trpc`,
-            GOCHAT_PUBLIC_GATEWAYS: env.GOCHAT_PUBLIC_GATEWAYS ?? gateways.join(","),
-          },
-          webDir,
+        const web = launch(
+          () =>
+            spawnProcess(
+              "web",
+              join(paths.repoRoot, "node_modules/.bin/next"),
+              ["start", "--port", String(env.GOCHAT_WEB_PORT)],
+              {
+                ...shared,
+                GOCHAT_PUBLIC_API_URL:
+                  env.GOCHAT_PUBLIC_API_URL ?? `http://{host}:${env.GOCHAT_REPO_PORT}/trpc`,
+                GOCHAT_PUBLIC_GATEWAYS: env.GOCHAT_PUBLIC_GATEWAYS ?? gateways.join(","),
+              },
+              webDir,
+            ),
+          3,
         );
-        services.push(web);
-        tiers.set(web, 3);
         readiness.push({ url: `http://127.0.0.1:${env.GOCHAT_WEB_PORT}/sign-in`, service: web });
         lines.push(`web client   http://localhost:${env.GOCHAT_WEB_PORT}  (apps/web)`);
       }
@@ -201,19 +224,21 @@ export async function startSystem(
         lines.push("admin        not built: run `npm run build` (npm start builds it first)");
       } else {
         const healthUrls = plan.map((planned) => `${planned.name}=http://127.0.0.1:${planned.healthPort}`);
-        const adminConsole = spawnProcess(
-          "admin",
-          join(paths.repoRoot, "node_modules/.bin/next"),
-          ["start", "--port", String(env.GOCHAT_ADMIN_PORT)],
-          {
-            ...shared,
-            GOCHAT_REPO_URL: `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`,
-            GOCHAT_ADMIN_SERVICES: healthUrls.join(","),
-          },
-          adminDir,
+        const adminConsole = launch(
+          () =>
+            spawnProcess(
+              "admin",
+              join(paths.repoRoot, "node_modules/.bin/next"),
+              ["start", "--port", String(env.GOCHAT_ADMIN_PORT)],
+              {
+                ...shared,
+                GOCHAT_REPO_URL: `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`,
+                GOCHAT_ADMIN_SERVICES: healthUrls.join(","),
+              },
+              adminDir,
+            ),
+          3,
         );
-        services.push(adminConsole);
-        tiers.set(adminConsole, 3);
         readiness.push({ url: `http://127.0.0.1:${env.GOCHAT_ADMIN_PORT}/sign-in`, service: adminConsole });
         lines.push(`admin        http://localhost:${env.GOCHAT_ADMIN_PORT}  (apps/admin, admins only)`);
       }
@@ -246,8 +271,32 @@ export async function startSystem(
       ].join("\n"),
     );
 
-    const serviceExited = Promise.race(services.map((service) => service.exited.then(() => service.name)));
-    return { serviceExited, stop, kill };
+    // From here on a service that exits on its own is started again, like a process supervisor would.
+    let giveUp: (name: string) => void = () => undefined;
+    const gaveUp = new Promise<string>((resolve) => (giveUp = resolve));
+    const budget = new RestartBudget({ maxRestarts: 5, windowMs: 60_000 });
+    const supervise = (service: ServiceProcess) => {
+      void service.exited.then(async (code) => {
+        if (isStopping()) return;
+        const pause = budget.next(service.name, Date.now());
+        const start = starters.get(service);
+        if (pause === undefined || start === undefined) {
+          console.log(`[start] ${service.name} ${describeExit(service, code)} again; giving up`);
+          giveUp(service.name);
+          return;
+        }
+        console.log(`[start] ${service.name} ${describeExit(service, code)}; restarting it`);
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+        if (isStopping()) return;
+        const tier = tiers.get(service) ?? 3;
+        services.splice(services.indexOf(service), 1);
+        tiers.delete(service);
+        starters.delete(service);
+        supervise(launch(start, tier));
+      });
+    };
+    for (const service of services) supervise(service);
+    return { gaveUp, stop, kill };
   }
 }
 

@@ -1,0 +1,308 @@
+import { randomUUID } from "node:crypto";
+import type {
+  ChatMessageView,
+  ClientToServerEvents,
+  SendMessageAck,
+  ServerToClientEvents,
+} from "@gochat/contracts";
+import { io, type Socket } from "socket.io-client";
+import type { PairSpec } from "../load/protocol";
+import { apiClient } from "../phases/api";
+
+type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** How long a send waits for its acknowledgement before it is sent again under the same client message id. */
+const ACK_TIMEOUT_MS = 2_000;
+const RESEND_PAUSE_MS = 250;
+const MAX_RESEND_PAUSE_MS = 2_000;
+/** A send still unacknowledged this long after it was first made counts as never acknowledged. */
+const GIVE_UP_AFTER_MS = 90_000;
+
+/** One message as the sender saw it. */
+export interface SentMessage {
+  conversationId: string;
+  clientMsgId: string;
+  /** When it was first sent, and when (and as what) it was acknowledged. */
+  firstSentAt: number;
+  attempts: number;
+  ackedAt?: number;
+  seq?: number;
+  messageId?: number;
+}
+
+/** One delivery as a receiving socket saw it, live or through catch-up after a reconnect. */
+interface Received {
+  seq: number;
+  clientMsgId: string;
+  at: number;
+  live: boolean;
+}
+
+/**
+ * Chat traffic that knows only the documented protocol: senders emit `message:send` with an
+ * acknowledgement and resend under the same client message id when it times out or is refused as
+ * UNAVAILABLE; receivers take `message:new`, reconnect by themselves, and catch up with
+ * `conversations.since` after every reconnect (once the gateway says `session:ready`) and when a seq is
+ * skipped, as the chat client does.
+ */
+export class ChatTraffic {
+  readonly sent: SentMessage[] = [];
+  readonly #received = new Map<string, Received[]>();
+  readonly #sockets: ChatSocket[] = [];
+  readonly #senders: { pair: PairSpec; socket: ChatSocket }[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #next = 0;
+  #stopped = false;
+  readonly #pending = new Set<Promise<void>>();
+  private readonly repoUrl: string;
+  private readonly pairs: PairSpec[];
+
+  constructor(repoUrl: string, pairs: PairSpec[]) {
+    this.repoUrl = repoUrl;
+    this.pairs = pairs;
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all(
+      this.pairs.map(async (pair) => {
+        const sender = await this.#open(pair.sender.url, pair.sender.auth);
+        this.#senders.push({ pair, socket: sender });
+        const receiver = await this.#open(pair.receiver.url, pair.receiver.auth);
+        this.#received.set(pair.conversationId, []);
+        receiver.on("message:new", (message: ChatMessageView) => {
+          // A seq skipped is fetched at once, as the chat client does.
+          const before = this.#highest(pair.conversationId);
+          this.#record(message, true);
+          if (message.seq > before + 1) void this.#catchUp(pair, before);
+        });
+        // After a reconnect, catch up once the gateway has recorded where the socket is.
+        let readyOnce = false;
+        receiver.on("session:ready", () => {
+          if (readyOnce) void this.#catchUp(pair, this.#highest(pair.conversationId));
+          readyOnce = true;
+        });
+      }),
+    );
+  }
+
+  /** Sends `ratePerSecond` messages a second, round-robin over the pairs, until stop(). */
+  start(ratePerSecond: number): void {
+    const interval = 1000 / ratePerSecond;
+    let due = performance.now();
+    const tick = () => {
+      if (this.#stopped) return;
+      const now = performance.now();
+      while (due <= now) {
+        const sender = this.#senders[this.#next++ % this.#senders.length];
+        if (sender !== undefined) this.#track(this.#send(sender.pair, sender.socket));
+        due += interval;
+      }
+      this.#timer = setTimeout(tick, Math.max(0, due - performance.now()));
+    };
+    tick();
+  }
+
+  /** Stops new sends; resends of what is not acknowledged go on until `drain`. */
+  stopSending(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+
+  /** Waits until every send is acknowledged and every acknowledged message received, or the deadline. */
+  async drain(deadline: number): Promise<void> {
+    while (Date.now() < deadline) {
+      if (this.#pending.size === 0 && this.missing().length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Acknowledged messages their receiver has not seen yet. */
+  missing(): SentMessage[] {
+    return this.sent.filter((m) => {
+      if (m.seq === undefined) return false;
+      return !(this.#received.get(m.conversationId) ?? []).some((r) => r.seq === m.seq);
+    });
+  }
+
+  /** Acknowledgement times, in order: their gaps are the stalls a user sees. */
+  ackTimes(): number[] {
+    return this.sent.flatMap((m) => (m.ackedAt === undefined ? [] : [m.ackedAt])).sort((a, b) => a - b);
+  }
+
+  close(): void {
+    this.stopSending();
+    for (const socket of this.#sockets) socket.close();
+  }
+
+  /** Checks what was acknowledged against history and what the receivers saw. */
+  async check(): Promise<CheckResult> {
+    const result: CheckResult = {
+      sent: this.sent.length,
+      acked: 0,
+      neverAcked: 0,
+      acksWithWrongSeq: 0,
+      lost: 0,
+      storedTwice: 0,
+      seqGaps: 0,
+      duplicateDeliveries: 0,
+      outOfOrderLive: 0,
+    };
+    for (const pair of this.pairs) {
+      const mine = this.sent.filter((m) => m.conversationId === pair.conversationId);
+      const history = await this.#history(pair);
+      const bySeq = new Map(history.map((m) => [m.seq, m]));
+      history.forEach((m, index) => {
+        if (m.seq !== index + 1) result.seqGaps++;
+      });
+      const ids = new Set<string>();
+      for (const m of history) {
+        if (ids.has(m.clientMsgId)) result.storedTwice++;
+        ids.add(m.clientMsgId);
+      }
+      for (const m of mine) {
+        if (m.seq === undefined) {
+          result.neverAcked++;
+          continue;
+        }
+        result.acked++;
+        const stored = bySeq.get(m.seq);
+        if (stored === undefined) result.lost++;
+        else if (stored.clientMsgId !== m.clientMsgId) result.acksWithWrongSeq++;
+      }
+      const received = this.#received.get(pair.conversationId) ?? [];
+      const seen = new Set<number>();
+      let highestLive = 0;
+      for (const r of received) {
+        if (seen.has(r.seq)) result.duplicateDeliveries++;
+        seen.add(r.seq);
+        if (!r.live) continue;
+        if (r.seq < highestLive) result.outOfOrderLive++;
+        highestLive = Math.max(highestLive, r.seq);
+      }
+      for (const m of history) if (!seen.has(m.seq)) result.lost++;
+    }
+    return result;
+  }
+
+  async #history(pair: PairSpec): Promise<ChatMessageView[]> {
+    const token = (pair.sender.auth as { token: string }).token;
+    const api = apiClient(this.repoUrl, token);
+    const all: ChatMessageView[] = [];
+    for (;;) {
+      const page = await api.conversations.since.query({
+        conversationId: pair.conversationId,
+        afterSeq: all.at(-1)?.seq ?? 0,
+        limit: 200,
+      });
+      all.push(...page);
+      if (page.length < 200) return all;
+    }
+  }
+
+  #highest(conversationId: string): number {
+    return (this.#received.get(conversationId) ?? []).reduce((max, r) => Math.max(max, r.seq), 0);
+  }
+
+  async #catchUp(pair: PairSpec, highest: number): Promise<void> {
+    const token = (pair.receiver.auth as { token: string }).token;
+    try {
+      const page = await apiClient(this.repoUrl, token).conversations.since.query({
+        conversationId: pair.conversationId,
+        afterSeq: highest,
+        limit: 200,
+      });
+      for (const message of page) this.#record(message, false);
+    } catch {
+      // im-repo may be the service that is down; the next reconnect or the final check catches up.
+    }
+  }
+
+  #record(message: ChatMessageView, live: boolean): void {
+    this.#received
+      .get(message.conversationId)
+      ?.push({ seq: message.seq, clientMsgId: message.clientMsgId, at: Date.now(), live });
+  }
+
+  async #send(pair: PairSpec, socket: ChatSocket): Promise<void> {
+    const message: SentMessage = {
+      conversationId: pair.conversationId,
+      clientMsgId: randomUUID(),
+      firstSentAt: Date.now(),
+      attempts: 0,
+    };
+    this.sent.push(message);
+    const payload = {
+      conversationId: pair.conversationId,
+      clientMsgId: message.clientMsgId,
+      contentType: "text" as const,
+      content: `fault-suite ${message.clientMsgId}`,
+    };
+    // Resent until acknowledged, with the chat client's back-off (doubling, with jitter, never sooner
+    // than a retry-after hint): it never gives up on a message the user sent.
+    let pause = RESEND_PAUSE_MS;
+    while (message.seq === undefined) {
+      message.attempts++;
+      let hint = 0;
+      try {
+        const ack = (await socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck("message:send", payload)) as SendMessageAck;
+        if (ack.ok) {
+          message.ackedAt = Date.now();
+          message.seq = ack.seq;
+          message.messageId = ack.messageId;
+          return;
+        }
+        if (ack.error.code !== "UNAVAILABLE" && ack.error.code !== "RATE_LIMITED")
+          throw new Error(`refused: ${ack.error.code}`);
+        hint = ack.error.retryAfterMs ?? 0;
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith("refused")) throw error;
+        // A time-out or a dropped socket: the same client message id goes again.
+      }
+      if (Date.now() > message.firstSentAt + GIVE_UP_AFTER_MS) return;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(hint, pause / 2 + Math.random() * (pause / 2))),
+      );
+      pause = Math.min(MAX_RESEND_PAUSE_MS, pause * 2);
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => {
+      process.stderr.write(`send failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+
+  #open(url: string, auth: Record<string, unknown>): Promise<ChatSocket> {
+    const socket: ChatSocket = io(url, {
+      auth,
+      transports: ["websocket"],
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1_000,
+      forceNew: true,
+    });
+    this.#sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once("connect", () => resolve(socket));
+      socket.once("connect_error", reject);
+    });
+  }
+}
+
+export interface CheckResult {
+  sent: number;
+  acked: number;
+  /** Sends still not acknowledged when the run ended. */
+  neverAcked: number;
+  /** An acknowledgement whose seq holds another message in history. */
+  acksWithWrongSeq: number;
+  /** Acknowledged and not in history, or in history and never seen by the receiver. */
+  lost: number;
+  storedTwice: number;
+  seqGaps: number;
+  duplicateDeliveries: number;
+  outOfOrderLive: number;
+}

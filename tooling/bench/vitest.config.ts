@@ -1,0 +1,3 @@
+import { defineWorkspaceTestConfig } from "@gochat/vitest-config";
+
+export default defineWorkspaceTestConfig();
