@@ -49,6 +49,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         // Every browser of the suite signs up from this one address.
         SIGNUP_MAX_PER_ADDRESS: "1000",
         GOCHAT_ADMIN_PORT: String(ports.admin),
+        // Every trace kept, and exported within half a second: the traces journey looks one up.
+        OTEL_TRACES_SAMPLER: "parentbased_always_on",
+        OTEL_BSP_SCHEDULE_DELAY: "500",
       },
       join(logDir, "system.log"),
     );

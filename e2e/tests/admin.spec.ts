@@ -12,7 +12,7 @@ import {
   systemKafka,
   type Operator,
 } from "../support/admin";
-import { uniqueName } from "../support/people";
+import { closeAll, messageWith, openDirectChat, send, signUp, uniqueName } from "../support/people";
 
 async function screenshot(testInfo: TestInfo, name: string, operator: Operator): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
@@ -299,4 +299,48 @@ test("a record im-task cannot read is dead-lettered, replayed once from the cons
   await expect(entry).toContainText("task.fanout.group");
   await screenshot(testInfo, "dead-letter-audit", admin);
   await admin.context.close();
+});
+
+test("an admin finds a chat message's trace and reads it as one waterfall across the services", async ({
+  browser,
+}, testInfo) => {
+  const ann = await signUp(browser, "ann", "gw-1");
+  const ben = await signUp(browser, "ben", "gw-2");
+  await openDirectChat(ann, ben);
+  const conversationId = new URL(ann.page.url()).pathname.split("/").at(-1) ?? "";
+  const text = `traced ${uniqueName("m")}`;
+  await send(ann, text);
+  await expect(messageWith(ann.page, text)).toHaveAttribute("data-state", "sent");
+  // Ben's list shows it live: it went through his gateway.
+  await expect(ben.page.getByTestId("conversation-row").filter({ hasText: ann.displayName })).toContainText(
+    text,
+  );
+
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByRole("link", { name: "Traces" }).click();
+  await admin.page.getByLabel("Conversation").fill(conversationId);
+  await admin.page.getByLabel("Service").fill("im-logic");
+  await admin.page.getByRole("button", { name: "Search" }).click();
+  // Spans reach the trace store within a second or so; the results refresh by themselves.
+  const result = admin.page.locator("tr[data-trace-id]").first();
+  await expect(result).toBeVisible({ timeout: 30_000 });
+  await expect(result).toContainText("im-gateway");
+  await result.getByRole("button").click();
+  const waterfall = admin.page.getByRole("region", { name: "Trace" });
+  // The sender's gateway, im-logic and the receiver's gateway, in one trace.
+  await expect(
+    waterfall.locator('li[data-service="im-logic"][data-span-name="process gochat.messages.upstream"]'),
+  ).toHaveCount(1, { timeout: 15_000 });
+  await expect(
+    waterfall.locator(
+      'li[data-service="im-gateway"][data-span-name="process gochat.messages.downstream.gw-2"]',
+    ),
+  ).toHaveCount(1, { timeout: 15_000 });
+  const logic = waterfall.locator('li[data-span-name="process gochat.messages.upstream"]');
+  await logic.getByRole("button").click();
+  await expect(logic).toContainText("gochat.conversation_id");
+  await expect(logic).toContainText(conversationId);
+  await screenshot(testInfo, "trace-waterfall", admin);
+  await admin.context.close();
+  await closeAll(ann, ben);
 });

@@ -32,7 +32,9 @@ function SourceRecord({ partition, offset }: { partition: number; offset: string
         <p className="muted">{t("dlq.noTrace")}</p>
       ) : (
         <p data-testid="traceparent">
-          {t("browse.trace", { traceId: traceIdOf(original.data.traceparent) })}
+          <a href={`/traces?traceId=${traceIdOf(original.data.traceparent)}`}>
+            {t("browse.trace", { traceId: traceIdOf(original.data.traceparent) })}
+          </a>
         </p>
       )}
       {headers === "" ? null : <p className="muted">{t("dlq.headers", { headers })}</p>}

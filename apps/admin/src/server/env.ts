@@ -32,6 +32,8 @@ const shape = {
     .prefault(
       "im-repo=http://127.0.0.1:7100,im-logic=http://127.0.0.1:7110,im-task=http://127.0.0.1:7111,analytics=http://127.0.0.1:7112,notification-service=http://127.0.0.1:7113,im-gateway gw-1=http://127.0.0.1:7101,im-gateway gw-2=http://127.0.0.1:7102",
     ),
+  /** The embedded trace store's query API (npm start runs it on the API port + 318). */
+  GOCHAT_TRACE_STORE_URL: httpUrl.default("http://127.0.0.1:7318"),
   /** How often consumer groups are sampled for lag, status and history. */
   GOCHAT_ADMIN_SAMPLE_MS: fields.positiveInt.default(2000),
   /** How long lag history is kept (in memory). */

@@ -4,6 +4,7 @@ import { overviewRouter } from "./routers/overview";
 import { auditRouter, fanoutRouter, usersRouter } from "./routers/repo-backed";
 import { sessionRouter } from "./routers/session";
 import { topicsRouter } from "./routers/topics";
+import { tracesRouter } from "./routers/traces";
 import { router } from "./trpc";
 
 export const consoleRouter = router({
@@ -15,6 +16,7 @@ export const consoleRouter = router({
   audit: auditRouter,
   fanout: fanoutRouter,
   deadLetters: deadLettersRouter,
+  traces: tracesRouter,
 });
 
 export type ConsoleRouter = typeof consoleRouter;

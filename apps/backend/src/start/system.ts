@@ -233,6 +233,7 @@ export async function startSystem(
               {
                 ...shared,
                 GOCHAT_REPO_URL: `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`,
+                GOCHAT_TRACE_STORE_URL: `http://127.0.0.1:${traceStorePort(env)}`,
                 GOCHAT_ADMIN_SERVICES: healthUrls.join(","),
               },
               adminDir,
