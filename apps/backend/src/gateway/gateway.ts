@@ -119,7 +119,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (socket.connected) socket.emit("session:ready", { gatewayId: options.instanceId });
     });
     socket.on("disconnect", () => {
-      if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) announce("user.offline", userId);
+      if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) void announce("user.offline", userId);
     });
   });
 
