@@ -30,3 +30,4 @@ export {
 } from "./kafka/consume";
 export { stopInOrder } from "./stop-in-order";
 export { CoalescedCall } from "./coalesced-call";
+export { listenOn, portHolder, PortInUseError } from "./listen";

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "./logger";
+import { listenOn } from "./listen";
 
 export interface RunningService {
   /** Whether the service can take work now (its consumers joined, its dependencies reachable). */
@@ -45,12 +46,12 @@ export async function runService(options: {
     response.writeHead(status, { "content-type": "application/json" });
     response.end(JSON.stringify({ service: options.name, ok: status === 200, ready }));
   });
-  await new Promise<void>((resolve, reject) => {
-    health.once("error", reject);
-    health.listen(options.healthPort, options.healthHost ?? "127.0.0.1", resolve);
-  });
-  const address = health.address();
-  const healthPort = typeof address === "object" && address !== null ? address.port : options.healthPort;
+  const healthPort = await listenOn(
+    health,
+    options.healthHost ?? "127.0.0.1",
+    options.healthPort,
+    `${options.name}'s health and metrics (HEALTH_PORT)`,
+  );
 
   const shutdown = (reason: string, exitCode = 0): Promise<void> => {
     stopping ??= (async () => {

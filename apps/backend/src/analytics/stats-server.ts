@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOn } from "@gochat/service-kit";
 
 export interface StatsServer {
   port: number;
@@ -31,12 +31,9 @@ export async function startStatsServer(options: {
     response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
     response.end(JSON.stringify(body));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, resolve);
-  });
+  const port = await listenOn(server, options.host, options.port, "analytics' /stats (ANALYTICS_PORT)");
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     server,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { domainAttributes, recordError, startRecordSpan } from "@gochat/telemetr
 import { context, trace, type Context } from "@opentelemetry/api";
 import {
   connectKafka,
+  listenOn,
   toMessage,
   stopInOrder,
   type KafkaSettings,
@@ -148,12 +149,12 @@ export async function startGatewayService(
     },
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
-  const address = httpServer.address();
-  const port = typeof address === "object" && address !== null ? address.port : config.port;
+  const port = await listenOn(
+    httpServer,
+    config.host,
+    config.port,
+    `im-gateway ${config.instanceId}'s socket.io (GATEWAY_PORT)`,
+  );
   logger.info({ port, instanceId: config.instanceId }, "im-gateway listening");
 
   return {

@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import {
   AuthThrottle,
@@ -23,6 +22,7 @@ import {
 } from "@gochat/db/server";
 import {
   connectKafka,
+  listenOn,
   stopInOrder,
   type KafkaSettings,
   type Logger,
@@ -114,11 +114,12 @@ export async function startRepoService(
     limits: config.internalLimits ?? INTERNAL_API_LIMITS,
     onInternalError,
   });
-  const port = await listen(server, config.port, config.host);
-  const internalPort = await listen(
+  const port = await listenOn(server, config.host, config.port, "im-repo's API (REPO_PORT)");
+  const internalPort = await listenOn(
     internalServer,
-    config.internalPort ?? 0,
     config.internalHost ?? "127.0.0.1",
+    config.internalPort ?? 0,
+    "im-repo's internal API (REPO_INTERNAL_PORT)",
   );
   logger.info({ port, internalPort }, "im-repo listening");
 
@@ -156,14 +157,6 @@ export async function startRepoService(
       );
     },
   };
-}
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, resolve);
-  });
-  return (server.address() as AddressInfo).port;
 }
 
 function close(server: Server): Promise<void> {
