@@ -89,23 +89,49 @@ describe("CoalescedCall", () => {
     expect(await Promise.all(results)).toEqual([[10, 20], [30, 40], [50, 60, 70, 80], [90]]);
   });
 
-  it("fails every request of a failed call and goes on with the next", async () => {
+  it("tries each request of a failed joint call on its own, so only the bad one fails", async () => {
     const { calls, call, callCount } = controlledCall();
     const coalesced = new CoalescedCall({
       call,
       split: (answer: number[], start, end) => answer.slice(start, end),
       maxItems: 100,
     });
-    const a = coalesced.run([1]);
-    const b = coalesced.run([2]);
+    const bad = coalesced.run([1]);
+    const good = coalesced.run([2]);
     await callCount(1);
     const later = coalesced.run([3]);
+    calls[0]?.answer(new Error("NUL in message 1"));
+    await callCount(2);
+    expect(calls[1]?.items).toEqual([1]);
+    calls[1]?.answer(new Error("NUL in message 1"));
+    await expect(bad).rejects.toThrow("NUL in message 1");
+    await callCount(3);
+    expect(calls[2]?.items).toEqual([2]);
+    calls[2]?.answer();
+    expect(await good).toEqual([20]);
+    // Then the requests that waited meanwhile, together as usual.
+    await callCount(4);
+    expect(calls[3]?.items).toEqual([3]);
+    calls[3]?.answer();
+    expect(await later).toEqual([30]);
+  });
+
+  it("fails a lone request with its call's error and goes on with the next", async () => {
+    const { calls, call, callCount } = controlledCall();
+    const coalesced = new CoalescedCall({
+      call,
+      split: (answer: number[], start, end) => answer.slice(start, end),
+      maxItems: 100,
+    });
+    const alone = coalesced.run([1]);
+    await callCount(1);
+    const later = coalesced.run([2]);
     calls[0]?.answer(new Error("im-repo is unavailable"));
-    await expect(a).rejects.toThrow("im-repo is unavailable");
-    await expect(b).rejects.toThrow("im-repo is unavailable");
+    await expect(alone).rejects.toThrow("im-repo is unavailable");
     await callCount(2);
     calls[1]?.answer();
-    expect(await later).toEqual([30]);
+    expect(await later).toEqual([20]);
+    expect(calls).toHaveLength(2);
   });
 
   it("fails only the request whose part cannot be taken from the answer", async () => {

@@ -6,8 +6,9 @@
  *
  * A consumer that works on several partitions at once hands each partition's batch here; each request
  * gets back its own part of the answer (`split`), and the requests of one caller keep their order
- * because a caller waits for one request before making its next. When the call fails, every request in
- * it fails with the same error and its caller decides what to retry.
+ * because a caller waits for one request before making its next. When a call that carried several
+ * requests fails, each of them is tried again on its own, so that one request's bad input fails only
+ * that request (its caller decides what to retry); a lone request's failure is its own.
  */
 export class CoalescedCall<Item, Answer, Part> {
   private readonly waiting: Request<Item, Part>[] = [];
@@ -42,24 +43,33 @@ export class CoalescedCall<Item, Answer, Part> {
       this.inFlight = false;
       return;
     }
-    const items = taken.flatMap((request) => request.items);
-    this.options.onCall?.(taken.length, items.length);
     try {
-      const answer = await this.options.call(items);
-      let start = 0;
-      for (const request of taken) {
-        const end = start + request.items.length;
-        try {
-          request.resolve(this.options.split(answer, start, end));
-        } catch (error) {
-          request.reject(error);
-        }
-        start = end;
-      }
+      await this.#callFor(taken);
     } catch (error) {
-      for (const request of taken) request.reject(error);
+      if (taken.length === 1) {
+        taken[0]?.reject(error);
+      } else {
+        for (const request of taken) await this.#callFor([request]).catch(request.reject);
+      }
     }
     void this.next();
+  }
+
+  /** Makes one call for these requests and settles each with its part; throws when the call fails. */
+  async #callFor(requests: Request<Item, Part>[]): Promise<void> {
+    const items = requests.flatMap((request) => request.items);
+    this.options.onCall?.(requests.length, items.length);
+    const answer = await this.options.call(items);
+    let start = 0;
+    for (const request of requests) {
+      const end = start + request.items.length;
+      try {
+        request.resolve(this.options.split(answer, start, end));
+      } catch (error) {
+        request.reject(error);
+      }
+      start = end;
+    }
   }
 
   /** The oldest waiting requests that fit in one call (always at least one). */

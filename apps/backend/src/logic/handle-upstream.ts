@@ -56,6 +56,12 @@ export async function handleUpstreamBatch(
   let messages: TracedBody[] = [];
   for (const record of records) {
     const body = record.value as Upstream;
+    // The messages before an action are accepted first, and before its span starts, so a failed
+    // acceptance leaves no span of the action open.
+    if (body.kind !== "message" && messages.length > 0) {
+      await acceptTraced(messages, deps);
+      messages = [];
+    }
     const span = startRecordSpan(record, {
       groupId: CONSUMER_GROUPS.logicUpstream.name,
       attributes: domainAttributes({
@@ -69,8 +75,6 @@ export async function handleUpstreamBatch(
       messages.push({ body, span });
       continue;
     }
-    if (messages.length > 0) await acceptTraced(messages, deps);
-    messages = [];
     await endingSpan(span, () =>
       context.with(trace.setSpan(context.active(), span), () => handleOther(body, deps)),
     );

@@ -78,7 +78,7 @@ export class TopicProducer {
 const REQUEST_BYTES = 512 * 1024;
 
 /**
- * Splits a batch into requests of at most `limit` bytes of keys and values, in order, so that records
+ * Splits a batch into requests of at most `limit` bytes of keys, values and headers, in order, so that records
  * for one partition keep their order across the requests (they are sent one after another).
  */
 export function splitByBytes(batch: readonly TopicMessages[], limit: number): TopicMessages[][] {
@@ -88,7 +88,7 @@ export function splitByBytes(batch: readonly TopicMessages[], limit: number): To
   for (const entry of batch) {
     let messages: Message[] = [];
     for (const message of entry.messages) {
-      const size = byteLength(message.value) + byteLength(message.key);
+      const size = byteLength(message.value) + byteLength(message.key) + headerBytes(message.headers);
       if (bytes + size > limit && bytes > 0) {
         if (messages.length > 0) current.push({ topic: entry.topic, messages });
         requests.push(current);
@@ -103,6 +103,15 @@ export function splitByBytes(batch: readonly TopicMessages[], limit: number): To
   }
   if (current.length > 0) requests.push(current);
   return requests;
+}
+
+function headerBytes(headers: Message["headers"]): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    bytes += Buffer.byteLength(name);
+    for (const one of Array.isArray(value) ? value : [value]) bytes += byteLength(one ?? null);
+  }
+  return bytes;
 }
 
 function byteLength(data: Message["value"] | Message["key"]): number {
