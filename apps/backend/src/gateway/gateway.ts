@@ -111,12 +111,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       rateLimit: options.rateLimit,
       congestion,
     });
-    // Told once its presence is recorded (at once when another of the user's sockets here did it).
+    // Told once its presence is recorded (at once when another of the user's sockets here did it). If
+    // it could not be recorded, nothing would reach the socket live: it is closed, and the client
+    // connects again, which tries again.
     const recorded = isFirstHere
       ? announce("user.online", userId)
-      : (announcements.get(userId) ?? Promise.resolve());
-    void recorded.then(() => {
-      if (socket.connected) socket.emit("session:ready", { gatewayId: options.instanceId });
+      : (announcements.get(userId) ?? Promise.resolve(true));
+    void recorded.then((ok) => {
+      if (!socket.connected) return;
+      if (ok) socket.emit("session:ready", { gatewayId: options.instanceId });
+      else socket.disconnect(true);
     });
     socket.on("disconnect", () => {
       if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) void announce("user.offline", userId);
@@ -125,9 +129,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   // One user's announcements run one after another, in the order their sockets came and went: an attach
   // overtaken by its detach would leave the user online with no socket.
-  const announcements = new Map<string, Promise<void>>();
-  function announce(type: "user.online" | "user.offline", userId: string): Promise<void> {
-    const next = (announcements.get(userId) ?? Promise.resolve()).then(() => announceNow(type, userId));
+  const announcements = new Map<string, Promise<boolean>>();
+  /** Resolves with whether the presence change was recorded. */
+  function announce(type: "user.online" | "user.offline", userId: string): Promise<boolean> {
+    const next = (announcements.get(userId) ?? Promise.resolve(true)).then(() => announceNow(type, userId));
     announcements.set(userId, next);
     void next.finally(() => {
       if (announcements.get(userId) === next) announcements.delete(userId);
@@ -135,14 +140,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     return next;
   }
 
-  async function announceNow(type: "user.online" | "user.offline", userId: string): Promise<void> {
+  async function announceNow(type: "user.online" | "user.offline", userId: string): Promise<boolean> {
     try {
       if (type === "user.online") await options.presence?.online(userId);
       else await options.presence?.offline(userId);
-      await options.publishUserEvent(presenceEvent(type, userId, options.instanceId));
     } catch (error) {
       log.error({ err: error, userId, type }, "could not record presence");
+      return false;
     }
+    try {
+      await options.publishUserEvent(presenceEvent(type, userId, options.instanceId));
+    } catch (error) {
+      // Presence is recorded; only the announcement to friends and analytics is missing.
+      log.error({ err: error, userId, type }, "could not announce presence");
+    }
+    return true;
   }
 
   return {

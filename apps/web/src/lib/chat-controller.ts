@@ -48,8 +48,6 @@ export class ChatController {
   private gateway: GatewayEndpoint;
   private failures = 0;
   private connectedOnce = false;
-  /** Whether a gateway has said this client's presence was recorded before (later ones mean a reconnect). */
-  private readyOnce = false;
   private stopped = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private listRefresh: Promise<void> | null = null;
@@ -169,9 +167,9 @@ export class ChatController {
     });
     // Caught up once the gateway has recorded where this socket is, so that nothing sent meanwhile is
     // missed both live and in the catch-up.
+    // Every time, the first included: what was loaded at start may predate the socket's presence.
     socket.on("session:ready", () => {
-      if (this.readyOnce) void this.catchUp();
-      this.readyOnce = true;
+      void this.catchUp();
     });
     socket.on("disconnect", (reason) => {
       if (this.stopped) return;
