@@ -234,6 +234,31 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   expect(read()).toContain("stopping GoChat");
 }, 180_000);
 
+it("restarts a service that keeps dying only so often, then stops the system and says why", async () => {
+  const { child, exited, output: read } = await startSystem();
+  const restarts = () => read().split("[start] im-logic was killed by SIGKILL; restarting it").length - 1;
+  // Six deaths within a minute: five restarts, then it gives up.
+  for (let death = 1; death <= 6; death++) {
+    const deadline = Date.now() + 30_000;
+    let logic: number | undefined;
+    while (logic === undefined) {
+      if (Date.now() > deadline)
+        throw new Error(`no im-logic to kill (death ${death}):\n${read().slice(-2000)}`);
+      logic = childrenOf(child.pid ?? 0).find((pid) => commandOf(pid).includes("dist/logic.js"));
+      if (logic === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    process.kill(logic, "SIGKILL");
+    while (death <= 5 && restarts() < death) {
+      if (Date.now() > deadline) throw new Error(`im-logic was not restarted:\n${read().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  expect(await exited).toBe(1);
+  expect(restarts()).toBe(5);
+  expect(read()).toContain("[start] im-logic was killed by SIGKILL again; giving up");
+  expect(read()).toContain("im-logic keeps exiting: stopping GoChat");
+}, 180_000);
+
 it("leaves no service running when the start command itself is killed", async () => {
   const { child, exited } = await startSystem();
   const services = childrenOf(child.pid ?? 0);
