@@ -188,8 +188,12 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   // every span a child of the one before it, although each service handled it in a batch.
   const message = result.delivered[0];
   expect(message).toBeDefined();
-  const spans = await traceOfMessage(traces, message?.messageId ?? 0, (found) =>
-    found.some((span) => span.name.startsWith("process gochat.messages.downstream.")),
+  const spans = await traceOfMessage(
+    traces,
+    message?.messageId ?? 0,
+    (found) =>
+      found.some((span) => span.name.startsWith("process gochat.messages.downstream.")) &&
+      found.some((span) => span.service === "im-task" && span.name === "process gochat.messages.persist"),
   );
   const ids = new Set(spans.map((span) => span.spanId));
   expect(spans.filter((span) => span.parentSpanId === undefined || !ids.has(span.parentSpanId))).toHaveLength(
@@ -209,6 +213,11 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
     .map((span) => span.attributes["gochat.gateway_id"])
     .filter((id) => id !== undefined);
   expect(new Set(gateways)).toEqual(new Set(["gw-a", "gw-b"]));
+  // The storage check belongs to the message's trace too.
+  expect(
+    spans.find((span) => span.service === "im-task" && span.name === "process gochat.messages.persist")
+      ?.attributes,
+  ).toMatchObject({ "gochat.message_id": String(message?.messageId), "gochat.seq": message?.seq });
   // The produce hops are spans of the trace too.
   expect(spans.map((span) => span.name)).toEqual(
     expect.arrayContaining(["send gochat.messages.upstream", "send gochat.messages.persist"]),

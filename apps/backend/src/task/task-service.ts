@@ -14,7 +14,9 @@ import {
   type RunningConsumer,
   type RunningService,
 } from "@gochat/service-kit";
+import { domainAttributes, recordError, startRecordSpan, startSpan } from "@gochat/telemetry";
 import { gochatMetrics, secondsSince } from "@gochat/telemetry/metrics";
+import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { createRepoClient } from "../clients/repo-client";
 import { DeliveryStats } from "./delivery-stats";
 import { runFanoutTask } from "./fan-out";
@@ -65,11 +67,42 @@ export async function startTaskService(
       accumulate: BACKGROUND_FETCH,
       handleBatch: async (records) => {
         const messages: ChatMessage[] = records.map((r) => (r.value as TopicValue<"persist">).message);
+        // Each message's check in its own trace; the shared call is the first one's child, linked
+        // from the others, as im-logic's acceptance is.
+        const spans = records.map((record, index) =>
+          startRecordSpan(record, {
+            groupId: CONSUMER_GROUPS.taskPersist.name,
+            attributes: domainAttributes({
+              conversationId: messages[index]?.conversation_id,
+              messageId: messages[index]?.message_id,
+              seq: messages[index]?.seq,
+            }),
+          }),
+        );
+        const contexts = spans.map((span) => span.spanContext());
+        const first = contexts[0];
         const startedAt = performance.now();
-        for (let start = 0; start < messages.length; start += PERSIST_CHUNK) {
-          await repo.internal.persistMessages.mutate({
-            messages: messages.slice(start, start + PERSIST_CHUNK),
-          });
+        try {
+          await startSpan(
+            "persist messages",
+            async () => {
+              for (let start = 0; start < messages.length; start += PERSIST_CHUNK) {
+                await repo.internal.persistMessages.mutate({
+                  messages: messages.slice(start, start + PERSIST_CHUNK),
+                });
+              }
+            },
+            {
+              parent: first === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, first),
+              links: contexts.map((spanContext) => ({ context: spanContext })),
+              attributes: { "gochat.messages": messages.length },
+            },
+          );
+        } catch (error) {
+          for (const span of spans) recordError(span, error);
+          throw error;
+        } finally {
+          for (const span of spans) span.end();
         }
         gochatMetrics().taskPersistDuration.record(secondsSince(startedAt));
         gochatMetrics().taskPersistBatchSize.record(messages.length);
