@@ -9,8 +9,10 @@ export { errorCodeOf, recordError, startSpan, TRACER_NAME, type SpanOptions } fr
 export {
   contextFromHeaders,
   linksToRecords,
+  endingSpans,
   sendEachInItsTrace,
   startRecordSpan,
+  startSharedSpan,
   traceHeaders,
   withRecordSpan,
   type CausedRecord,

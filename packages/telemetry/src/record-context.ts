@@ -124,6 +124,39 @@ export function withRecordSpan<T>(
   });
 }
 
+/**
+ * Runs `fn` in a span for work shared by several records' spans (one call for many messages): the child
+ * of the first of them, linked from every one. It is kept when the first record's trace is, so shared
+ * work is traced as often as one record is; parenting it on whichever record was sampled would trace
+ * nearly every call of a batch.
+ */
+export function startSharedSpan<T>(
+  name: string,
+  records: readonly Span[],
+  fn: (span: Span) => Promise<T> | T,
+  attributes: Attributes = {},
+): Promise<T> {
+  const contexts = records.map((span) => span.spanContext());
+  const first = contexts[0];
+  return startSpan(name, fn, {
+    parent: first === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, first),
+    links: contexts.map((spanContext) => ({ context: spanContext })),
+    attributes,
+  });
+}
+
+/** Runs `fn` and then ends every span, each marked failed by `fn`'s error when it throws. */
+export async function endingSpans<T>(spans: readonly Span[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    for (const span of spans) recordError(span, error);
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
+}
+
 /** A record about to be produced, and the context of what caused it (the active one when absent). */
 export interface CausedRecord {
   topic: string;

@@ -1,7 +1,7 @@
 import { LIMITS, TOPICS, type ChatMessage, type TopicValue } from "@gochat/contracts";
 import { routeMessage, type DownstreamRecord } from "@gochat/messaging";
 import { CoalescedCall, downstreamBatch, toMessage, type TopicMessages } from "@gochat/service-kit";
-import { DOMAIN_ATTRIBUTES, domainAttributes, startSpan } from "@gochat/telemetry";
+import { DOMAIN_ATTRIBUTES, domainAttributes, startSharedSpan } from "@gochat/telemetry";
 import { gochatMetrics, secondsSince } from "@gochat/telemetry/metrics";
 import { ROOT_CONTEXT, trace, type Context, type Span } from "@opentelemetry/api";
 import type { RepoClient } from "../clients/repo-client";
@@ -26,26 +26,18 @@ export interface TracedAcceptance {
 /**
  * `internal.acceptMessages` through a CoalescedCall: the batches of every partition this process works on
  * go to im-repo together, one call at a time, so its cost per call is paid once per round, not once per
- * partition. Each batch gets back its own outcomes, and every route of the call. The call is a span of
- * its own, the child of its first message and linked from every other: it is kept when that message's
- * trace is (a tenth of calls, as shipped), so the call and its statements cost no more to trace than one
- * message does. Parenting it on any sampled message instead would trace nearly every call of a batch.
+ * partition. Each batch gets back its own outcomes, and every route of the call. The call is a shared
+ * span (startSharedSpan): the child of its first message, linked from every other.
  */
 export function coalescedAccept(repo: RepoClient): CoalescedAccept {
   return new CoalescedCall({
-    call: (items: TracedAcceptance[]) => {
-      const contexts = items.map((item) => item.span.spanContext());
-      const first = contexts[0];
-      return startSpan(
+    call: (items: TracedAcceptance[]) =>
+      startSharedSpan(
         "accept messages",
+        items.map((item) => item.span),
         () => repo.internal.acceptMessages.mutate({ messages: items.map((item) => item.message) }),
-        {
-          parent: first === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, first),
-          links: contexts.map((spanContext) => ({ context: spanContext })),
-          attributes: { "gochat.messages": items.length },
-        },
-      );
-    },
+        { "gochat.messages": items.length },
+      ),
     split: (answer, start, end) => {
       if (answer.outcomes.length < end) throw new Error("im-repo answered fewer outcomes than messages");
       return { outcomes: answer.outcomes.slice(start, end), routes: answer.routes };

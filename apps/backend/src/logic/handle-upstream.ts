@@ -10,7 +10,7 @@ import {
   type Logger,
   type TopicMessages,
 } from "@gochat/service-kit";
-import { domainAttributes, recordError, startRecordSpan } from "@gochat/telemetry";
+import { domainAttributes, endingSpans, startRecordSpan } from "@gochat/telemetry";
 import { context, trace, type Span } from "@opentelemetry/api";
 import { gochatMetrics } from "@gochat/telemetry/metrics";
 import type { RepoClient } from "../clients/repo-client";
@@ -75,7 +75,7 @@ export async function handleUpstreamBatch(
       messages.push({ body, span });
       continue;
     }
-    await endingSpan(span, () =>
+    await endingSpans([span], () =>
       context.with(trace.setSpan(context.active(), span), () => handleOther(body, deps)),
     );
   }
@@ -88,26 +88,11 @@ export interface TracedBody {
   span: Span;
 }
 
-async function acceptTraced(messages: readonly TracedBody[], deps: LogicDeps): Promise<void> {
-  try {
-    await acceptAndRouteBatch(messages, deps);
-  } catch (error) {
-    for (const { span } of messages) recordError(span, error);
-    throw error;
-  } finally {
-    for (const { span } of messages) span.end();
-  }
-}
-
-async function endingSpan(span: Span, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (error) {
-    recordError(span, error);
-    throw error;
-  } finally {
-    span.end();
-  }
+function acceptTraced(messages: readonly TracedBody[], deps: LogicDeps): Promise<void> {
+  return endingSpans(
+    messages.map((m) => m.span),
+    () => acceptAndRouteBatch(messages, deps),
+  );
 }
 
 async function handleOther(body: Exclude<Upstream, { kind: "message" }>, deps: LogicDeps): Promise<void> {

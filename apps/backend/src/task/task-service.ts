@@ -14,9 +14,8 @@ import {
   type RunningConsumer,
   type RunningService,
 } from "@gochat/service-kit";
-import { domainAttributes, recordError, startRecordSpan, startSpan } from "@gochat/telemetry";
+import { domainAttributes, endingSpans, startRecordSpan, startSharedSpan } from "@gochat/telemetry";
 import { gochatMetrics, secondsSince } from "@gochat/telemetry/metrics";
-import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { createRepoClient } from "../clients/repo-client";
 import { DeliveryStats } from "./delivery-stats";
 import { runFanoutTask } from "./fan-out";
@@ -79,12 +78,11 @@ export async function startTaskService(
             }),
           }),
         );
-        const contexts = spans.map((span) => span.spanContext());
-        const first = contexts[0];
         const startedAt = performance.now();
-        try {
-          await startSpan(
+        await endingSpans(spans, () =>
+          startSharedSpan(
             "persist messages",
+            spans,
             async () => {
               for (let start = 0; start < messages.length; start += PERSIST_CHUNK) {
                 await repo.internal.persistMessages.mutate({
@@ -92,18 +90,9 @@ export async function startTaskService(
                 });
               }
             },
-            {
-              parent: first === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, first),
-              links: contexts.map((spanContext) => ({ context: spanContext })),
-              attributes: { "gochat.messages": messages.length },
-            },
-          );
-        } catch (error) {
-          for (const span of spans) recordError(span, error);
-          throw error;
-        } finally {
-          for (const span of spans) span.end();
-        }
+            { "gochat.messages": messages.length },
+          ),
+        );
         gochatMetrics().taskPersistDuration.record(secondsSince(startedAt));
         gochatMetrics().taskPersistBatchSize.record(messages.length);
       },
