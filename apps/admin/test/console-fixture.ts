@@ -17,7 +17,7 @@ export type ConsoleCaller = ReturnType<typeof RootModule.consoleRouter.createCal
  * an admin `root` ("admin password") and a user `plain` ("user password"). One per test file: the
  * console keeps its Kafka client per process.
  */
-export async function startTestConsole() {
+export async function startTestConsole(options: { traceStoreUrl?: string } = {}) {
   const broker: TemporaryBroker = await startTemporaryBroker({ defaultPartitions: 1 });
   const database: Database = await openDatabase({ dataDir: "memory://" });
   const hasher = createPasswordHasher({ N: 1024, r: 8, p: 1 });
@@ -55,6 +55,7 @@ export async function startTestConsole() {
   process.env.KAFKA_BROKERS = broker.brokers.join(",");
   process.env.GOCHAT_ADMIN_SAMPLE_MS = "100";
   process.env.GOCHAT_ADMIN_SERVICES = `im-repo=http://127.0.0.1:${repoPort}`;
+  if (options.traceStoreUrl !== undefined) process.env.GOCHAT_TRACE_STORE_URL = options.traceStoreUrl;
   const modules: {
     consoleRouter: typeof RootModule.consoleRouter;
     createConsoleContext: typeof ContextModule.createConsoleContext;

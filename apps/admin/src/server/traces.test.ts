@@ -73,8 +73,7 @@ beforeAll(async () => {
     store: new TraceStore({ maxBytes: 8 * 1024 * 1024, maxAgeMs: 3_600_000 }),
     port: 0,
   });
-  process.env.GOCHAT_TRACE_STORE_URL = store.url;
-  console_ = await startTestConsole();
+  console_ = await startTestConsole({ traceStoreUrl: store.url });
   await exportTrace();
 });
 
