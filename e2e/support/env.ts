@@ -62,3 +62,14 @@ export function readKafkaCredentials(): { username: string; password: string } {
     .object({ username: z.string().min(1), password: z.string().min(1) })
     .parse(JSON.parse(process.env.E2E_KAFKA_SASL ?? "{}"));
 }
+
+/** Where the global setup's SMTP sink appends each e-mail it accepts, one JSON line each. */
+export function mailboxFile(): string {
+  const file = process.env.E2E_MAILBOX;
+  if (file === undefined) throw new Error("E2E_MAILBOX is not set: the global setup starts the SMTP sink");
+  return file;
+}
+
+export function shareMailbox(file: string): void {
+  process.env.E2E_MAILBOX = file;
+}

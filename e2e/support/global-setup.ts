@@ -1,8 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { inheritedEnv, readE2eEnv, shareKafkaCredentials } from "./env";
+import { startSmtpSink } from "@gochat/backend/smtp-sink";
+import { inheritedEnv, readE2eEnv, shareKafkaCredentials, shareMailbox } from "./env";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = (name: string) => join(root, "node_modules/.bin", name);
@@ -11,7 +21,9 @@ const bin = (name: string) => join(root, "node_modules/.bin", name);
  * Brings up the whole of GoChat for the journeys, as `npm start` would but on its own ports and data
  * directory: the demo data is seeded first (with a 600-member group, over the super-large threshold of
  * 500), then the start command brings up the backend (embedded broker and database, every service, two
- * gateways), the built chat client and the built admin console. Everything is stopped, and the data directory removed, when the run ends.
+ * gateways), the built chat client and the built admin console. notification-service mails through a
+ * local SMTP sink that refuses the first try at any `refuse-once…` address and keeps what it accepts in a
+ * file the journeys read. Everything is stopped, and the data directory removed, when the run ends.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const { ports } = readE2eEnv();
@@ -20,9 +32,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(logDir, { recursive: true });
   const env = { ...inheritedEnv(), GOCHAT_DATA_DIR: dataDir, LOG_LEVEL: "warn" };
   const started: ChildProcess[] = [];
+  const mailbox = join(dataDir, "mailbox.jsonl");
+  writeFileSync(mailbox, "");
+  shareMailbox(mailbox);
+  const smtp = await startSmtpSink({
+    refuse: (address, attempt) => address.startsWith("refuse-once") && attempt === 1,
+    onReceived: (mail) => appendFileSync(mailbox, `${JSON.stringify(mail)}\n`),
+  });
 
   const stopAll = async () => {
     await Promise.all(started.map((child) => stop(child)));
+    await smtp.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 
@@ -49,6 +69,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         // Every browser of the suite signs up from this one address.
         SIGNUP_MAX_PER_ADDRESS: "1000",
         GOCHAT_ADMIN_PORT: String(ports.admin),
+        SMTP_URL: smtp.url,
+        // A refused e-mail waits an hour for its automatic retry: the console's retry is what is tried.
+        NOTIFY_EMAIL_RETRY_FIRST_DELAY_MS: "3600000",
         // Every trace kept, and exported within half a second: the traces journey looks one up.
         OTEL_TRACES_SAMPLER: "parentbased_always_on",
         OTEL_BSP_SCHEDULE_DELAY: "500",

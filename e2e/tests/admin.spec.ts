@@ -1,5 +1,7 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type TestInfo } from "@playwright/test";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { encodeRecord } from "@gochat/contracts";
 import type { Consumer } from "kafkajs";
 import {
@@ -12,6 +14,7 @@ import {
   systemKafka,
   type Operator,
 } from "../support/admin";
+import { mailboxFile } from "../support/env";
 import { closeAll, messageWith, openDirectChat, send, signUp, uniqueName } from "../support/people";
 
 async function screenshot(testInfo: TestInfo, name: string, operator: Operator): Promise<void> {
@@ -343,4 +346,65 @@ test("an admin finds a chat message's trace and reads it as one waterfall across
   await screenshot(testInfo, "trace-waterfall", admin);
   await admin.context.close();
   await closeAll(ann, ben);
+});
+
+test("a refused e-mail is listed as failed and sent by the console's retry, audited", async ({
+  browser,
+  request,
+}, testInfo) => {
+  // The SMTP sink refuses the first e-mail to a refuse-once address; its automatic retry is an hour away.
+  const guest = uniqueName("mailee");
+  const host = uniqueName("mailhost");
+  const address = `refuse-once-${guest}@example.test`;
+  const guestId = await signUpThroughApi(request, guest);
+  await signUpThroughApi(request, host);
+  const call = async (token: string, procedure: string, data: unknown) => {
+    const response = await request.post(`${repoUrl}/${procedure}`, {
+      headers: { authorization: `Bearer ${token}` },
+      data,
+    });
+    expect(response.status(), await response.text()).toBe(200);
+  };
+  await call(await accessTokenOf(request, guest, "correct horse battery"), "users.setEmail", {
+    email: address,
+  });
+  const group = `Mail club ${randomUUID().slice(0, 6)}`;
+  await call(await accessTokenOf(request, host, "correct horse battery"), "groups.create", {
+    name: group,
+    memberIds: [guestId],
+  });
+
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByRole("link", { name: "Notifications" }).click();
+  await expect(admin.page.getByRole("heading", { level: 1, name: "Notifications" })).toBeVisible();
+  const row = admin.page.locator("tr[data-notification]").filter({ hasText: guest });
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await expect(row).toContainText("group.invited");
+  await expect(row).toContainText("mailbox full");
+  await expect(row.locator('[data-field="attempts"]')).toHaveText("1");
+  await expect(admin.page.locator('[data-delivery="email/failed"]')).toBeVisible();
+  await screenshot(testInfo, "notification-failed", admin);
+  const accessibility = await new AxeBuilder({ page: admin.page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(accessibility.violations).toEqual([]);
+  const notificationId = await row.getAttribute("data-notification");
+
+  await row.getByRole("button", { name: `Retry e-mail to ${guest}` }).click();
+  await expect(admin.page.getByRole("status").filter({ hasText: "Retry scheduled" })).toBeVisible();
+  await expect(row).toHaveCount(0, { timeout: 20_000 });
+  const mails = readFileSync(mailboxFile(), "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as { to: string[]; raw: string })
+    .filter((mail) => mail.to.includes(address));
+  expect(mails).toHaveLength(1);
+  expect(mails[0]?.raw).toContain(`You were added to ${group}`);
+  await screenshot(testInfo, "notification-retried", admin);
+
+  await admin.page.getByRole("link", { name: "Audit log" }).click();
+  await expect(
+    admin.page
+      .locator('tr[data-action="notification.email.retry"]')
+      .filter({ hasText: notificationId ?? "" }),
+  ).toContainText("admin");
+  await admin.context.close();
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOPICS } from "@gochat/contracts";
 import { io as connectSocket } from "socket.io-client";
+import { issueAccessToken } from "@gochat/auth";
 import { createKafkaClient, createLogger, createProducer } from "@gochat/service-kit";
 import { createRepoClient } from "../src/clients/repo-client";
 import { collectFromTopic } from "./kafka-probe";
@@ -15,15 +16,47 @@ const silent = createLogger({ service: "test", level: "silent" });
 let stack: Awaited<ReturnType<typeof startStack>>;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
+/** While true, the sink refuses every e-mail to a `bounce-always` address. */
+let mailboxFull = true;
+
 beforeAll(async () => {
-  smtp = await startSmtpSink();
-  stack = await startStack({ gateways: ["gw-1", "gw-2"], topicRefreshMs: 60_000, smtpUrl: smtp.url });
+  smtp = await startSmtpSink({
+    refuse: (address, attempt) =>
+      (address.startsWith("bounce-once") && attempt === 1) ||
+      (address.startsWith("bounce-always") && mailboxFull),
+  });
+  stack = await startStack({
+    gateways: ["gw-1", "gw-2"],
+    topicRefreshMs: 60_000,
+    smtpUrl: smtp.url,
+    // Retries within a second, so the tests see back-off and giving up without waiting minutes.
+    emailRetry: { firstDelayMs: 200, maxAttempts: 3, pollMs: 100 },
+  });
 }, 90_000);
 
 afterAll(async () => {
   await stack.stop();
   await smtp.stop();
 }, 60_000);
+
+/** Waits until `groupId` has committed every partition of `topic` that holds records up to its end. */
+async function consumedToEnd(groupId: string, topic: string): Promise<void> {
+  const kafka = createKafkaClient({ brokers: stack.broker.brokers, clientId: "offsets", logger: silent });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const end = await admin.fetchTopicOffsets(topic);
+    await eventually(
+      async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [],
+      (partitions) =>
+        end
+          .filter((e) => e.high !== e.low)
+          .every((e) => partitions.find((p) => p.partition === e.partition)?.offset === e.high),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 const send = (
   socket: Awaited<ReturnType<Awaited<ReturnType<typeof stack.user>>["connect"]>>,
@@ -476,6 +509,52 @@ describe("the message pipeline", () => {
     expect(await guest.api.notifications.unreadCount.query()).toEqual({ unread: 0 });
   }, 60_000);
 
+  it("tries a refused e-mail again after a back-off, and sends it", async () => {
+    const host = await stack.user("retryhost");
+    const guest = await stack.user("retryguest");
+    await guest.api.users.setEmail.mutate({ email: "bounce-once@example.test" });
+    await host.api.groups.create.mutate({ name: "Second try", memberIds: [guest.id] });
+    const mails = await eventually(
+      async () => smtp.received.filter((mail) => mail.to.includes("bounce-once@example.test")),
+      (all) => all.length === 1,
+    );
+    expect(mails[0]?.raw).toContain("You were added to Second try");
+    expect(smtp.attempts.get("bounce-once@example.test")).toBe(2);
+  });
+
+  it("gives a refused e-mail up after its last try, and sends it when an admin retries it, audited", async () => {
+    const host = await stack.user("bouncehost");
+    const guest = await stack.user("bounceguest");
+    const operator = await stack.user("mailoperator");
+    const adminApi = stack.api(
+      issueAccessToken({ userId: operator.id, sessionId: "console", role: "admin" }, STACK_SECRET, {
+        ttlSeconds: 600,
+      }).token,
+    ).admin;
+    await guest.api.users.setEmail.mutate({ email: "bounce-always@example.test" });
+    await host.api.groups.create.mutate({ name: "Full mailbox", memberIds: [guest.id] });
+    const [givenUp] = await eventually(
+      async () => (await adminApi.notifications.failedEmails.query({})).filter((f) => f.userId === guest.id),
+      (failed) => failed[0]?.attempts === 3,
+    );
+    expect(givenUp).toMatchObject({ type: "group.invited", nextAttemptAt: null });
+    expect(givenUp?.lastError).toMatch(/mailbox full/);
+    expect(smtp.attempts.get("bounce-always@example.test")).toBe(3);
+
+    mailboxFull = false;
+    await adminApi.notifications.retryEmail.mutate({ notificationId: givenUp?.notificationId ?? "" });
+    await eventually(
+      async () => smtp.received.filter((mail) => mail.to.includes("bounce-always@example.test")),
+      (all) => all.length === 1,
+    );
+    await eventually(
+      async () => (await adminApi.notifications.failedEmails.query({})).filter((f) => f.userId === guest.id),
+      (failed) => failed.length === 0,
+    );
+    const [entry] = await adminApi.audit.list.query({ target: givenUp?.notificationId ?? "" });
+    expect(entry).toMatchObject({ action: "notification.email.retry", actorName: "mailoperator" });
+  });
+
   it("honours a user's choice not to get e-mail for a notification type", async () => {
     const inviter = await stack.user("inviter");
     const quiet = await stack.user("quiet");
@@ -486,7 +565,8 @@ describe("the message pipeline", () => {
       () => quiet.api.notifications.list.query({}),
       (items) => items.length === 1,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once notification-service has committed past every notification, any e-mail would have been sent.
+    await consumedToEnd("notification.delivery.group", TOPICS.notifications.name);
     expect(smtp.received.filter((mail) => mail.to.includes("quiet@example.test"))).toHaveLength(0);
   });
 

@@ -7,7 +7,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import { startGatewayService, type RunningGateway } from "../src/gateway/gateway-service";
 import { startLogicService } from "../src/logic/logic-service";
 import { createMailer } from "../src/notify/mailer";
-import { startNotificationService } from "../src/notify/notification-service";
+import { startNotificationService, type EmailRetryPolicy } from "../src/notify/notification-service";
 import { startRepoService, type RunningRepo } from "../src/repo/repo-service";
 import { startTaskService, type RunningTask } from "../src/task/task-service";
 
@@ -26,6 +26,7 @@ export async function startStack(options: {
   gateways: string[];
   topicRefreshMs?: number;
   smtpUrl?: string;
+  emailRetry?: EmailRetryPolicy;
   overload?: { maxPendingSends: number; overdueAfterMs: number; overdueSends: number };
 }) {
   const broker: TemporaryBroker = await startTemporaryBroker();
@@ -79,7 +80,12 @@ export async function startStack(options: {
   );
   const startNotifications = () =>
     startNotificationService(
-      { kafka: kafka("stack-notify"), repoUrl, tokenSecret: STACK_SECRET },
+      {
+        kafka: kafka("stack-notify"),
+        repoUrl,
+        tokenSecret: STACK_SECRET,
+        ...(options.emailRetry === undefined ? {} : { emailRetry: options.emailRetry }),
+      },
       options.smtpUrl === undefined
         ? undefined
         : createMailer(options.smtpUrl, "GoChat <no-reply@gochat.test>"),

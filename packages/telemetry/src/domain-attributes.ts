@@ -9,6 +9,7 @@ export const DOMAIN_ATTRIBUTES = {
   userId: "gochat.user_id",
   gatewayId: "gochat.gateway_id",
   fanoutTaskId: "gochat.fanout_task_id",
+  notificationId: "gochat.notification_id",
 } as const;
 
 export type DomainFields = Partial<Record<keyof typeof DOMAIN_ATTRIBUTES, string | number | bigint | null>>;

@@ -5,7 +5,7 @@ export {
   type Telemetry,
   type TelemetryOptions,
 } from "./start-telemetry";
-export { errorCodeOf, recordError, startSpan, TRACER_NAME, type SpanOptions } from "./start-span";
+export { errorCodeOf, recordError, startSpan, TRACER_NAME, untraced, type SpanOptions } from "./start-span";
 export {
   contextFromHeaders,
   linksToRecords,

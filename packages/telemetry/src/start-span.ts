@@ -1,3 +1,4 @@
+import { suppressTracing } from "@opentelemetry/core";
 import {
   context,
   SpanStatusCode,
@@ -47,6 +48,14 @@ export async function startSpan<T>(
   } finally {
     span.end();
   }
+}
+
+/**
+ * Runs `fn` with tracing off, for routine work that is not worth a trace each time (polling an empty
+ * queue); spans started inside are not recorded, and nothing it calls carries a trace context on.
+ */
+export function untraced<T>(fn: () => T): T {
+  return context.with(suppressTracing(context.active()), fn);
 }
 
 /** Marks a span failed by `error`: the exception event, `error.type` and an error status. */

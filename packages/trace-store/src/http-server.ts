@@ -38,6 +38,7 @@ const searchParams = z.object({
   clientMsgId: z.string().min(1).optional(),
   gatewayId: z.string().min(1).optional(),
   fanoutTaskId: z.string().min(1).optional(),
+  notificationId: z.string().min(1).optional(),
   service: z.string().min(1).optional(),
   minDurationMs: z.coerce.number().nonnegative().optional(),
   error: booleanParam.optional(),

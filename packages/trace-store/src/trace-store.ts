@@ -8,6 +8,7 @@ export const INDEXED_ATTRIBUTES = {
   clientMsgId: "gochat.client_msg_id",
   gatewayId: "gochat.gateway_id",
   fanoutTaskId: "gochat.fanout_task_id",
+  notificationId: "gochat.notification_id",
 } as const;
 
 export type IndexedField = keyof typeof INDEXED_ATTRIBUTES;

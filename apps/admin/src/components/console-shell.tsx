@@ -16,6 +16,7 @@ const NAV: { href: string; label: MessageKey }[] = [
   { href: "/messages", label: "nav.messages" },
   { href: "/dead-letters", label: "nav.deadLetters" },
   { href: "/fanout", label: "nav.fanout" },
+  { href: "/notifications", label: "nav.notifications" },
   { href: "/users", label: "nav.users" },
   { href: "/audit", label: "nav.audit" },
   { href: "/traces", label: "nav.traces" },

@@ -67,6 +67,10 @@ describe("the console's sign-in", () => {
     await expect(asUser.groups.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(asUser.users.find({})).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(asUser.overview.health()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asUser.notifications.failedEmails()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asUser.notifications.retryEmail({ notificationId: "n1" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("renews an expired access token with the refresh cookie", async () => {

@@ -1,7 +1,7 @@
 import { deadLettersRouter } from "./routers/dead-letters";
 import { groupsRouter } from "./routers/groups";
 import { overviewRouter } from "./routers/overview";
-import { auditRouter, fanoutRouter, usersRouter } from "./routers/repo-backed";
+import { auditRouter, fanoutRouter, notificationsRouter, usersRouter } from "./routers/repo-backed";
 import { sessionRouter } from "./routers/session";
 import { topicsRouter } from "./routers/topics";
 import { tracesRouter } from "./routers/traces";
@@ -15,6 +15,7 @@ export const consoleRouter = router({
   users: usersRouter,
   audit: auditRouter,
   fanout: fanoutRouter,
+  notifications: notificationsRouter,
   deadLetters: deadLettersRouter,
   traces: tracesRouter,
 });

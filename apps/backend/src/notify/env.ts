@@ -1,4 +1,4 @@
-import { parseEnv } from "@gochat/config";
+import { fields, parseEnv } from "@gochat/config";
 import { kafkaEnvShape, serviceEnvShape, serviceCredentialEnvShape } from "@gochat/service-kit/env";
 import { z } from "zod";
 
@@ -15,6 +15,12 @@ const shape = {
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
   SMTP_FROM: z.string().min(3).default("GoChat <no-reply@gochat.local>"),
+  /** A failed e-mail is tried again after this long, four times longer after each further failure. */
+  NOTIFY_EMAIL_RETRY_FIRST_DELAY_MS: fields.positiveInt.min(100).max(86_400_000).default(60_000),
+  /** Tries of one e-mail in all, the first included; then it waits for an admin's retry. */
+  NOTIFY_EMAIL_MAX_ATTEMPTS: fields.positiveInt.max(50).default(5),
+  /** How often due retries are looked for. */
+  NOTIFY_EMAIL_RETRY_POLL_MS: fields.positiveInt.min(100).max(600_000).default(5_000),
 };
 
 export type NotificationEnv = z.infer<z.ZodObject<typeof shape>>;

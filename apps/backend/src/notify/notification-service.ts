@@ -10,9 +10,27 @@ import {
   type RunningService,
   type TopicMessages,
 } from "@gochat/service-kit";
+import { domainAttributes, startSpan, untraced } from "@gochat/telemetry";
 import { gochatMetrics } from "@gochat/telemetry/metrics";
+import { trace } from "@opentelemetry/api";
 import { createRepoClient, type RepoClient } from "../clients/repo-client";
 import type { Mailer } from "./mailer";
+
+/** How failed e-mails are tried again; `DEFAULT_EMAIL_RETRY` unless configured. */
+export interface EmailRetryPolicy {
+  /** The wait before the second try; each further wait is four times the one before (±20%). */
+  firstDelayMs: number;
+  /** Tries in all, the first included; after the last, only an admin's retry sends it again. */
+  maxAttempts: number;
+  /** How often due retries are looked for. */
+  pollMs: number;
+}
+
+export const DEFAULT_EMAIL_RETRY: EmailRetryPolicy = { firstDelayMs: 60_000, maxAttempts: 5, pollMs: 5_000 };
+
+/** E-mails taken per poll, and how long they stay this instance's before another may take them. */
+const RETRY_BATCH = 10;
+const RETRY_LEASE_MS = 5 * 60_000;
 
 export interface NotificationConfig {
   kafka: KafkaSettings;
@@ -20,6 +38,7 @@ export interface NotificationConfig {
   tokenSecret: string;
   /** Presented to im-repo's internal API instead of the credential derived from the token secret. */
   serviceCredential?: string;
+  emailRetry?: EmailRetryPolicy;
 }
 
 interface DeliverDeps {
@@ -29,6 +48,7 @@ interface DeliverDeps {
   logger: Logger;
   /** Keeps the group membership while an e-mail is on its way. */
   heartbeat: () => Promise<void>;
+  emailRetry: EmailRetryPolicy;
 }
 
 type Channel = "socket" | "email";
@@ -39,12 +59,23 @@ type Outcome = "sent" | "skipped" | "failed";
  * `gochat.notification-events`, for analytics; the id is derived, so a replay announces nothing new.
  */
 async function recordOutcome(
-  deps: DeliverDeps,
+  deps: Omit<DeliverDeps, "heartbeat">,
   event: NotificationEvent,
   notificationId: string,
   outcome: { channel: Channel; status: Outcome; error?: string },
-): Promise<void> {
-  await deps.repo.internal.recordDelivery.mutate({ notification_id: notificationId, ...outcome });
+): Promise<{ attempts: number; nextAttemptAtMs: number | null }> {
+  const recorded = await deps.repo.internal.recordDelivery.mutate({
+    notification_id: notificationId,
+    ...outcome,
+    ...(outcome.status === "failed" && outcome.channel === "email"
+      ? {
+          retry: {
+            first_delay_ms: deps.emailRetry.firstDelayMs,
+            max_attempts: deps.emailRetry.maxAttempts,
+          },
+        }
+      : {}),
+  });
   gochatMetrics().notificationDeliveries.add(1, {
     "gochat.channel": outcome.channel,
     "gochat.outcome": outcome.status,
@@ -64,6 +95,25 @@ async function recordOutcome(
   await deps.sendBatch([
     { topic: TOPICS.notificationEvents.name, messages: [toMessage("notificationEvents", delivered)] },
   ]);
+  return recorded;
+}
+
+/** Sends one e-mail; the failure, if any, as a short message for the delivery row. */
+async function trySending(
+  mailer: Mailer,
+  to: string,
+  event: NotificationEvent,
+  logger: Logger,
+  notificationId: string,
+): Promise<string | undefined> {
+  try {
+    await mailer.send(to, event);
+    return undefined;
+  } catch (error) {
+    // A mail server that is down must not hold up in-app notifications; the failure is recorded.
+    logger.warn({ err: error, notificationId }, "e-mail failed");
+    return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+  }
 }
 
 /**
@@ -73,6 +123,11 @@ async function recordOutcome(
  */
 export async function deliverNotification(event: NotificationEvent, deps: DeliverDeps): Promise<void> {
   const stored = await deps.repo.internal.storeNotification.mutate(event);
+  trace
+    .getActiveSpan()
+    ?.setAttributes(
+      domainAttributes({ notificationId: stored.notificationId, userId: event.target_user_id }),
+    );
   if (stored.push.due) {
     const presence = new Map(stored.push.presence);
     const records = batchByInstance(presence.keys(), presence, (recipients) => ({
@@ -100,21 +155,106 @@ export async function deliverNotification(event: NotificationEvent, deps: Delive
       return;
     }
     await deps.heartbeat();
-    let failure: string | undefined;
-    try {
-      await deps.mailer.send(stored.email.to, event);
-    } catch (error) {
-      // A mail server that is down must not hold up in-app notifications; the failure is recorded.
-      failure = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-      deps.logger.warn({ err: error, notificationId: stored.notificationId }, "e-mail failed");
-    }
-    await recordOutcome(deps, event, stored.notificationId, {
+    const failure = await trySending(deps.mailer, stored.email.to, event, deps.logger, stored.notificationId);
+    const recorded = await recordOutcome(deps, event, stored.notificationId, {
       channel: "email",
       ...(failure === undefined
         ? { status: "sent" as const }
         : { status: "failed" as const, error: failure }),
     });
+    if (failure !== undefined && recorded.nextAttemptAtMs === null) {
+      deps.logger.error({ notificationId: stored.notificationId }, "e-mail failed with no tries left");
+    }
   }
+}
+
+/**
+ * Tries failed e-mails again when they are due (`next_attempt_at`, set by the back-off of each failure or
+ * by an admin's retry). Each poll claims a few from im-repo, leased to this instance, so several instances
+ * never send one twice unless one of them dies mid-send. The poll itself is not traced; each retry is.
+ */
+export function startEmailRetries(deps: Omit<DeliverDeps, "heartbeat"> & { mailer: Mailer }): {
+  stop: () => Promise<void>;
+} {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> = Promise.resolve();
+  const metrics = gochatMetrics();
+
+  const retryOne = (
+    retry: Awaited<ReturnType<RepoClient["internal"]["claimEmailRetries"]["mutate"]>>[number],
+  ) =>
+    startSpan(
+      "email retry",
+      async (span) => {
+        if (retry.to === null) {
+          await recordOutcome(deps, retry.event, retry.notificationId, {
+            channel: "email",
+            status: "skipped",
+            error: "the user no longer has an address for, or wants, this e-mail",
+          });
+          metrics.notificationEmailRetries.add(1, { "gochat.outcome": "skipped" });
+          return;
+        }
+        const failure = await trySending(
+          deps.mailer,
+          retry.to,
+          retry.event,
+          deps.logger,
+          retry.notificationId,
+        );
+        const recorded = await recordOutcome(deps, retry.event, retry.notificationId, {
+          channel: "email",
+          ...(failure === undefined
+            ? { status: "sent" as const }
+            : { status: "failed" as const, error: failure }),
+        });
+        const outcome =
+          failure === undefined ? "sent" : recorded.nextAttemptAtMs === null ? "gave_up" : "failed";
+        span.setAttribute("gochat.outcome", outcome);
+        metrics.notificationEmailRetries.add(1, { "gochat.outcome": outcome });
+        if (outcome === "gave_up") {
+          deps.logger.error(
+            { notificationId: retry.notificationId, attempts: recorded.attempts },
+            "e-mail failed with no tries left",
+          );
+        }
+      },
+      {
+        attributes: {
+          ...domainAttributes({ notificationId: retry.notificationId, userId: retry.event.target_user_id }),
+          "gochat.attempt": retry.attempts + 1,
+        },
+      },
+    );
+
+  const poll = async () => {
+    try {
+      const due = await untraced(() =>
+        deps.repo.internal.claimEmailRetries.mutate({ limit: RETRY_BATCH, lease_ms: RETRY_LEASE_MS }),
+      );
+      for (const retry of due) {
+        if (stopped) break;
+        await retryOne(retry);
+      }
+    } catch (error) {
+      deps.logger.warn({ err: error }, "e-mail retries: this poll failed; the next one tries again");
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      polling = poll().finally(schedule);
+    }, deps.emailRetry.pollMs);
+  };
+  schedule();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await polling;
+    },
+  };
 }
 
 /** notification-service: `notification.delivery.group` on `gochat.notifications`. */
@@ -133,6 +273,8 @@ export async function startNotificationService(
     },
   );
   const repo = createRepoClient(config.repoUrl, config.tokenSecret, config.serviceCredential);
+  const emailRetry = config.emailRetry ?? DEFAULT_EMAIL_RETRY;
+  const sendBatch = (batch: TopicMessages[]) => kafka.producer.sendBatch(batch);
   const consumer = await kafka.consume({
     groupId: CONSUMER_GROUPS.notificationDelivery.name,
     subscription: { topics: [TOPICS.notifications.name] },
@@ -141,15 +283,19 @@ export async function startNotificationService(
         heartbeat,
         repo,
         mailer,
-        sendBatch: (batch) => kafka.producer.sendBatch(batch),
+        sendBatch,
         logger,
+        emailRetry,
       }),
   });
+  const retries =
+    mailer === undefined ? undefined : startEmailRetries({ repo, mailer, sendBatch, logger, emailRetry });
   logger.info({ email: mailer !== undefined }, "notification-service consuming gochat.notifications");
   return {
     isReady: () => consumer.isHealthy() && consumer.topics().length > 0,
     stop: () =>
       stopInOrder(
+        async () => retries?.stop(),
         () => consumer.stop(),
         () => kafka.close(),
         async () => {

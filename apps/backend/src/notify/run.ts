@@ -16,6 +16,11 @@ export function runNotificationService(env: NotificationEnv, telemetry: Telemetr
           kafka: kafkaSettingsFrom(env, "notification"),
           repoUrl: env.REPO_URL,
           tokenSecret: env.GOCHAT_TOKEN_SECRET,
+          emailRetry: {
+            firstDelayMs: env.NOTIFY_EMAIL_RETRY_FIRST_DELAY_MS,
+            maxAttempts: env.NOTIFY_EMAIL_MAX_ATTEMPTS,
+            pollMs: env.NOTIFY_EMAIL_RETRY_POLL_MS,
+          },
           ...(env.GOCHAT_SERVICE_CREDENTIAL === undefined
             ? {}
             : { serviceCredential: env.GOCHAT_SERVICE_CREDENTIAL }),

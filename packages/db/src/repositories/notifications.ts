@@ -89,24 +89,65 @@ export async function markNotificationsRead(
   return result.count;
 }
 
-/** Records one delivery attempt's outcome on a channel. */
-export function recordDeliveryAttempt(
+/** How a failed delivery is tried again: after `firstDelayMs`, four times longer each time, `maxAttempts` in all. */
+export interface RetryPolicy {
+  firstDelayMs: number;
+  maxAttempts: number;
+}
+
+/** The longest wait between two tries, however many came before. */
+const MAX_RETRY_DELAY_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * When the next try of a delivery that has failed `attempts` times is due, or null once the policy gives
+ * up. The delay grows fourfold per failure and is spread by ±20%, so failures of one outage do not retry
+ * together.
+ */
+export function nextAttemptAfter(
+  attempts: number,
+  policy: RetryPolicy,
+  now: Date,
+  random: () => number = Math.random,
+): Date | null {
+  if (attempts >= policy.maxAttempts) return null;
+  const delay = Math.min(policy.firstDelayMs * 4 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
+  return new Date(now.getTime() + Math.round(delay * (0.8 + 0.4 * random())));
+}
+
+/**
+ * Records one delivery attempt's outcome on a channel. A failure with a retry policy is given its next
+ * attempt's time; any other outcome clears it.
+ */
+export async function recordDeliveryAttempt(
   db: DbClient,
-  input: { notificationId: string; channel: DeliveryChannel; status: DeliveryStatus; error?: string },
+  input: {
+    notificationId: string;
+    channel: DeliveryChannel;
+    status: DeliveryStatus;
+    error?: string;
+    retry?: RetryPolicy;
+  },
+  now: Date = new Date(),
 ): Promise<NotificationDelivery> {
   const data = {
     status: input.status,
     lastError: input.error?.slice(0, 1000) ?? null,
-    updatedAt: new Date(),
+    updatedAt: now,
+    nextAttemptAt: null,
   };
-  return db.notificationDelivery.upsert({
-    where: { notificationId_channel: { notificationId: input.notificationId, channel: input.channel } },
+  const where = { notificationId_channel: { notificationId: input.notificationId, channel: input.channel } };
+  const recorded = await db.notificationDelivery.upsert({
+    where,
     create: { notificationId: input.notificationId, channel: input.channel, attempts: 1, ...data },
     update: { attempts: { increment: 1 }, ...data },
   });
+  if (input.status !== "failed" || input.retry === undefined) return recorded;
+  const nextAttemptAt = nextAttemptAfter(recorded.attempts, input.retry, now);
+  if (nextAttemptAt === null) return recorded;
+  return db.notificationDelivery.update({ where, data: { nextAttemptAt } });
 }
 
-/** Deliveries still waiting on a channel, oldest first: the retry queue of notification-service. */
+/** Deliveries still waiting on a channel, oldest first. */
 export function listPendingDeliveries(
   db: DbClient,
   channel: DeliveryChannel,
@@ -117,4 +158,102 @@ export function listPendingDeliveries(
     orderBy: { updatedAt: "asc" },
     take: limit,
   });
+}
+
+export type DueDelivery = NotificationDelivery & {
+  notification: Notification & { user: { email: string | null; notificationPrefs: Prisma.JsonValue } };
+};
+
+/**
+ * Takes up to `limit` failed deliveries on a channel whose next attempt is due, for one instance of
+ * notification-service: each is pushed `leaseMs` into the future at once, so another instance polling
+ * meanwhile skips it, and an instance that dies mid-try leaves it to be taken again when the lease ends.
+ */
+export async function claimDueDeliveries(
+  db: PrismaClient,
+  input: { channel: DeliveryChannel; limit: number; leaseMs: number },
+  now: Date = new Date(),
+): Promise<DueDelivery[]> {
+  const leaseEnd = new Date(now.getTime() + input.leaseMs);
+  const claimed = await db.$queryRaw<{ notification_id: string }[]>`
+    UPDATE notification_deliveries AS d SET next_attempt_at = ${leaseEnd}
+    FROM (
+      SELECT notification_id FROM notification_deliveries
+      WHERE channel = ${input.channel}::"DeliveryChannel" AND status = 'failed' AND next_attempt_at <= ${now}
+      ORDER BY next_attempt_at
+      LIMIT ${input.limit}
+      FOR UPDATE SKIP LOCKED
+    ) AS due
+    WHERE d.notification_id = due.notification_id AND d.channel = ${input.channel}::"DeliveryChannel"
+    RETURNING d.notification_id`;
+  if (claimed.length === 0) return [];
+  return db.notificationDelivery.findMany({
+    where: { channel: input.channel, notificationId: { in: claimed.map((row) => row.notification_id) } },
+    include: {
+      notification: { include: { user: { select: { email: true, notificationPrefs: true } } } },
+    },
+    orderBy: { nextAttemptAt: "asc" },
+  });
+}
+
+/** Makes a failed delivery due now, whether or not its retries were used up; false if it is not failed. */
+export async function retryDeliveryNow(
+  db: DbClient,
+  input: { notificationId: string; channel: DeliveryChannel },
+  now: Date = new Date(),
+): Promise<boolean> {
+  const result = await db.notificationDelivery.updateMany({
+    where: { notificationId: input.notificationId, channel: input.channel, status: "failed" },
+    data: { nextAttemptAt: now },
+  });
+  return result.count === 1;
+}
+
+export type FailedDelivery = NotificationDelivery & {
+  notification: Notification & { user: { username: string; email: string | null } };
+};
+
+/** Failed deliveries on a channel, most recently failed first, with their notification and user. */
+export function listFailedDeliveries(
+  db: DbClient,
+  input: { channel: DeliveryChannel; limit: number },
+): Promise<FailedDelivery[]> {
+  return db.notificationDelivery.findMany({
+    where: { channel: input.channel, status: "failed" },
+    include: { notification: { include: { user: { select: { username: true, email: true } } } } },
+    orderBy: [{ updatedAt: "desc" }, { notificationId: "asc" }],
+    take: input.limit,
+  });
+}
+
+/** Notifications per type, and deliveries per channel and status, of notifications created since `since`. */
+export async function summarizeNotifications(
+  db: DbClient,
+  since: Date,
+): Promise<{
+  byType: { type: string; count: number }[];
+  byDelivery: { channel: DeliveryChannel; status: DeliveryStatus; count: number }[];
+}> {
+  const [byType, byDelivery] = await Promise.all([
+    db.notification.groupBy({
+      by: ["type"],
+      where: { createdAt: { gte: since } },
+      _count: { _all: true },
+      orderBy: { type: "asc" },
+    }),
+    db.notificationDelivery.groupBy({
+      by: ["channel", "status"],
+      where: { notification: { createdAt: { gte: since } } },
+      _count: { _all: true },
+      orderBy: [{ channel: "asc" }, { status: "asc" }],
+    }),
+  ]);
+  return {
+    byType: byType.map((row) => ({ type: row.type, count: row._count._all })),
+    byDelivery: byDelivery.map((row) => ({
+      channel: row.channel,
+      status: row.status,
+      count: row._count._all,
+    })),
+  };
 }

@@ -116,6 +116,79 @@ export function defineGroupTests({ db, createUser }: SuiteContext): void {
       });
       expect(sent).toMatchObject({ attempts: 2, status: "sent", lastError: null });
     });
+
+    it("schedules a failed e-mail's next try, hands it to one claimer when due, and gives up at the limit", async () => {
+      const user = await createUser();
+      const type = `test.retry-${crypto.randomUUID().slice(0, 8)}`;
+      const { notification } = await repo.insertNotification(db(), {
+        eventId: crypto.randomUUID(),
+        userId: user.id,
+        type,
+        payload: {},
+        channels: ["socket", "email"],
+      });
+      const key = { notificationId: notification.id, channel: "email" as const };
+      const policy = { firstDelayMs: 60_000, maxAttempts: 2 };
+      const failedAt = new Date();
+      const failed = await repo.recordDeliveryAttempt(
+        db(),
+        { ...key, status: "failed", error: "mailbox full", retry: policy },
+        failedAt,
+      );
+      expect(failed.attempts).toBe(1);
+      const wait = (failed.nextAttemptAt?.getTime() ?? 0) - failedAt.getTime();
+      expect(wait).toBeGreaterThanOrEqual(48_000);
+      expect(wait).toBeLessThanOrEqual(72_000);
+
+      const claim = (at: Date) =>
+        repo.claimDueDeliveries(db(), { channel: "email", limit: 100, leaseMs: 30_000 }, at);
+      const mine = (rows: repo.DueDelivery[]) => rows.filter((row) => row.notificationId === notification.id);
+      expect(mine(await claim(failedAt))).toEqual([]);
+      const dueAt = new Date(failedAt.getTime() + 73_000);
+      const [taken] = mine(await claim(dueAt));
+      expect(taken).toMatchObject({ attempts: 1, notification: { type, user: { email: user.email } } });
+      // The lease moved its next attempt on: a second claimer at the same moment finds nothing.
+      expect(mine(await claim(dueAt))).toEqual([]);
+
+      const again = await repo.recordDeliveryAttempt(
+        db(),
+        { ...key, status: "failed", error: "still full", retry: policy },
+        dueAt,
+      );
+      expect(again).toMatchObject({ attempts: 2, nextAttemptAt: null, lastError: "still full" });
+      const failures = await repo.listFailedDeliveries(db(), { channel: "email", limit: 500 });
+      expect(failures.find((row) => row.notificationId === notification.id)).toMatchObject({
+        attempts: 2,
+        notification: { type, user: { username: user.username } },
+      });
+
+      // Given up, it is due again only when someone asks for it.
+      expect(await repo.retryDeliveryNow(db(), { notificationId: notification.id, channel: "socket" })).toBe(
+        false,
+      );
+      expect(await repo.retryDeliveryNow(db(), key, dueAt)).toBe(true);
+      expect(mine(await claim(dueAt))).toHaveLength(1);
+      const sent = await repo.recordDeliveryAttempt(db(), { ...key, status: "sent" }, dueAt);
+      expect(sent).toMatchObject({ attempts: 3, status: "sent", nextAttemptAt: null, lastError: null });
+      expect(await repo.retryDeliveryNow(db(), key)).toBe(false);
+
+      const summary = await repo.summarizeNotifications(db(), new Date(failedAt.getTime() - 60_000));
+      expect(summary.byType).toContainEqual({ type, count: 1 });
+      expect(summary.byDelivery.some((row) => row.channel === "email" && row.status === "sent")).toBe(true);
+    });
+
+    it("waits four times longer after each failure, spread by a fifth either way", () => {
+      const now = new Date(0);
+      const policy = { firstDelayMs: 1_000, maxAttempts: 4 };
+      const at = (attempts: number, random: number) =>
+        repo.nextAttemptAfter(attempts, policy, now, () => random)?.getTime() ?? null;
+      expect([at(1, 0.5), at(2, 0.5), at(3, 0.5)]).toEqual([1_000, 4_000, 16_000]);
+      expect([at(1, 0), at(1, 1)]).toEqual([800, 1_200]);
+      expect(at(4, 0.5)).toBeNull();
+      expect(repo.nextAttemptAfter(20, { firstDelayMs: 1_000, maxAttempts: 99 }, now, () => 0.5)).toEqual(
+        new Date(6 * 60 * 60 * 1000),
+      );
+    });
   });
 
   describe("fan-out tasks", () => {

@@ -261,6 +261,15 @@ export const METRICS = {
     attributes: ["gochat.channel", "gochat.outcome"],
     emittedBy: "notification-service",
   },
+  notificationEmailRetries: {
+    name: "gochat.notification.email.retries",
+    kind: "counter",
+    unit: "{attempt}",
+    description:
+      "failed e-mails tried again, by outcome (sent, failed, skipped, gave_up: failed with no tries left)",
+    attributes: ["gochat.outcome"],
+    emittedBy: "notification-service",
+  },
   probeRoundTrip: {
     name: "gochat.probe.round_trip.duration",
     kind: "histogram",

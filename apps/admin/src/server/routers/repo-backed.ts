@@ -4,7 +4,10 @@ import { adminProcedure, router } from "../trpc";
 
 const entityId = z.string().min(1).max(64);
 
-/** Users, audit log and fan-out tasks come from im-repo's admin router, called as the signed-in admin. */
+/**
+ * Users, audit log, fan-out tasks and notifications come from im-repo's admin router, called as the
+ * signed-in admin.
+ */
 export const usersRouter = router({
   find: adminProcedure
     .input(z.object({ text: z.string().trim().max(100).default("") }))
@@ -35,5 +38,30 @@ export const fanoutRouter = router({
     .input(z.object({ status: z.enum(["pending", "running", "completed", "failed"]).optional() }))
     .query(({ ctx, input }) =>
       fromRepo(repoClient(ctx.session.accessToken).admin.fanoutTasks.list.query({ limit: 100, ...input })),
+    ),
+});
+
+export const notificationsRouter = router({
+  summary: adminProcedure
+    .input(
+      z.object({
+        windowMs: z
+          .number()
+          .int()
+          .min(60_000)
+          .max(90 * 86_400_000)
+          .optional(),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      fromRepo(repoClient(ctx.session.accessToken).admin.notifications.summary.query(input)),
+    ),
+  failedEmails: adminProcedure.query(({ ctx }) =>
+    fromRepo(repoClient(ctx.session.accessToken).admin.notifications.failedEmails.query({ limit: 200 })),
+  ),
+  retryEmail: adminProcedure
+    .input(z.object({ notificationId: entityId }))
+    .mutation(({ ctx, input }) =>
+      fromRepo(repoClient(ctx.session.accessToken).admin.notifications.retryEmail.mutate(input)),
     ),
 });

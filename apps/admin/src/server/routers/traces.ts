@@ -78,6 +78,7 @@ export const tracesRouter = router({
         userId: id.optional(),
         clientMsgId: id.optional(),
         fanoutTaskId: id.optional(),
+        notificationId: id.optional(),
         service: id.optional(),
         minDurationMs: z.number().nonnegative().max(3_600_000).optional(),
         error: z.boolean().optional(),

@@ -48,6 +48,9 @@ describe("the admin role", () => {
       () => asUser.deadLetters.claim.mutate({ partition: 0, offset: "1", action: "discarded" }),
       () => asUser.deadLetters.finishReplay.mutate({ partition: 0, offset: "1", replayedOffset: "2" }),
       () => asUser.deadLetters.releaseReplay.mutate({ partition: 0, offset: "1", error: "x" }),
+      () => asUser.notifications.summary.query({}),
+      () => asUser.notifications.failedEmails.query({}),
+      () => asUser.notifications.retryEmail.mutate({ notificationId: "n1" }),
     ];
     for (const call of calls) {
       expect(await appCodeOf(call())).toEqual({ appCode: "FORBIDDEN", message: "this needs the admin role" });
@@ -176,5 +179,70 @@ describe("dead-letter resolutions", () => {
     expect(
       (await appCodeOf(admin.claim.mutate({ partition: 1, offset: "x1", action: "discarded" }))).appCode,
     ).toBe("BAD_REQUEST");
+  });
+});
+
+describe("failed e-mails", () => {
+  it("are listed and counted, retried once by an admin with an audit entry, and claimed by one poller", async () => {
+    const internal = api.serviceClient().internal;
+    const reader = await api
+      .client()
+      .auth.signUp.mutate({ username: "mailreader", displayName: "Mail Reader", password: "user password" });
+    await api.client(reader.accessToken).users.setEmail.mutate({ email: "reader@example.test" });
+    const event = {
+      event_id: crypto.randomUUID(),
+      event_type: "friend.request" as const,
+      timestamp: Math.floor(Date.now() / 1000),
+      target_user_id: reader.user.id,
+      payload: { request_id: "req-1", requester_id: userId, requester_name: "Plain" },
+    };
+    const stored = await internal.storeNotification.mutate(event);
+    expect(stored.email).toEqual({ due: true, to: "reader@example.test" });
+    const failed = await internal.recordDelivery.mutate({
+      notification_id: stored.notificationId,
+      channel: "email",
+      status: "failed",
+      error: "550 mailbox full",
+      retry: { first_delay_ms: 3_600_000, max_attempts: 5 },
+    });
+    expect(failed.attempts).toBe(1);
+    expect(failed.nextAttemptAtMs).toBeGreaterThan(Date.now() + 2_000_000);
+
+    const admin = api.client(adminToken).admin.notifications;
+    const [listed] = await admin.failedEmails.query({});
+    expect(listed).toMatchObject({
+      notificationId: stored.notificationId,
+      type: "friend.request",
+      username: "mailreader",
+      email: "reader@example.test",
+      attempts: 1,
+      lastError: "550 mailbox full",
+    });
+    const summary = await admin.summary.query({});
+    expect(summary.byType).toContainEqual({ type: "friend.request", count: 1 });
+    expect(summary.byDelivery).toContainEqual({ channel: "email", status: "failed", count: 1 });
+
+    // Not due for an hour: nothing to claim until the admin asks for it.
+    expect(await internal.claimEmailRetries.mutate({ lease_ms: 60_000 })).toEqual([]);
+    expect(await admin.retryEmail.mutate({ notificationId: stored.notificationId })).toEqual({
+      isScheduled: true,
+    });
+    const [entry] = await api.client(adminToken).admin.audit.list.query({ target: stored.notificationId });
+    expect(entry).toMatchObject({ action: "notification.email.retry", actorName: "root" });
+    const claimed = await internal.claimEmailRetries.mutate({ lease_ms: 60_000 });
+    expect(claimed).toEqual([
+      { notificationId: stored.notificationId, attempts: 1, event, to: "reader@example.test" },
+    ]);
+    expect(await internal.claimEmailRetries.mutate({ lease_ms: 60_000 })).toEqual([]);
+
+    await internal.recordDelivery.mutate({
+      notification_id: stored.notificationId,
+      channel: "email",
+      status: "sent",
+    });
+    expect(await admin.failedEmails.query({})).toEqual([]);
+    expect(
+      (await appCodeOf(admin.retryEmail.mutate({ notificationId: stored.notificationId }))).appCode,
+    ).toBe("NOT_FOUND");
   });
 });

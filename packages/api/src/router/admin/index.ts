@@ -5,6 +5,7 @@ import { adminProcedure, router } from "../../trpc";
 import { adminAuditRouter } from "./audit";
 import { adminDeadLettersRouter } from "./dead-letters";
 import { adminFanoutTasksRouter } from "./fanout-tasks";
+import { adminNotificationsRouter } from "./notifications";
 import { adminUsersRouter } from "./users";
 
 /** The admin console's DB-backed data; every procedure needs the admin role in the access token. */
@@ -18,4 +19,5 @@ export const adminRouter = router({
   users: adminUsersRouter,
   fanoutTasks: adminFanoutTasksRouter,
   deadLetters: adminDeadLettersRouter,
+  notifications: adminNotificationsRouter,
 });

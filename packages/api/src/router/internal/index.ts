@@ -33,6 +33,7 @@ import { acceptMessage } from "../../services/accept-message";
 import { acceptMessages } from "../../services/accept-messages";
 import { markRead } from "../../services/mark-read";
 import { recallForMember } from "../../services/recall";
+import { claimEmailRetries } from "../../services/email-retries";
 import { storeNotification } from "../../services/store-notification";
 import { router, serviceProcedure } from "../../trpc";
 
@@ -97,16 +98,37 @@ export const internalRouter = router({
         channel: z.enum(["socket", "email"]),
         status: z.enum(["sent", "failed", "skipped"]),
         error: z.string().max(1000).optional(),
+        /** For a failure: when to try again (growing fourfold each time) and how many tries in all. */
+        retry: z
+          .object({
+            first_delay_ms: z.number().int().min(100).max(86_400_000),
+            max_attempts: z.number().int().min(1).max(50),
+          })
+          .optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await recordDeliveryAttempt(ctx.db, {
+      const delivery = await recordDeliveryAttempt(ctx.db, {
         notificationId: input.notification_id,
         channel: input.channel,
         status: input.status,
         ...(input.error === undefined ? {} : { error: input.error }),
+        ...(input.retry === undefined
+          ? {}
+          : { retry: { firstDelayMs: input.retry.first_delay_ms, maxAttempts: input.retry.max_attempts } }),
       });
+      return { attempts: delivery.attempts, nextAttemptAtMs: delivery.nextAttemptAt?.getTime() ?? null };
     }),
+
+  /** Failed e-mails due to be tried again, each leased to the caller for `lease_ms`. */
+  claimEmailRetries: serviceProcedure
+    .input(
+      z.object({
+        limit: z.number().int().min(1).max(100).default(20),
+        lease_ms: z.number().int().min(1_000).max(3_600_000),
+      }),
+    )
+    .mutation(({ ctx, input }) => claimEmailRetries(ctx.db, { limit: input.limit, leaseMs: input.lease_ms })),
 
   /** Who in a conversation is online where, for typing indicators; refused for non-members. */
   audience: serviceProcedure

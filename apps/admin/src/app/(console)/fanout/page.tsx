@@ -44,6 +44,7 @@ export default function FanoutPage() {
                   <th scope="row">
                     <code>{task.id}</code>
                     <div className="muted">{formatDateTime(task.createdAt)}</div>
+                    <a href={`/traces?fanoutTaskId=${encodeURIComponent(task.id)}`}>{t("fanout.trace")}</a>
                   </th>
                   <td>{task.groupId}</td>
                   <td data-field="status">{task.status}</td>

@@ -42,7 +42,13 @@ function toSearch(form: Form) {
   };
 }
 
-/** Search form and results; a trace opens as a waterfall. `?traceId=` and `?messageId=` open one directly. */
+/** The fields other pages link a search by, as `?notificationId=…`. */
+const LINKABLE = ["messageId", "conversationId", "userId", "fanoutTaskId", "notificationId"] as const;
+
+/**
+ * Search form and results; a trace opens as a waterfall. `?traceId=` opens one directly, and any of
+ * `LINKABLE` starts a search by it.
+ */
 export default function TracesPage() {
   const { t, formatDateTime } = useI18n();
   const trpc = useTRPC();
@@ -52,11 +58,20 @@ export default function TracesPage() {
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
     const linked = params.get("traceId");
-    const messageId = params.get("messageId");
     if (linked !== null) setTraceId(linked);
-    if (messageId !== null) {
-      setForm((current) => ({ ...current, messageId }));
-      setSearch({ messageId });
+    const linkedSearch: Partial<Record<(typeof LINKABLE)[number], string>> = {};
+    for (const name of LINKABLE) {
+      const value = params.get(name);
+      if (value !== null && value !== "") linkedSearch[name] = value;
+    }
+    if (Object.keys(linkedSearch).length > 0) {
+      setForm((current) => ({
+        ...current,
+        ...(linkedSearch.messageId === undefined ? {} : { messageId: linkedSearch.messageId }),
+        ...(linkedSearch.conversationId === undefined ? {} : { conversationId: linkedSearch.conversationId }),
+        ...(linkedSearch.userId === undefined ? {} : { userId: linkedSearch.userId }),
+      }));
+      setSearch(linkedSearch);
     }
   }, []);
   const results = useQuery(trpc.traces.search.queryOptions(search, { refetchInterval: 10_000 }));
