@@ -408,3 +408,34 @@ test("a refused e-mail is listed as failed and sent by the console's retry, audi
   ).toContainText("admin");
   await admin.context.close();
 });
+
+test("a sign-in and a sign-out appear live in the events stream", async ({ browser }, testInfo) => {
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByRole("link", { name: "User and message events" }).click();
+  await expect(admin.page.getByRole("heading", { level: 1, name: "User and message events" })).toBeVisible();
+  await expect(admin.page.getByTestId("online-now")).toContainText("online now");
+  await expect(admin.page.getByTestId("read-rate")).toContainText("% of sent messages read");
+
+  const evie = await signUp(browser, "evie", "gw-1");
+  await admin.page.getByLabel("User (name or id)").fill(evie.username);
+  await admin.page.getByRole("button", { name: "Search" }).click();
+  // Newest first: the tab's connection (the sign-up page connects once, and again when pinned to gw-1).
+  const newest = admin.page.locator("tbody tr").first();
+  await expect(newest).toHaveAttribute("data-event-type", "user.online", { timeout: 20_000 });
+  await expect(newest).toContainText(evie.username);
+  await expect(newest).toContainText("on gw-1");
+  const offline = admin.page.locator('tr[data-event-type="user.offline"]');
+  const offlineBefore = await offline.count();
+
+  await evie.page.getByRole("button", { name: "Sign out" }).click();
+  await evie.page.waitForURL("**/sign-in");
+  // The page is not reloaded: the stream brings the sign-out in by itself.
+  await expect(offline).toHaveCount(offlineBefore + 1, { timeout: 20_000 });
+  await expect(newest).toHaveAttribute("data-event-type", "user.offline");
+  await expect(newest).toContainText(evie.username);
+  await screenshot(testInfo, "events-stream", admin);
+  const accessibility = await new AxeBuilder({ page: admin.page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(accessibility.violations).toEqual([]);
+  await closeAll(evie);
+  await admin.context.close();
+});

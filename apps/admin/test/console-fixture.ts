@@ -56,6 +56,8 @@ export async function startTestConsole(options: { traceStoreUrl?: string } = {})
   process.env.GOCHAT_ADMIN_SAMPLE_MS = "100";
   process.env.GOCHAT_ADMIN_SERVICES = `im-repo=http://127.0.0.1:${repoPort}`;
   if (options.traceStoreUrl !== undefined) process.env.GOCHAT_TRACE_STORE_URL = options.traceStoreUrl;
+  // No analytics runs beside these tests: port 1 refuses at once, wherever they run.
+  process.env.GOCHAT_ANALYTICS_URL = "http://127.0.0.1:1";
   const modules: {
     consoleRouter: typeof RootModule.consoleRouter;
     createConsoleContext: typeof ContextModule.createConsoleContext;

@@ -54,3 +54,10 @@ export {
   type DeadLetterListRequest,
   type Replay,
 } from "./dead-letters";
+export {
+  EventTail,
+  type DomainEventView,
+  type EventPage,
+  type EventQuery,
+  type EventTailOptions,
+} from "./event-tail";

@@ -17,6 +17,7 @@ const NAV: { href: string; label: MessageKey }[] = [
   { href: "/dead-letters", label: "nav.deadLetters" },
   { href: "/fanout", label: "nav.fanout" },
   { href: "/notifications", label: "nav.notifications" },
+  { href: "/events", label: "nav.events" },
   { href: "/users", label: "nav.users" },
   { href: "/audit", label: "nav.audit" },
   { href: "/traces", label: "nav.traces" },

@@ -34,6 +34,12 @@ const shape = {
     ),
   /** The embedded trace store's query API (npm start runs it on the API port + 318). */
   GOCHAT_TRACE_STORE_URL: httpUrl.default("http://127.0.0.1:7318"),
+  /** analytics' HTTP port, for online users over time and the read rate (`GET /stats`). */
+  GOCHAT_ANALYTICS_URL: httpUrl.default("http://127.0.0.1:7200"),
+  /** User and message events the event stream holds in memory. */
+  GOCHAT_ADMIN_EVENTS_HELD: fields.positiveInt.max(1_000_000).default(20_000),
+  /** Records of each event partition read back when the stream starts. */
+  GOCHAT_ADMIN_EVENTS_BACKFILL: fields.positiveInt.max(1_000_000).default(2_000),
   /** How often consumer groups are sampled for lag, status and history. */
   GOCHAT_ADMIN_SAMPLE_MS: fields.positiveInt.default(2000),
   /** How long lag history is kept (in memory). */

@@ -1,5 +1,5 @@
 import { CONSUMER_GROUPS, downstreamTopic, TOPICS } from "@gochat/contracts";
-import { GroupInsight, type InsightReport } from "@gochat/kafka-insight";
+import { EventTail, GroupInsight, type InsightReport } from "@gochat/kafka-insight";
 import { readFileSync } from "node:fs";
 import { kafkaSecurityFrom } from "@gochat/service-kit/env";
 import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer } from "kafkajs";
@@ -14,6 +14,8 @@ interface KafkaState {
   /** For dead-letter replays, connected on first use. */
   producer: { producer: Producer; connected: Promise<void> } | undefined;
   insight: GroupInsight;
+  /** The user and message event stream, started when the events page first asks. */
+  events: EventTail;
   listeners: Set<Listener>;
   lastError: string | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -81,6 +83,10 @@ function state(): KafkaState {
       windowSize: env.GOCHAT_ADMIN_STATUS_WINDOW,
       historyRetentionMs: env.GOCHAT_ADMIN_HISTORY_MS,
     }),
+    events: new EventTail(kafka, {
+      capacity: env.GOCHAT_ADMIN_EVENTS_HELD,
+      backfillPerPartition: env.GOCHAT_ADMIN_EVENTS_BACKFILL,
+    }),
     listeners: new Set(),
     lastError: undefined,
     timer: undefined,
@@ -133,6 +139,13 @@ export async function kafkaProducer(): Promise<Producer> {
   return current.producer.producer;
 }
 
+/** The event stream's tail, started on first use (a failed start is tried again on the next call). */
+export async function eventTail(): Promise<EventTail> {
+  const tail = state().events;
+  await tail.start();
+  return tail;
+}
+
 export function groupInsight(): GroupInsight {
   return state().insight;
 }
@@ -173,6 +186,7 @@ export async function stopKafka(): Promise<void> {
   if (current === undefined) return;
   holder.gochatAdminKafka = undefined;
   clearTimeout(current.timer);
+  await current.events.stop();
   await current.producer?.producer.disconnect();
   await current.admin.disconnect();
 }

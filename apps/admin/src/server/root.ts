@@ -1,4 +1,5 @@
 import { deadLettersRouter } from "./routers/dead-letters";
+import { eventsRouter } from "./routers/events";
 import { groupsRouter } from "./routers/groups";
 import { overviewRouter } from "./routers/overview";
 import { auditRouter, fanoutRouter, notificationsRouter, usersRouter } from "./routers/repo-backed";
@@ -18,6 +19,7 @@ export const consoleRouter = router({
   notifications: notificationsRouter,
   deadLetters: deadLettersRouter,
   traces: tracesRouter,
+  events: eventsRouter,
 });
 
 export type ConsoleRouter = typeof consoleRouter;

@@ -23,6 +23,11 @@ export interface PlannedService {
   line: string;
 }
 
+/** analytics' `/stats` port: the API port + 200. */
+export function analyticsPort(env: StartEnv): number {
+  return env.GOCHAT_REPO_PORT + 200;
+}
+
 /** Where services export spans when the embedded trace store runs. */
 export function traceStorePort(env: StartEnv): number {
   return env.GOCHAT_TRACE_STORE_PORT ?? env.GOCHAT_REPO_PORT + 318;
@@ -122,15 +127,15 @@ export function planServices(env: StartEnv): PlannedService[] {
     env: { REPO_URL: repoUrl },
     line: `notify       inbox, live push${env.SMTP_URL === undefined ? "" : " and e-mail (SMTP_URL)"} (notification.delivery.group)`,
   });
-  const analyticsPort = repoPort + 200;
+  const statsPort = analyticsPort(env);
   add({
     name: "analytics",
     service: "analytics",
     entry: "src/analytics/main.ts",
     tier: 2,
     healthPort: repoPort + 112,
-    env: { ANALYTICS_PORT: String(analyticsPort) },
-    line: `analytics    GET http://127.0.0.1:${analyticsPort}/stats (analytics.events.group)`,
+    env: { ANALYTICS_PORT: String(statsPort) },
+    line: `analytics    GET http://127.0.0.1:${statsPort}/stats (analytics.events.group)`,
   });
   for (const { instanceId, port } of gatewaysOf(env)) {
     add({

@@ -21,7 +21,13 @@ import {
   waitUntilReady,
   type ServiceProcess,
 } from "./child-process";
-import { gatewaysOf, isTraceStoreEmbedded, planServices, traceStorePort } from "./service-plan";
+import {
+  analyticsPort,
+  gatewaysOf,
+  isTraceStoreEmbedded,
+  planServices,
+  traceStorePort,
+} from "./service-plan";
 import { loadOrCreateTokenSecret } from "./token-secret";
 
 export interface RunningSystem {
@@ -234,6 +240,7 @@ export async function startSystem(
                 ...shared,
                 GOCHAT_REPO_URL: `http://127.0.0.1:${env.GOCHAT_REPO_PORT}/trpc`,
                 GOCHAT_TRACE_STORE_URL: `http://127.0.0.1:${traceStorePort(env)}`,
+                GOCHAT_ANALYTICS_URL: `http://127.0.0.1:${analyticsPort(env)}`,
                 GOCHAT_ADMIN_SERVICES: healthUrls.join(","),
               },
               adminDir,

@@ -40,6 +40,8 @@ describe("the admin role", () => {
     const calls = [
       () => asUser.whoami.query(),
       () => asUser.users.find.query({}),
+      () => asUser.users.names.query({ userIds: [userId] }),
+      () => asUser.users.byUsername.query({ username: "plain" }),
       () => asUser.users.setDisabled.mutate({ userId, disabled: true }),
       () => asUser.audit.list.query({}),
       () => asUser.audit.record.mutate({ action: "group.offsets.reset", target: "g", details: {} }),
@@ -64,6 +66,12 @@ describe("admin procedures", () => {
   it("find a user and show their sessions", async () => {
     const found = await api.client(adminToken).admin.users.find.query({ text: "PLA" });
     expect(found.map((user) => user.username)).toEqual(["plain"]);
+    const admin = api.client(adminToken).admin.users;
+    expect(await admin.names.query({ userIds: [userId, "nobody"] })).toEqual([
+      { id: userId, username: "plain", displayName: "Plain" },
+    ]);
+    expect(await admin.byUsername.query({ username: "PLAIN" })).toMatchObject({ id: userId });
+    expect(await admin.byUsername.query({ username: "nobody" })).toBeNull();
     const detail = await api.client(adminToken).admin.users.detail.query({ userId });
     expect(detail.sessions).toHaveLength(1);
     expect(detail.gateways).toEqual([]);

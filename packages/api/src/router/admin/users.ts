@@ -1,5 +1,5 @@
 import { entityId } from "@gochat/contracts";
-import { findUsersForAdmin } from "@gochat/db/server";
+import { findUserByUsername, findUsersByIds, findUsersForAdmin } from "@gochat/db/server";
 import { z } from "zod";
 import {
   describeUserForAdmin,
@@ -20,6 +20,25 @@ export const adminUsersRouter = router({
     .query(async ({ ctx, input }) =>
       (await findUsersForAdmin(ctx.db, input.text, input.limit)).map(toAdminUserView),
     ),
+
+  /** Usernames and display names of the given ids (unknown ids are left out), for the console's tables. */
+  names: adminProcedure
+    .input(z.object({ userIds: z.array(entityId).max(500) }))
+    .query(async ({ ctx, input }) =>
+      (await findUsersByIds(ctx.db, input.userIds)).map((user) => ({
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+      })),
+    ),
+
+  /** The user with exactly this username (case does not matter), or null. */
+  byUsername: adminProcedure
+    .input(z.object({ username: z.string().trim().min(1).max(64) }))
+    .query(async ({ ctx, input }) => {
+      const user = await findUserByUsername(ctx.db, input.username);
+      return user === null ? null : { id: user.id, username: user.username, displayName: user.displayName };
+    }),
 
   detail: adminProcedure
     .input(z.object({ userId: entityId }))
