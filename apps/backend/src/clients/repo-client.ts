@@ -1,5 +1,7 @@
-import { SERVICE_CREDENTIAL_HEADER, type AppRouter } from "@gochat/api";
-import { serviceCredential } from "@gochat/auth";
+// The router's type only: a value import of @gochat/api would load im-repo's whole API and data layer
+// (Prisma, PGlite, pg) into every service that merely calls it.
+import type { AppRouter } from "@gochat/api";
+import { SERVICE_CREDENTIAL_HEADER, serviceCredential } from "@gochat/auth";
 import { createTRPCClient, httpLink } from "@trpc/client";
 
 export type RepoClient = ReturnType<typeof createRepoClient>;
