@@ -26,6 +26,12 @@ export interface TelemetryOptions {
    * Without it, metrics follow `OTEL_METRICS_EXPORTER`.
    */
   prometheus?: boolean;
+  /**
+   * Trace the Prisma client's queries: for the service that owns the database (im-repo). The other services
+   * never load Prisma; its instrumentation, with its own older copies of the instrumentation base and of
+   * import-in-the-middle, would only cost them memory.
+   */
+  database?: boolean;
   /** For tests: where spans go instead of the exporter named by `OTEL_TRACES_EXPORTER`. */
   spanProcessors?: SpanProcessor[];
 }
@@ -36,15 +42,7 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-const INSTRUMENTED_MODULES = [
-  "kafkajs",
-  "socket.io",
-  "http",
-  "https",
-  "node:http",
-  "node:https",
-  "@prisma/client",
-];
+const INSTRUMENTED_MODULES = ["kafkajs", "socket.io", "http", "https", "node:http", "node:https"];
 
 let started: Telemetry | undefined;
 
@@ -72,7 +70,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (started !== undefined) return started;
   // The in-thread hook lets the instrumentations patch packages loaded through `import`, not only
   // `require`; limiting it to the instrumented packages keeps every other import untouched.
-  registerImportHooks({ include: INSTRUMENTED_MODULES });
+  const database = options.database === true;
+  registerImportHooks({
+    include: database ? [...INSTRUMENTED_MODULES, "@prisma/client"] : INSTRUMENTED_MODULES,
+  });
   const env = telemetryEnv();
   const instrumentations: Instrumentation[] = [
     new HttpInstrumentation(),
@@ -81,7 +82,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     new KafkaJsInstrumentation(),
     new SocketIoInstrumentation(),
     new RuntimeNodeInstrumentation(),
-    new PrismaInstrumentation(),
+    ...(database ? [new PrismaInstrumentation()] : []),
   ];
   const prometheus =
     options.prometheus === true ? new PrometheusExporter({ preventServerStart: true }) : undefined;
