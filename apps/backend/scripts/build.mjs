@@ -24,6 +24,7 @@ const result = await build({
     traces: "src/traces/main.ts",
     probe: "src/probe/main.ts",
     demo: "src/demo/main.ts",
+    "source-maps": "src/source-maps.ts",
   },
   outdir,
   bundle: true,

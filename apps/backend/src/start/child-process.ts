@@ -16,8 +16,8 @@ const isBuilt = basename(dirname(fileURLToPath(import.meta.url))) === "dist";
 /**
  * Runs one service entrypoint (`src/<service>/main.ts`) as its own process, prefixing each line of its
  * output with its name so the interleaved logs of the whole system stay readable. A built start command
- * runs the built service (`dist/<service>.js`) on this very Node; from source (tests, `npm run dev`) it
- * runs the source through tsx.
+ * runs the built service (`dist/<service>.js`) on this very Node, with source maps for GoChat's own code
+ * (`dist/source-maps.js`); from source (tests, `npm run dev`) it runs the source through tsx.
  */
 export function spawnService(
   name: string,
@@ -28,7 +28,7 @@ export function spawnService(
   if (!isBuilt) return spawnProcess(name, "tsx", [entry], env, cwd);
   const built = entry.replace(/^src\/([^/]+)\/main\.ts$/, "dist/$1.js");
   if (built === entry) throw new Error(`not a service entrypoint: ${entry}`);
-  const flags = ["--enable-source-maps", "--disable-warning=TimeoutNegativeWarning"];
+  const flags = ["--import=./dist/source-maps.js", "--disable-warning=TimeoutNegativeWarning"];
   return spawnProcess(name, process.execPath, [...flags, built], env, cwd);
 }
 
