@@ -8,6 +8,7 @@ const config: NextConfig = {
     "@gochat/auth",
     "@gochat/config",
     "@gochat/service-kit",
+    "@gochat/telemetry",
   ],
   // kafkajs is server-only Node code; bundling it gains nothing.
   serverExternalPackages: ["kafkajs"],

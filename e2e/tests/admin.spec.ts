@@ -439,3 +439,38 @@ test("a sign-in and a sign-out appear live in the events stream", async ({ brows
   await closeAll(evie);
   await admin.context.close();
 });
+
+test("the overview shows messages per second, delivery latency, who is online and the probe", async ({
+  browser,
+}, testInfo) => {
+  const admin = await signInAsAdmin(browser);
+  const ada = await signUp(browser, "ada", "gw-1");
+  const bob = await signUp(browser, "bob", "gw-2");
+  await openDirectChat(ada, bob);
+  // Messages keep flowing while the overview samples the services' metrics a few seconds apart.
+  const perSecond = admin.page.getByTestId("messages-per-second");
+  await expect(async () => {
+    const text = `steady ${uniqueName("m")}`;
+    await send(ada, text);
+    await expect(messageWith(ada.page, text)).toHaveAttribute("data-state", "sent");
+    await expect(bob.page.getByTestId("conversation-row").filter({ hasText: ada.displayName })).toContainText(
+      text,
+    );
+    expect(Number(await perSecond.textContent())).toBeGreaterThan(0);
+  }).toPass({ timeout: 60_000 });
+  await expect(admin.page.getByTestId("delivery-latency")).toHaveText(
+    /^p50 \d+(\.\d)? ms · p99 \d+(\.\d)? ms$/,
+  );
+  await expect(admin.page.getByTestId("online-users")).toHaveText(/^[1-9]\d* users, [1-9]\d* connections$/);
+  await expect(admin.page.getByTestId("probe")).toHaveText(
+    /^[1-9]\d* ok, 0 failed, round trip \d+(\.\d)? ms$/,
+    {
+      timeout: 60_000,
+    },
+  );
+  await expect(admin.page.locator('[data-service="im-gateway gw-2"]')).toContainText("connections");
+  await expect(admin.page.locator('[data-service="trace-store"]')).toHaveAttribute("data-ready", "true");
+  await screenshot(testInfo, "overview-traffic", admin);
+  await closeAll(ada, bob);
+  await admin.context.close();
+});

@@ -229,7 +229,8 @@ export async function startSystem(
       if (!existsSync(join(adminDir, ".next/BUILD_ID"))) {
         lines.push("admin        not built: run `npm run build` (npm start builds it first)");
       } else {
-        const healthUrls = plan.map((planned) => `${planned.name}=http://127.0.0.1:${planned.healthPort}`);
+        // Where each answers /readyz and /metrics: its health port, or its own port (the trace store).
+        const healthUrls = plan.map((planned) => `${planned.name}=${new URL(planned.readyUrl).origin}`);
         const adminConsole = launch(
           () =>
             spawnProcess(

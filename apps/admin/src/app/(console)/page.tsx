@@ -11,7 +11,11 @@ export default function OverviewPage() {
   const { t, formatTime } = useI18n();
   const trpc = useTRPC();
   const health = useQuery(trpc.overview.health.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const figures = useQuery(trpc.overview.figures.queryOptions(undefined, { refetchInterval: 5_000 }));
   const data = health.data;
+  const traffic = figures.data;
+  const gatewayOf = (name: string) => traffic?.services.find((service) => service.name === name);
+  const ms = (value: number | null) => (value === null ? "—" : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
   return (
     <>
       <h1>{t("nav.overview")}</h1>
@@ -24,6 +28,52 @@ export default function OverviewPage() {
               {t("overview.kafkaDown", { message: data.kafkaError })}
             </p>
           ) : null}
+          <section aria-labelledby="traffic-heading" className="card">
+            <h2 id="traffic-heading">{t("overview.traffic")}</h2>
+            <QueryState isLoading={figures.isLoading} error={figures.error} />
+            {traffic ? (
+              <dl className="figures">
+                <div>
+                  <dt>{t("overview.messagesPerSecond")}</dt>
+                  <dd data-testid="messages-per-second">
+                    {traffic.messagesPerSecond === null ? "—" : traffic.messagesPerSecond.toFixed(1)}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t("overview.delivery")}</dt>
+                  <dd data-testid="delivery-latency">
+                    {t("overview.p50p99", { p50: ms(traffic.deliveryP50Ms), p99: ms(traffic.deliveryP99Ms) })}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t("overview.online")}</dt>
+                  <dd data-testid="online-users">
+                    {t("overview.onlineValue", {
+                      users: traffic.onlineUsers ?? "—",
+                      connections: traffic.connections ?? "—",
+                    })}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t("overview.probe")}</dt>
+                  <dd data-testid="probe">
+                    {traffic.probe === null
+                      ? "—"
+                      : t("overview.probeValue", {
+                          ok: traffic.probe.ok,
+                          failed: traffic.probe.failed,
+                          roundTrip: ms(traffic.probe.meanRoundTripMs),
+                        })}
+                  </dd>
+                </div>
+              </dl>
+            ) : null}
+            <p className="muted">
+              {traffic === undefined || traffic.windowMs === 0
+                ? t("overview.measuring")
+                : t("overview.window", { seconds: Math.round(traffic.windowMs / 1000) })}
+            </p>
+          </section>
           <section aria-labelledby="groups-heading" className="card">
             <h2 id="groups-heading">{t("overview.groups")}</h2>
             {data.groups ? (
@@ -52,6 +102,15 @@ export default function OverviewPage() {
                   <strong>{service.name}</strong>{" "}
                   <span>{service.isReady ? t("overview.ready") : t("overview.notReady")}</span>{" "}
                   <span className="muted">{service.detail}</span>
+                  {gatewayOf(service.name)?.connections != null ? (
+                    <span>
+                      {" · "}
+                      {t("overview.onlineValue", {
+                        users: gatewayOf(service.name)?.users ?? "—",
+                        connections: gatewayOf(service.name)?.connections ?? "—",
+                      })}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -1,6 +1,7 @@
 import { worstStatus, type PartitionStatus } from "@gochat/kafka-insight";
 import { readAdminEnv } from "../env";
 import { kafkaError, latestReport } from "../kafka";
+import { serviceMetrics } from "../service-metrics";
 import { adminProcedure, router } from "../trpc";
 
 async function probe(url: string): Promise<{ isReady: boolean; detail: string }> {
@@ -34,4 +35,7 @@ export const overviewRouter = router({
     }
     return { services, groups, kafkaError: kafkaError() ?? null, checkedAt: Date.now() };
   }),
+
+  /** Messages per second, delivery latency, online users and the pipeline probe, from the services' metrics. */
+  figures: adminProcedure.query(() => serviceMetrics().figures()),
 });
