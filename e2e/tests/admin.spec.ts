@@ -15,7 +15,16 @@ import {
   type Operator,
 } from "../support/admin";
 import { mailboxFile } from "../support/env";
-import { closeAll, messageWith, openDirectChat, send, signUp, uniqueName } from "../support/people";
+import {
+  closeAll,
+  messageWith,
+  openConversation,
+  openDirectChat,
+  send,
+  signIn,
+  signUp,
+  uniqueName,
+} from "../support/people";
 
 async function screenshot(testInfo: TestInfo, name: string, operator: Operator): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
@@ -472,5 +481,29 @@ test("the overview shows messages per second, delivery latency, who is online an
   await expect(admin.page.locator('[data-service="trace-store"]')).toHaveAttribute("data-ready", "true");
   await screenshot(testInfo, "overview-traffic", admin);
   await closeAll(ada, bob);
+  await admin.context.close();
+});
+
+test("a message to the super-large group shows as a fan-out task, with its progress per gateway", async ({
+  browser,
+}, testInfo) => {
+  const erin = await signIn(browser, "erin", "gochat-demo", "gw-2");
+  const dave = await signIn(browser, "dave", "gochat-demo", "gw-1");
+  await openConversation(erin, "Everyone");
+  await openConversation(dave, "Everyone");
+  const text = `Console fan-out ${uniqueName("m")}`;
+  await send(dave, text);
+  await expect(messageWith(erin.page, text)).toBeVisible();
+
+  const admin = await signInAsAdmin(browser);
+  await admin.page.getByRole("link", { name: "Fan-out tasks" }).click();
+  // Journeys run one at a time: the newest task is this message's.
+  const task = admin.page.locator("tr[data-task]").first();
+  await expect(task.locator('[data-field="status"]')).toHaveText("completed", { timeout: 20_000 });
+  await expect(task).toContainText("606 of 606 recipients");
+  await expect(task.locator('[data-gateway="gw-1"]')).toHaveText(/^gw-1: [1-9]\d*$/);
+  await expect(task.locator('[data-gateway="gw-2"]')).toHaveText(/^gw-2: [1-9]\d*$/);
+  await screenshot(testInfo, "fanout-task", admin);
+  await closeAll(erin, dave);
   await admin.context.close();
 });

@@ -129,6 +129,20 @@ describe("the message pipeline", () => {
       await box.waitFor((all) =>
         all.some((m) => m.conversationId === group.id && m.content === "to everyone"),
       );
+
+    // The task's record says how far it got and how many recipients each gateway was handed.
+    const adminApi = stack.api(
+      issueAccessToken({ userId: owner.id, sessionId: "console", role: "admin" }, STACK_SECRET, {
+        ttlSeconds: 600,
+      }).token,
+    ).admin;
+    const [task] = await eventually(
+      () => adminApi.fanoutTasks.list.query({ groupId: group.id }),
+      (tasks) => tasks[0]?.status === "completed",
+    );
+    expect(task).toMatchObject({ totalRecipients: 7, processedRecipients: 7, onlineRecipients: 5 });
+    // The owner's gw-1 socket is one of the five: three on gw-1, two on gw-2.
+    expect(task?.deliveriesByGateway).toEqual({ "gw-1": 3, "gw-2": 2 });
   });
 
   it("lets a user who was offline catch up, in order, from history", async () => {

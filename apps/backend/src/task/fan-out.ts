@@ -13,6 +13,13 @@ export interface FanoutDeps {
   pageSize: number;
 }
 
+function recipientsPerInstance(records: { instanceId: string; body: { recipients: string[] } }[]) {
+  const counts: Record<string, number> = {};
+  for (const record of records)
+    counts[record.instanceId] = (counts[record.instanceId] ?? 0) + record.body.recipients.length;
+  return counts;
+}
+
 /**
  * Delivers one super-large-group message: pages through the members in user-id order, finds the gateway
  * instances of the online ones, and produces one downstream record per instance and page. Progress is
@@ -49,6 +56,7 @@ export async function runFanoutTask(task: TopicValue<"fanout">, deps: FanoutDeps
         task_id: task.task_id,
         recipients: page.memberCount,
         online_recipients: presence.size,
+        by_gateway: recipientsPerInstance(records),
       });
       gochatMetrics().taskFanoutPages.add(1);
       members += page.memberCount;

@@ -40,21 +40,38 @@ export async function startFanoutTask(
   return db.fanoutTask.findUniqueOrThrow({ where: { id: taskId } });
 }
 
-/** Adds one batch's counts; increments, so concurrent batch workers never overwrite each other. */
-export function recordFanoutProgress(
+/**
+ * Adds one batch's counts, and its online recipients per gateway instance; increments in one statement,
+ * so concurrent batch workers never overwrite each other.
+ */
+export async function recordFanoutProgress(
   db: DbClient,
   taskId: string,
-  batch: { recipients: number; onlineRecipients: number; batches?: number },
+  batch: {
+    recipients: number;
+    onlineRecipients: number;
+    batches?: number;
+    byGateway?: Readonly<Record<string, number>>;
+  },
+  now: Date = new Date(),
 ): Promise<FanoutTask> {
-  return db.fanoutTask.update({
-    where: { id: taskId },
-    data: {
-      processedRecipients: { increment: batch.recipients },
-      onlineRecipients: { increment: batch.onlineRecipients },
-      batchesDone: { increment: batch.batches ?? 1 },
-      updatedAt: new Date(),
-    },
-  });
+  const byGateway = JSON.stringify(batch.byGateway ?? {});
+  const updated = await db.$executeRaw`
+    UPDATE fanout_tasks SET
+      processed_recipients = processed_recipients + ${batch.recipients},
+      online_recipients = online_recipients + ${batch.onlineRecipients},
+      batches_done = batches_done + ${batch.batches ?? 1},
+      deliveries_by_gateway = deliveries_by_gateway || (
+        SELECT coalesce(
+          jsonb_object_agg(added.key, coalesce((deliveries_by_gateway ->> added.key)::int, 0) + added.value::int),
+          '{}'::jsonb
+        )
+        FROM jsonb_each_text(${byGateway}::jsonb) AS added
+      ),
+      updated_at = ${now}
+    WHERE id = ${taskId}`;
+  if (updated === 0) throw new Error(`no fan-out task ${taskId}`);
+  return db.fanoutTask.findUniqueOrThrow({ where: { id: taskId } });
 }
 
 export function finishFanoutTask(

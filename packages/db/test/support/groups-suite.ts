@@ -203,15 +203,27 @@ export function defineGroupTests({ db, createUser }: SuiteContext): void {
       expect((await repo.findFanoutTask(db(), taskId))?.totalRecipients).toBe(1000);
       expect((await repo.startFanoutTask(db(), taskId)).status).toBe("running");
       await Promise.all([
-        repo.recordFanoutProgress(db(), taskId, { recipients: 500, onlineRecipients: 10 }),
-        repo.recordFanoutProgress(db(), taskId, { recipients: 500, onlineRecipients: 7 }),
+        repo.recordFanoutProgress(db(), taskId, {
+          recipients: 500,
+          onlineRecipients: 10,
+          byGateway: { "gw-1": 6, "gw-2": 4 },
+        }),
+        repo.recordFanoutProgress(db(), taskId, {
+          recipients: 500,
+          onlineRecipients: 7,
+          byGateway: { "gw-2": 5, "gw-3": 2 },
+        }),
       ]);
+      await expect(
+        repo.recordFanoutProgress(db(), crypto.randomUUID(), { recipients: 1, onlineRecipients: 0 }),
+      ).rejects.toThrow(/no fan-out task/);
       const done = await repo.finishFanoutTask(db(), taskId, { status: "completed" });
       expect(done).toMatchObject({
         processedRecipients: 1000,
         onlineRecipients: 17,
         batchesDone: 2,
         status: "completed",
+        deliveriesByGateway: { "gw-1": 6, "gw-2": 9, "gw-3": 2 },
       });
       expect(done.finishedAt).not.toBeNull();
       const listed = await repo.listFanoutTasks(db(), { groupId: group.id });

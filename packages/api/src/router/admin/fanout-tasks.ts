@@ -15,6 +15,7 @@ function toTaskView(task: FanoutTask) {
     onlineRecipients: task.onlineRecipients,
     batchesTotal: task.batchesTotal,
     batchesDone: task.batchesDone,
+    deliveriesByGateway: task.deliveriesByGateway as Record<string, number>,
     error: task.error,
     createdAt: task.createdAt.getTime(),
     startedAt: task.startedAt?.getTime() ?? null,

@@ -233,12 +233,18 @@ export const internalRouter = router({
         task_id: z.uuid(),
         recipients: z.number().int().nonnegative(),
         online_recipients: z.number().int().nonnegative(),
+        /** Online recipients of this page per gateway instance. */
+        by_gateway: z
+          .record(instanceId, z.number().int().nonnegative())
+          .refine((counts) => Object.keys(counts).length <= 1000, { message: "at most 1000 gateways" })
+          .default({}),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       await recordFanoutProgress(ctx.db, input.task_id, {
         recipients: input.recipients,
         onlineRecipients: input.online_recipients,
+        byGateway: input.by_gateway,
       });
     }),
 

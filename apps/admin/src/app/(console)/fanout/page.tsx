@@ -35,12 +35,13 @@ export default function FanoutPage() {
                 <th scope="col">{t("fanout.group")}</th>
                 <th scope="col">{t("fanout.status")}</th>
                 <th scope="col">{t("fanout.progress")}</th>
+                <th scope="col">{t("fanout.byGateway")}</th>
                 <th scope="col">{t("fanout.duration")}</th>
               </tr>
             </thead>
             <tbody>
               {tasks.data.map((task) => (
-                <tr key={task.id} data-task={task.id}>
+                <tr key={task.id} data-task={task.id} data-message-id={task.messageId}>
                   <th scope="row">
                     <code>{task.id}</code>
                     <div className="muted">{formatDateTime(task.createdAt)}</div>
@@ -59,6 +60,21 @@ export default function FanoutPage() {
                       {" · "}
                       {t("fanout.batches", { done: task.batchesDone, total: task.batchesTotal })}
                     </div>
+                  </td>
+                  <td data-field="by-gateway">
+                    {Object.keys(task.deliveriesByGateway).length === 0 ? (
+                      "—"
+                    ) : (
+                      <ul className="plain">
+                        {Object.entries(task.deliveriesByGateway)
+                          .sort(([a], [b]) => a.localeCompare(b))
+                          .map(([gateway, count]) => (
+                            <li key={gateway} data-gateway={gateway}>
+                              {t("fanout.gatewayCount", { gateway, count })}
+                            </li>
+                          ))}
+                      </ul>
+                    )}
                   </td>
                   <td>{formatDuration(task.startedAt, task.finishedAt)}</td>
                 </tr>
