@@ -2,6 +2,10 @@ import { fields, parseEnv } from "@gochat/config";
 import { kafkaEnvShape } from "@gochat/service-kit/env";
 import { z } from "zod";
 
+/** Services that run as several instances; im-repo owns the database and analytics keeps one tally. */
+export const SCALABLE_SERVICES = ["im-logic", "im-task", "notification-service"] as const;
+export type ScalableService = (typeof SCALABLE_SERVICES)[number];
+
 const shape = {
   /** A real cluster; when unset the embedded broker is started on GOCHAT_BROKER_PORT. */
   KAFKA_BROKERS: fields.hostPortList.optional(),
@@ -33,6 +37,38 @@ const shape = {
     .default("gw-1:7001,gw-2:7002")
     .transform((value) => value.split(",").map((entry) => entry.trim()))
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]+:\d{1,5}$/, "each entry must be instanceId:port")).min(1)),
+  /**
+   * How many instances of the scalable services to run, as `service=count` pairs, e.g.
+   * `im-logic=2,im-task=2`; each is 1 unless named. Instances of a service share its consumer groups.
+   */
+  GOCHAT_INSTANCES: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(im-logic|im-task|notification-service)=[1-9]$/,
+            "each entry must be im-logic, im-task or notification-service, = 1 to 9",
+          ),
+      ),
+    )
+    .transform(
+      (entries) =>
+        Object.fromEntries(
+          entries.map((entry) => {
+            const [service = "", count = "1"] = entry.split("=");
+            return [service, Number(count)];
+          }),
+        ) as Partial<Record<ScalableService, number>>,
+    ),
   /** The chat client (apps/web, once built); 0 leaves it out. */
   GOCHAT_WEB_PORT: fields.port.default(3000),
   /** The admin console (apps/admin, once built); 0 leaves it out. */

@@ -29,3 +29,28 @@ it("gives every service a health port of its own, derived from the configured po
   expect(plan.find((s) => s.instance === "b")).toMatchObject({ service: "im-gateway", healthPort: 8102 });
   expect(plan[0]?.readyUrl).toBe("http://127.0.0.1:8318/readyz");
 });
+
+it("runs as many instances of im-logic, im-task and notification-service as configured", () => {
+  const plan = planServices(
+    readStartEnv({ GOCHAT_REPO_PORT: "8000", GOCHAT_INSTANCES: "im-logic=3, im-task=2" }),
+  );
+  const logic = plan.filter((s) => s.service === "im-logic");
+  expect(logic.map((s) => [s.name, s.instance, s.healthPort])).toEqual([
+    ["im-logic", "im-logic", 8110],
+    ["im-logic 2", "im-logic-2", 8120],
+    ["im-logic 3", "im-logic-3", 8121],
+  ]);
+  expect(logic.map((s) => s.env.KAFKA_CLIENT_ID)).toEqual([undefined, "gochat-2", "gochat-3"]);
+  expect(plan.filter((s) => s.service === "im-task").map((s) => s.healthPort)).toEqual([8111, 8130]);
+  expect(plan.filter((s) => s.service === "notification-service")).toHaveLength(1);
+  const ports = plan.filter((s) => s.hasMetrics).map((s) => s.healthPort);
+  expect(new Set(ports).size).toBe(ports.length);
+  const instances = plan.map((s) => s.instance);
+  expect(new Set(instances).size).toBe(instances.length);
+});
+
+it("refuses instance counts it cannot run, naming the variable", () => {
+  for (const bad of ["im-repo=2", "analytics=2", "im-logic=0", "im-logic=10", "im-logic"]) {
+    expect(() => readStartEnv({ GOCHAT_INSTANCES: bad })).toThrow(/GOCHAT_INSTANCES/);
+  }
+});

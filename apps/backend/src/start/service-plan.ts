@@ -1,4 +1,4 @@
-import type { StartEnv } from "./env";
+import type { ScalableService, StartEnv } from "./env";
 
 /** One service process of `npm start`: what runs, where it is health-checked and scraped. */
 export interface PlannedService {
@@ -65,6 +65,10 @@ export function planServices(env: StartEnv): PlannedService[] {
   const repoPort = env.GOCHAT_REPO_PORT;
   const repoUrl = repoUrlOf(env);
   const plan: PlannedService[] = [];
+  const countNote = (service: ScalableService) => {
+    const count = env.GOCHAT_INSTANCES[service] ?? 1;
+    return count === 1 ? "" : `, ${count} instances`;
+  };
   const add = (
     service: Omit<PlannedService, "readyUrl" | "instance" | "hasMetrics"> &
       Partial<Pick<PlannedService, "readyUrl" | "instance" | "hasMetrics">>,
@@ -100,32 +104,39 @@ export function planServices(env: StartEnv): PlannedService[] {
     env: { REPO_PORT: String(repoPort), REPO_INTERNAL_PORT: String(repoInternalPortOf(env)) },
     line: `im-repo      tRPC API on http://127.0.0.1:${repoPort}/trpc  (internal API on ${repoUrl})`,
   });
-  add({
-    name: "im-logic",
-    service: "im-logic",
+  // Extra instances of a scalable service answer on their own health ports: +120, +130 and +140 onwards.
+  const instancesOf = (
+    service: ScalableService,
+    firstHealthPort: number,
+    extraHealthBase: number,
+    planned: Pick<PlannedService, "entry" | "line">,
+  ) => {
+    const count = env.GOCHAT_INSTANCES[service] ?? 1;
+    for (let n = 1; n <= count; n++) {
+      add({
+        name: n === 1 ? service : `${service} ${n}`,
+        service,
+        ...(n === 1 ? {} : { instance: `${service}-${n}` }),
+        entry: planned.entry,
+        tier: 2,
+        healthPort: n === 1 ? firstHealthPort : repoPort + extraHealthBase + n - 2,
+        // Each instance is its own Kafka client in the shared consumer groups.
+        env: { REPO_URL: repoUrl, ...(n === 1 ? {} : { KAFKA_CLIENT_ID: `gochat-${n}` }) },
+        line: n === 1 ? planned.line : `${`${service} ${n}`.padEnd(13)}another instance in the same groups`,
+      });
+    }
+  };
+  instancesOf("im-logic", repoPort + 110, 120, {
     entry: "src/logic/main.ts",
-    tier: 2,
-    healthPort: repoPort + 110,
-    env: { REPO_URL: repoUrl },
-    line: "im-logic     consuming gochat.messages.upstream (logic.upstream.group)",
+    line: `im-logic     consuming gochat.messages.upstream (logic.upstream.group)${countNote("im-logic")}`,
   });
-  add({
-    name: "im-task",
-    service: "im-task",
+  instancesOf("im-task", repoPort + 111, 130, {
     entry: "src/task/main.ts",
-    tier: 2,
-    healthPort: repoPort + 111,
-    env: { REPO_URL: repoUrl },
-    line: "im-task      persist, fan-out and downstream.* consumers (task.*.group)",
+    line: `im-task      persist, fan-out and downstream.* consumers (task.*.group)${countNote("im-task")}`,
   });
-  add({
-    name: "notification-service",
-    service: "notification-service",
+  instancesOf("notification-service", repoPort + 113, 140, {
     entry: "src/notify/main.ts",
-    tier: 2,
-    healthPort: repoPort + 113,
-    env: { REPO_URL: repoUrl },
-    line: `notify       inbox, live push${env.SMTP_URL === undefined ? "" : " and e-mail (SMTP_URL)"} (notification.delivery.group)`,
+    line: `notify       inbox, live push${env.SMTP_URL === undefined ? "" : " and e-mail (SMTP_URL)"} (notification.delivery.group)${countNote("notification-service")}`,
   });
   const statsPort = analyticsPort(env);
   add({

@@ -12,9 +12,20 @@ import { startGoChat, type RunningGoChat } from "../system/gochat";
 import { assertPortsFree, portLayout, type PortLayout } from "../system/ports";
 import { ChatTraffic, type CheckResult } from "./chat-traffic";
 
-/** What can be killed, and where it answers `/readyz` once it is back. */
-const SCENARIOS = ["im-logic", "im-task", "im-repo", "gw-2"] as const;
+/**
+ * What can be killed, and where it answers `/readyz` once it is back. `im-logic 2` and `im-task 2` are
+ * the second instances of a system that runs two of each: their groups rebalance to the survivor when
+ * one dies, and again when the start command brings it back.
+ */
+const SCENARIOS = ["im-logic", "im-task", "im-repo", "gw-2", "im-logic 2", "im-task 2"] as const;
 type Scenario = (typeof SCENARIOS)[number];
+
+/** Two instances of each scalable consumer, for the scenarios that kill one of two. */
+const TWO_OF_EACH = "im-logic=2,im-task=2";
+
+function isScaledOut(scenario: Scenario): boolean {
+  return scenario.endsWith(" 2");
+}
 
 const settings = parseEnv(
   "fault suite",
@@ -56,6 +67,9 @@ function readyUrl(layout: PortLayout, scenario: Scenario): string {
     "im-logic": layout.repo + 110,
     "im-task": layout.repo + 111,
     "gw-2": (layout.gateways[1]?.port ?? 0) + 100,
+    // The start command's health ports for a second instance (service-plan.ts).
+    "im-logic 2": layout.repo + 120,
+    "im-task 2": layout.repo + 130,
   }[scenario];
   return `http://127.0.0.1:${port}/readyz`;
 }
@@ -148,6 +162,7 @@ try {
       logFile: join(workDir, `${scenario}.log`),
       timeoutMs: 90_000,
       nodeOptions: "",
+      ...(isScaledOut(scenario) ? { extraEnv: { GOCHAT_INSTANCES: TWO_OF_EACH } } : {}),
     });
     const release = cleanups.add(async () => {
       await system.stop();
@@ -213,7 +228,8 @@ const table = formatTable(
 process.stdout.write(
   `\nGoChat fault suite, ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores; ` +
     `${settings.FAULTS_RATE} msg/s over ${settings.FAULTS_PAIRS} conversations, sender on gw-1, receiver on gw-2; ` +
-    `each service killed once on a fresh system and restarted by the start command\n${table}\n`,
+    `each service killed once on a fresh system and restarted by the start command ` +
+    `("im-logic 2": the second of two instances, with ${TWO_OF_EACH})\n${table}\n`,
 );
 mkdirSync(dirname(settings.FAULTS_OUTPUT), { recursive: true });
 writeFileSync(

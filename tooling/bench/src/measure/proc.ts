@@ -84,10 +84,11 @@ const ENTRYPOINTS: [RegExp, string][] = [
   [/src\/start\.ts|dist\/start\.js/, "start+broker"],
 ];
 
-function gatewayInstance(pid: number): string | undefined {
+/** One variable of a process's environment, as it was started. */
+function environmentOf(pid: number, name: string): string | undefined {
   try {
     const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-    return environ.find((entry) => entry.startsWith("GATEWAY_INSTANCE_ID="))?.slice(20);
+    return environ.find((entry) => entry.startsWith(`${name}=`))?.slice(name.length + 1);
   } catch {
     return undefined;
   }
@@ -112,8 +113,11 @@ export function gochatRole(pid: number): ProcessRole {
   if (/(^|\/)(ba|da)?sh$/.test(argv[0] ?? "")) return { name: "sh", helper: true };
   const helper = argv.some((arg) => /tsx\/dist\/cli\.m?js$|\.bin\/tsx$/.test(arg));
   if (/src\/gateway\/main\.ts|dist\/gateway\.js/.test(line))
-    return { name: gatewayInstance(pid) ?? "gateway", helper };
-  for (const [pattern, name] of ENTRYPOINTS) if (pattern.test(line)) return { name, helper };
+    return { name: environmentOf(pid, "GATEWAY_INSTANCE_ID") ?? "gateway", helper };
+  // A second or later instance of a service is `im-logic 2`, as the start command names it.
+  const instance = /^gochat-(\d+)$/.exec(environmentOf(pid, "KAFKA_CLIENT_ID") ?? "")?.[1];
+  for (const [pattern, name] of ENTRYPOINTS)
+    if (pattern.test(line)) return { name: instance === undefined ? name : `${name} ${instance}`, helper };
   return { name: argv[0]?.split("/").pop() ?? "unknown", helper };
 }
 
