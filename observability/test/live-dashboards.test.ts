@@ -88,6 +88,8 @@ it("answers every dashboard panel's query from Prometheus scraping the running s
     GOCHAT_REPO_INTERNAL_PORT: String(internal),
     GOCHAT_GATEWAYS: `gw-a:${gw1},gw-b:${gw2}`,
     GOCHAT_WEB_PORT: "0",
+    // Neither app is scraped; the console would also race a build of apps/admin running beside this test.
+    GOCHAT_ADMIN_PORT: "0",
     GOCHAT_TRACE_STORE_PORT: String(traces),
     LAG_SAMPLE_INTERVAL_MS: "1000",
     GOCHAT_PROBE_INTERVAL_MS: "1000",
