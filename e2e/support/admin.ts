@@ -13,6 +13,8 @@ const { ports } = readE2eEnv();
 export const adminUrl = `http://127.0.0.1:${ports.admin}`;
 export const repoUrl = `http://127.0.0.1:${ports.repo}/trpc`;
 export const brokerAddress = `127.0.0.1:${ports.broker}`;
+/** The embedded trace store, where the start command puts it: the API port + 318. */
+export const traceStoreUrl = `http://127.0.0.1:${ports.repo + 318}`;
 
 export interface Operator {
   context: BrowserContext;

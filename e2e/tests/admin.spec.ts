@@ -12,6 +12,7 @@ import {
   signInToConsole,
   signUpThroughApi,
   systemKafka,
+  traceStoreUrl,
   type Operator,
 } from "../support/admin";
 import { mailboxFile } from "../support/env";
@@ -331,7 +332,8 @@ test("an admin finds a chat message's trace and reads it as one waterfall across
   const admin = await signInAsAdmin(browser);
   await admin.page.getByRole("link", { name: "Traces" }).click();
   await admin.page.getByLabel("Conversation").fill(conversationId);
-  await admin.page.getByLabel("Service").fill("im-logic");
+  // The send's trace, begun in Ann's browser (Ben's read receipt has a trace of its own).
+  await admin.page.getByLabel("Service").fill("gochat-web");
   await admin.page.getByRole("button", { name: "Search" }).click();
   // Spans reach the trace store within a second or so; the results refresh by themselves.
   const result = admin.page.locator("tr[data-trace-id]").first();
@@ -352,8 +354,33 @@ test("an admin finds a chat message's trace and reads it as one waterfall across
   await logic.getByRole("button").click();
   await expect(logic).toContainText("gochat.conversation_id");
   await expect(logic).toContainText(conversationId);
+  // The trace begins in Ann's browser, when she pressed send.
+  await expect(waterfall.locator('li[data-service="gochat-web"][data-span-name="send message"]')).toHaveCount(
+    1,
+    {
+      timeout: 15_000,
+    },
+  );
   await screenshot(testInfo, "trace-waterfall", admin);
+  const traceId = await result.getAttribute("data-trace-id");
   await admin.context.close();
+
+  // In the trace store: one tree, rooted at the browser's send, through every service the message crossed.
+  type StoredSpan = { spanId: string; parentSpanId?: string; service: string; name: string };
+  let spans: StoredSpan[] = [];
+  await expect(async () => {
+    const response = await fetch(`${traceStoreUrl}/api/traces/${traceId}`);
+    spans = ((await response.json()) as { spans: StoredSpan[] }).spans;
+    expect(new Set(spans.map((span) => span.service))).toEqual(
+      new Set(["gochat-web", "im-gateway", "im-logic", "im-repo", "im-task"]),
+    );
+  }).toPass({ timeout: 15_000 });
+  const ids = new Set(spans.map((span) => span.spanId));
+  const roots = spans.filter((span) => span.parentSpanId === undefined || !ids.has(span.parentSpanId));
+  expect(roots.map((span) => `${span.service}/${span.name}`)).toEqual(["gochat-web/send message"]);
+  expect(spans.map((span) => span.name)).toEqual(
+    expect.arrayContaining(["receive message:send", "process gochat.messages.downstream.gw-2"]),
+  );
   await closeAll(ann, ben);
 });
 

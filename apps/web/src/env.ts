@@ -25,16 +25,35 @@ const shape = {
       "must list at least one gateway",
     )
     .prefault("gw-1=http://{host}:7001,gw-2=http://{host}:7002"),
+  /**
+   * Where the browser sends the spans of its sends (OTLP/HTTP JSON, e.g. the embedded trace store's
+   * `http://{host}:7318/v1/traces`); unset, the client traces nothing and the gateway starts each trace.
+   */
+  GOCHAT_PUBLIC_TRACES_URL: url.optional(),
+  /** The share of sends whose traces are kept, decided in the browser, which starts the trace. */
+  GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO: z.coerce
+    .number({ message: "must be a number" })
+    .min(0, "must be between 0 and 1")
+    .max(1, "must be between 0 and 1")
+    .default(0.1),
 };
 
 export interface PublicConfig {
   apiUrl: string;
   gateways: { id: string; url: string }[];
+  tracing: { url: string; sampleRatio: number } | null;
 }
 
 export function readPublicConfig(source: Record<string, string | undefined> = process.env): PublicConfig {
   const env = parseEnv("gochat web", shape, source);
-  return { apiUrl: env.GOCHAT_PUBLIC_API_URL, gateways: env.GOCHAT_PUBLIC_GATEWAYS };
+  return {
+    apiUrl: env.GOCHAT_PUBLIC_API_URL,
+    gateways: env.GOCHAT_PUBLIC_GATEWAYS,
+    tracing:
+      env.GOCHAT_PUBLIC_TRACES_URL === undefined
+        ? null
+        : { url: env.GOCHAT_PUBLIC_TRACES_URL, sampleRatio: env.GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO },
+  };
 }
 
 /** `next dev`: React evaluates code to rebuild server error stacks, which the page's CSP must then allow. */

@@ -3,8 +3,8 @@ import { isDevelopment, readPublicConfig } from "./env";
 
 /**
  * A Content-Security-Policy on every page: scripts only from this origin or carrying the request's nonce
- * (Next.js puts it on its own inline scripts), connections only to this origin, im-repo and the
- * gateways. Inline style attributes stay allowed: the avatar colours and the virtual list position rows
+ * (Next.js puts it on its own inline scripts), connections only to this origin, im-repo, the
+ * gateways and, when sends are traced, where their spans go. Inline style attributes stay allowed: the avatar colours and the virtual list position rows
  * with them. Tokens live in localStorage, so keeping foreign script out is what keeps them safe.
  */
 const endpoints = readPublicConfig();
@@ -22,7 +22,11 @@ function origins(template: string): string[] {
 }
 
 export function contentSecurityPolicy(nonce: string): string {
-  const connect = [endpoints.apiUrl, ...endpoints.gateways.map((gateway) => gateway.url)].flatMap(origins);
+  const connect = [
+    endpoints.apiUrl,
+    ...endpoints.gateways.map((gateway) => gateway.url),
+    ...(endpoints.tracing === null ? [] : [endpoints.tracing.url]),
+  ].flatMap(origins);
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDevelopment ? " 'unsafe-eval'" : ""}`,

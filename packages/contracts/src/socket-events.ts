@@ -9,11 +9,19 @@ import type { ChatMessageView, NotificationView } from "./views";
  * The socket.io events between the browser and im-gateway. Types give both sides the same map; the
  * gateway still validates every inbound payload with the schemas below, since types validate nothing.
  */
+/**
+ * A client's W3C trace context for its send (`00-<trace id>-<span id>-<flags>`), which the gateway
+ * continues. As the W3C recommendation has it, one that does not parse is ignored (the gateway starts a
+ * trace of its own), never a reason to refuse the message; only its length is bounded.
+ */
+export const traceparent = z.string().max(256);
+
 export const sendMessageInput = z.object({
   conversationId: entityId,
   clientMsgId: clientMessageId,
   contentType,
   content: messageText,
+  traceparent: traceparent.optional(),
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 

@@ -33,3 +33,31 @@ export function telemetryEnv(source: Record<string, string | undefined> = proces
     source,
   );
 }
+
+/**
+ * The share of traces started here (a root span: a message sent with no trace context) that are
+ * recorded; a trace begun elsewhere follows its parent's decision, so a trace is kept or dropped whole.
+ * A tenth keeps tracing's cost on the message pipeline within its 10% budget while every busy path still
+ * shows up within seconds; `OTEL_TRACES_SAMPLER=parentbased_always_on` records everything.
+ */
+export const DEFAULT_TRACE_SAMPLE_RATIO = 0.1;
+
+/**
+ * The share of new traces kept under the standard sampler variables (GoChat's default when unset), for a
+ * client that starts traces itself and must decide as the services would: the browser.
+ */
+export function rootSampleRatio(env: ReturnType<typeof telemetryEnv>): number {
+  switch (env.OTEL_TRACES_SAMPLER) {
+    case undefined:
+      return DEFAULT_TRACE_SAMPLE_RATIO;
+    case "always_on":
+    case "parentbased_always_on":
+      return 1;
+    case "always_off":
+    case "parentbased_always_off":
+      return 0;
+    case "traceidratio":
+    case "parentbased_traceidratio":
+      return env.OTEL_TRACES_SAMPLER_ARG ?? 1;
+  }
+}

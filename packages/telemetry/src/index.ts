@@ -1,10 +1,5 @@
-export {
-  DEFAULT_TRACE_SAMPLE_RATIO,
-  samplerFromEnv,
-  startTelemetry,
-  type Telemetry,
-  type TelemetryOptions,
-} from "./start-telemetry";
+export { DEFAULT_TRACE_SAMPLE_RATIO, rootSampleRatio, telemetryEnv } from "./env";
+export { samplerFromEnv, startTelemetry, type Telemetry, type TelemetryOptions } from "./start-telemetry";
 export { errorCodeOf, recordError, startSpan, TRACER_NAME, untraced, type SpanOptions } from "./start-span";
 export {
   contextFromHeaders,

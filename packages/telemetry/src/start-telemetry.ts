@@ -15,7 +15,7 @@ import {
 } from "@opentelemetry/sdk-trace";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
 import { register as registerImportHooks } from "import-in-the-middle/register-hooks.mjs";
-import { telemetryEnv } from "./env";
+import { telemetryEnv, DEFAULT_TRACE_SAMPLE_RATIO } from "./env";
 import { registerProcessMetrics } from "./metrics/process-metrics";
 
 export interface TelemetryOptions {
@@ -46,14 +46,6 @@ const INSTRUMENTED_MODULES = ["kafkajs", "socket.io", "http", "https", "node:htt
 
 let started: Telemetry | undefined;
 
-/**
- * The share of traces started here (a root span: a message sent with no trace context) that are
- * recorded; a trace begun elsewhere follows its parent's decision, so a trace is kept or dropped whole.
- * A tenth keeps tracing's cost on the message pipeline within its 10% budget while every busy path still
- * shows up within seconds; `OTEL_TRACES_SAMPLER=parentbased_always_on` records everything.
- */
-export const DEFAULT_TRACE_SAMPLE_RATIO = 0.1;
-
 /** The sampler the standard variables ask for, or GoChat's default when they name none. */
 export function samplerFromEnv(env: ReturnType<typeof telemetryEnv>): Sampler | undefined {
   if (env.OTEL_TRACES_SAMPLER !== undefined) return undefined;
@@ -80,7 +72,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     // Node's fetch is undici: the tRPC calls to im-repo carry the trace on through it.
     new UndiciInstrumentation(),
     new KafkaJsInstrumentation(),
-    new SocketIoInstrumentation(),
+    // A message:send is traced by the gateway itself, continuing the client's trace from its payload.
+    new SocketIoInstrumentation({ onIgnoreEventList: ["message:send"] }),
     new RuntimeNodeInstrumentation(),
     ...(database ? [new PrismaInstrumentation()] : []),
   ];

@@ -8,8 +8,8 @@ import {
 } from "@gochat/contracts";
 import { TokenBucket } from "@gochat/messaging";
 import type { Logger } from "@gochat/service-kit";
-import { domainAttributes } from "@gochat/telemetry";
-import { trace } from "@opentelemetry/api";
+import { domainAttributes, recordError, TRACER_NAME } from "@gochat/telemetry";
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { z } from "zod";
 import { countRefusal } from "./gateway-metrics";
 import type { PendingAcks } from "./pending-acks";
@@ -108,33 +108,53 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
       );
       return;
     }
-    trace.getActiveSpan()?.setAttributes(
-      domainAttributes({
-        conversationId: input.conversationId,
-        clientMsgId: input.clientMsgId,
-        userId: socket.data.userId,
-        gatewayId: deps.instanceId,
-      }),
+    // The message's trace goes on from the client's send when it carries one (an invalid one is ignored,
+    // as W3C trace context has it), else it starts here. socket.io's own span is left out for this event.
+    const parent =
+      input.traceparent === undefined
+        ? ROOT_CONTEXT
+        : propagation.extract(ROOT_CONTEXT, { traceparent: input.traceparent });
+    const span = trace.getTracer(TRACER_NAME).startSpan(
+      "receive message:send",
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": "socket.io",
+          "messaging.operation.type": "receive",
+          "messaging.destination.name": "message:send",
+          ...domainAttributes({
+            conversationId: input.conversationId,
+            clientMsgId: input.clientMsgId,
+            userId: socket.data.userId,
+            gatewayId: deps.instanceId,
+          }),
+        },
+      },
+      parent,
     );
     deps.acks.add(socket.data.userId, input.clientMsgId, ack as Parameters<PendingAcks["add"]>[2]);
-    const published = await publish(
-      "message:send",
-      {
-        kind: "message",
-        ...stamp(input.conversationId),
-        client_msg_id: input.clientMsgId,
-        content_type: input.contentType,
-        content: input.content,
-      },
-      undefined,
+    const published = await context.with(trace.setSpan(parent, span), () =>
+      publish(
+        "message:send",
+        {
+          kind: "message",
+          ...stamp(input.conversationId),
+          client_msg_id: input.clientMsgId,
+          content_type: input.contentType,
+          content: input.content,
+        },
+        undefined,
+      ),
     );
     if (!published) {
+      recordError(span, new AppError("UNAVAILABLE", "could not publish upstream"));
       deps.acks.reject(socket.data.userId, input.clientMsgId, {
         code: "UNAVAILABLE",
         message: "message service unavailable; resend with the same client message id",
         retryAfterMs: 1_000,
       });
     }
+    span.end();
   });
 
   socket.on("message:read", async (payload: unknown, ack: unknown) => {

@@ -21,6 +21,7 @@ import {
   waitUntilReady,
   type ServiceProcess,
 } from "./child-process";
+import { rootSampleRatio, telemetryEnv } from "@gochat/telemetry/env";
 import {
   analyticsPort,
   gatewaysOf,
@@ -160,6 +161,8 @@ export async function startSystem(
       // The chat client's origins, unless the environment names the services' own settings.
       REPO_CORS_ORIGINS: corsOrigins,
       GATEWAY_CORS_ORIGINS: corsOrigins,
+      // The browser posts the spans of its sends to the embedded trace store.
+      TRACE_STORE_CORS_ORIGINS: corsOrigins,
       ...inheritedEnv(),
       ...brokerEnv,
       ...telemetryEnvOf(env),
@@ -213,6 +216,14 @@ export async function startSystem(
                 GOCHAT_PUBLIC_API_URL:
                   env.GOCHAT_PUBLIC_API_URL ?? `http://{host}:${env.GOCHAT_REPO_PORT}/trpc`,
                 GOCHAT_PUBLIC_GATEWAYS: env.GOCHAT_PUBLIC_GATEWAYS ?? gateways.join(","),
+                // The browser starts each message's trace and sends its span to the embedded trace store,
+                // keeping the share of traces the services would.
+                ...(isTraceStoreEmbedded(env)
+                  ? {
+                      GOCHAT_PUBLIC_TRACES_URL: `http://{host}:${traceStorePort(env)}/v1/traces`,
+                      GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO: String(rootSampleRatio(telemetryEnv(shared))),
+                    }
+                  : {}),
               },
               webDir,
             ),

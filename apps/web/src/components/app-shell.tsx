@@ -9,6 +9,7 @@ import { ChatController } from "../lib/chat-controller";
 import { chooseGatewayForTab } from "../lib/gateway-choice";
 import { useI18n } from "../lib/i18n";
 import { useEndpoints } from "../lib/runtime-config";
+import { createSendTracer, NO_SEND_TRACING } from "../lib/send-tracing";
 import { Avatar } from "./avatar";
 import { ConnectionBanner } from "./connection-banner";
 import { ConversationList } from "./conversation-list";
@@ -21,7 +22,7 @@ import { LanguageSwitch } from "./language-switch";
  */
 export function AppShell({ children }: { children: ReactNode }) {
   const { session, api } = useAuth();
-  const { gateways } = useEndpoints();
+  const { gateways, tracing } = useEndpoints();
   const router = useRouter();
   const [controller, setController] = useState<ChatController | null>(null);
   const userId = session?.user.id;
@@ -32,7 +33,13 @@ export function AppShell({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (userId === undefined || session === null || session === undefined) return;
-    const created = new ChatController(session.user, api, gateways, chooseGatewayForTab(gateways));
+    const created = new ChatController(
+      session.user,
+      api,
+      gateways,
+      chooseGatewayForTab(gateways),
+      tracing === null ? NO_SEND_TRACING : createSendTracer(tracing),
+    );
     created.start();
     setController(created);
     return () => {

@@ -14,6 +14,7 @@ import {
 import { nextGateway, rememberGateway, type GatewayEndpoint } from "./gateway-choice";
 import { loadOutbox, pendingEntries, saveOutbox } from "./outbox";
 import { AUTO_RESEND_ATTEMPTS, isResendable, resendDelayMs } from "./send-retry";
+import { NO_SEND_TRACING, type SendTracer, type TracedSend } from "./send-tracing";
 import { updateSessionUser } from "./session";
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -69,15 +70,20 @@ export class ChatController {
 
   private readonly api: ApiClient;
   private readonly gateways: readonly GatewayEndpoint[];
+  private readonly sendTracer: SendTracer;
+  /** The trace of each message sent from this tab that is not settled yet, by client id. */
+  private readonly tracedSends = new Map<string, TracedSend>();
 
   constructor(
     me: UserView,
     api: ApiClient,
     gateways: readonly GatewayEndpoint[],
     initialGateway: GatewayEndpoint,
+    sendTracer: SendTracer = NO_SEND_TRACING,
   ) {
     this.api = api;
     this.gateways = gateways;
+    this.sendTracer = sendTracer;
     this.store = new ChatStore(me);
     this.gateway = initialGateway;
   }
@@ -123,6 +129,7 @@ export class ChatController {
     for (const timer of this.timers) clearTimeout(timer);
     for (const timer of this.readersTimers.values()) clearTimeout(timer);
     for (const cleanup of this.cleanups) cleanup();
+    void this.sendTracer.flush().catch(() => undefined);
   }
 
   onFlash(listener: (flash: Flash) => void): () => void {
@@ -431,6 +438,7 @@ export class ChatController {
     const item = pendingItem(me.id, clientMsgId, content, Date.now());
     this.store.addPending(conversationId, item);
     this.typing(conversationId, false);
+    this.tracedSends.set(clientMsgId, this.sendTracer.start(conversationId, clientMsgId));
     this.emitSend(conversationId, item);
   }
 
@@ -439,6 +447,9 @@ export class ChatController {
     const item = this.store.findItem(conversationId, itemKey(this.store.getState().me.id, clientMsgId));
     if (item === undefined || item.seq !== null) return;
     this.store.markSendState(conversationId, clientMsgId, "sending", null);
+    if (!this.tracedSends.has(clientMsgId)) {
+      this.tracedSends.set(clientMsgId, this.sendTracer.start(conversationId, clientMsgId));
+    }
     this.emitSend(conversationId, item);
   }
 
@@ -450,6 +461,7 @@ export class ChatController {
     const socket = this.socket;
     // Offline: it stays "sending" and goes out on the next connect (resendPending).
     if (socket?.connected !== true) return;
+    const traceparent = this.tracedSends.get(item.clientMsgId)?.traceparent;
     socket.timeout(SEND_TIMEOUT_MS).emit(
       "message:send",
       {
@@ -457,6 +469,8 @@ export class ChatController {
         clientMsgId: item.clientMsgId,
         contentType: item.contentType,
         content: item.content,
+        // Every attempt of one send belongs to its trace.
+        ...(traceparent === undefined ? {} : { traceparent }),
       },
       (timeoutError, ack) => {
         // socket.io passes null when the acknowledgement arrived in time, whatever its types say.
@@ -466,11 +480,17 @@ export class ChatController {
           if (socket.connected) this.sendFailed(conversationId, item, attempt, "UNAVAILABLE", undefined);
         } else if (ack.ok) {
           this.store.confirmSent(conversationId, item.clientMsgId, ack.messageId, ack.seq);
+          this.settleTrace(item.clientMsgId, { seq: ack.seq, messageId: ack.messageId });
         } else {
           this.sendFailed(conversationId, item, attempt, ack.error.code, ack.error.retryAfterMs);
         }
       },
     );
+  }
+
+  private settleTrace(clientMsgId: string, outcome: Parameters<TracedSend["end"]>[0]): void {
+    this.tracedSends.get(clientMsgId)?.end(outcome);
+    this.tracedSends.delete(clientMsgId);
   }
 
   /** A busy service gets the message again by itself, later; anything else shows "not sent". */
@@ -483,6 +503,7 @@ export class ChatController {
   ): void {
     if (!isResendable(code) || attempt >= AUTO_RESEND_ATTEMPTS || this.stopped) {
       this.store.markSendState(conversationId, item.clientMsgId, "failed", code);
+      this.settleTrace(item.clientMsgId, { errorCode: code });
       return;
     }
     const timer = setTimeout(

@@ -18,5 +18,7 @@ export function useEndpoints(): PublicConfig {
   return {
     apiUrl: resolveHost(config.apiUrl, host),
     gateways: config.gateways.map((gateway) => ({ id: gateway.id, url: resolveHost(gateway.url, host) })),
+    tracing:
+      config.tracing === null ? null : { ...config.tracing, url: resolveHost(config.tracing.url, host) },
   };
 }

@@ -1,0 +1,103 @@
+import {
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type Tracer,
+} from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace";
+
+/** One send's span: its W3C context for the gateway, ended once the send is settled. */
+export interface TracedSend {
+  /** Undefined when the deployment does not trace the browser. */
+  traceparent: string | undefined;
+  /** An acknowledgement with its seq, or the error code it finally failed with. */
+  end(outcome: { seq: number; messageId: number } | { errorCode: string }): void;
+}
+
+export interface SendTracer {
+  start(conversationId: string, clientMsgId: string): TracedSend;
+  /** Sends what is still buffered (on sign-out or when the tab closes). */
+  flush(): Promise<void>;
+}
+
+const UNTRACED: TracedSend = { traceparent: undefined, end: () => undefined };
+
+/** For a deployment that does not trace the browser. */
+export const NO_SEND_TRACING: SendTracer = { start: () => UNTRACED, flush: () => Promise.resolve() };
+
+const propagator = new W3CTraceContextPropagator();
+
+/**
+ * The browser's part of one trace per message: a `send message` span from the moment the user sends to
+ * the acknowledgement, whose context travels in the `message:send` payload (socket.io has no headers per
+ * event), so the gateway, Kafka hops, im-logic, im-repo and the recipients' deliveries are its children.
+ * The browser starts the trace, so it decides the sampling, at `sampleRatio`.
+ */
+export function createSendTracer(options: {
+  url: string;
+  sampleRatio: number;
+  /** For tests: where spans go instead of OTLP. */
+  exporter?: SpanExporter;
+}): SendTracer {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ "service.name": "gochat-web" }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: options.exporter ?? new OTLPTraceExporter({ url: options.url }),
+        scheduledDelayMillis: 1_000,
+      }),
+    ],
+  });
+  const tracer: Tracer = provider.getTracer("gochat-web");
+  return {
+    start(conversationId, clientMsgId) {
+      const span: Span = tracer.startSpan(
+        "send message",
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            "messaging.system": "socket.io",
+            "messaging.operation.type": "send",
+            "messaging.destination.name": "message:send",
+            "gochat.conversation_id": conversationId,
+            "gochat.client_msg_id": clientMsgId,
+          },
+        },
+        ROOT_CONTEXT,
+      );
+      // A send that is not sampled still passes its decision on (flags 00), so no service behind it starts
+      // a trace of its own for it.
+      const carrier: Record<string, string> = {};
+      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+      let isEnded = false;
+      return {
+        traceparent: carrier.traceparent,
+        end(outcome) {
+          if (isEnded) return;
+          isEnded = true;
+          if ("errorCode" in outcome) {
+            span.setAttribute("error.type", outcome.errorCode);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorCode });
+          } else {
+            span.setAttributes({ "gochat.seq": outcome.seq, "gochat.message_id": String(outcome.messageId) });
+          }
+          span.end();
+        },
+      };
+    },
+    flush: () => provider.forceFlush(),
+  };
+}
