@@ -12,7 +12,7 @@ import {
 } from "@gochat/service-kit";
 import { domainAttributes, startSpan, untraced } from "@gochat/telemetry";
 import { gochatMetrics } from "@gochat/telemetry/metrics";
-import { trace } from "@opentelemetry/api";
+import { SpanKind, trace } from "@opentelemetry/api";
 import { createRepoClient, type RepoClient } from "../clients/repo-client";
 import type { Mailer } from "./mailer";
 
@@ -107,7 +107,14 @@ async function trySending(
   notificationId: string,
 ): Promise<string | undefined> {
   try {
-    await mailer.send(to, event);
+    // The SMTP exchange is a span of the notification's trace: a slow or refusing mail server shows there.
+    await startSpan("smtp send", () => mailer.send(to, event), {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        ...domainAttributes({ notificationId, userId: event.target_user_id }),
+        "gochat.notification_type": event.event_type,
+      },
+    });
     return undefined;
   } catch (error) {
     // A mail server that is down must not hold up in-app notifications; the failure is recorded.
