@@ -4,7 +4,7 @@ import { z } from "zod";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-export const PHASES = ["relay", "embedded", "untraced", "postgres", "fanout", "idle"] as const;
+export const PHASES = ["relay", "embedded", "untraced", "postgres", "fanout", "idle", "overload"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The gateway's default per-socket refill (GATEWAY_RATE_PER_SECOND); senders stay well under it. */
@@ -27,6 +27,13 @@ const shape = {
   BENCH_STEPS: fields
     .commaList(listedNumber, "must list at least one rate")
     .default([50, 100, 250, 500, 1000, 1500, 2000, 3000]),
+  /**
+   * The overload phase's rates, in the order given: capacity, twice capacity, capacity again. It runs
+   * every step whatever happens, to show what beyond capacity does and how quickly it passes.
+   */
+  BENCH_OVERLOAD_STEPS: fields
+    .commaList(listedNumber, "must list at least one rate")
+    .default([1500, 3000, 1500]),
   BENCH_WARMUP_MS: fields.nonNegativeInt.default(4_000),
   BENCH_STEADY_MS: fields.positiveInt.default(10_000),
   /** Before the first step, the connected system is measured with no load for this long. */
@@ -74,6 +81,7 @@ const shape = {
 export interface BenchSettings {
   phases: Phase[];
   steps: number[];
+  overloadSteps: number[];
   warmupMs: number;
   steadyMs: number;
   baselineMs: number;
@@ -104,7 +112,7 @@ export interface BenchSettings {
 export function readSettings(source: Record<string, string | undefined> = process.env): BenchSettings {
   const env = parseEnv("pipeline bench", shape, source);
   const steps = [...env.BENCH_STEPS].sort((a, b) => a - b);
-  const top = steps[steps.length - 1] ?? 0;
+  const top = Math.max(steps[steps.length - 1] ?? 0, ...env.BENCH_OVERLOAD_STEPS);
   const autoPairs = Math.max(
     MIN_PAIRS,
     Math.ceil(top / (env.GATEWAY_RATE_PER_SECOND * SENDER_SHARE_OF_LIMIT)),
@@ -112,6 +120,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
   return {
     phases: PHASES.filter((phase) => env.BENCH_PHASES.includes(phase)),
     steps,
+    overloadSteps: env.BENCH_OVERLOAD_STEPS,
     warmupMs: env.BENCH_WARMUP_MS,
     steadyMs: env.BENCH_STEADY_MS,
     baselineMs: env.BENCH_BASELINE_MS,

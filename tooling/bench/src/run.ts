@@ -7,7 +7,7 @@ import type { WatchedProcess } from "./measure/proc";
 import { rssMbOf } from "./measure/proc";
 import { runFanout, type FanoutResult } from "./phases/fanout";
 import { runIdle, type IdleResult } from "./phases/idle";
-import { runSteppedLoad, type SteppedResult } from "./phases/stepped";
+import { runSteppedLoad, type SteppedResult, type StepPlan } from "./phases/stepped";
 import { relayPairs, signUpPairs } from "./phases/users";
 import { printReport } from "./report/print";
 import { ratios, type PipelineReport, type SystemRun } from "./report/results";
@@ -98,6 +98,8 @@ interface SystemPhaseOptions {
   extraProcesses?: () => Promise<WatchedProcess[]>;
   seed: boolean;
   stepped: boolean;
+  /** The rates to offer, when not the 1:1 steps. */
+  plan?: StepPlan;
   extraEnv?: Record<string, string>;
   afterSteps?: (system: RunningGoChat, processes: () => Promise<WatchedProcess[]>) => Promise<void>;
 }
@@ -167,6 +169,7 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
             log,
           },
           settings,
+          options.plan,
         ),
       );
     }
@@ -204,6 +207,7 @@ const report: PipelineReport = {
   embedded: null,
   untraced: null,
   postgres: null,
+  overload: null,
   fanout: null,
   idle: null,
   ratios: { embedded: [], untraced: [], postgres: [] },
@@ -261,6 +265,23 @@ try {
           seed: false,
           stepped: true,
           extraEnv: { OTEL_TRACES_SAMPLER: "always_off", GOCHAT_TRACE_STORE: "false" },
+        },
+        layout,
+      ),
+    );
+  }
+  if (wants("overload")) {
+    // A fresh system offered capacity, then twice it (the gateways refuse what they cannot take with
+    // UNAVAILABLE and a retry-after), then capacity again: accepted messages keep a bounded latency, and
+    // the step after the overload shows how soon it is over.
+    report.overload = await phase("overload", () =>
+      runSystem(
+        {
+          name: "overload",
+          database: "embedded PGlite",
+          seed: false,
+          stepped: true,
+          plan: { steps: settings.overloadSteps, stopAtSaturation: false },
         },
         layout,
       ),

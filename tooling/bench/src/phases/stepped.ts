@@ -71,11 +71,22 @@ async function snapshotAt(epochMs: number, processes: () => Promise<WatchedProce
   return takeSnapshot(await processes());
 }
 
+/** Which rates to offer; `stopAtSaturation: false` runs every step, for the overload phase. */
+export interface StepPlan {
+  steps: number[];
+  stopAtSaturation: boolean;
+}
+
 /**
  * Offers each step's rate in turn (warm-up, then the steady window that is measured, then a drain), and
- * stops after the first step that saturates: beyond it the figures only say how the backlog grew.
+ * by default stops after the first step that saturates: beyond it the figures only say how the backlog
+ * grew.
  */
-export async function runSteppedLoad(target: SteppedTarget, settings: BenchSettings): Promise<SteppedResult> {
+export async function runSteppedLoad(
+  target: SteppedTarget,
+  settings: BenchSettings,
+  plan: StepPlan = { steps: settings.steps, stopAtSaturation: true },
+): Promise<SteppedResult> {
   const connect = await target.generator.call("connectPairs", {
     pairs: target.pairs,
     concurrency: settings.connectConcurrency,
@@ -91,7 +102,7 @@ export async function runSteppedLoad(target: SteppedTarget, settings: BenchSetti
   );
   const baselineCpuMsPerSecond = baseline.seconds > 0 ? baseline.systemCpuMs / baseline.seconds : 0;
   const steps: StepRecord[] = [];
-  for (const [index, rateMps] of settings.steps.entries()) {
+  for (const [index, rateMps] of plan.steps.entries()) {
     const startAt = Date.now() + START_DELAY_MS;
     const windowStart = startAt + settings.warmupMs;
     const before = snapshotAt(windowStart, target.processes);
@@ -137,7 +148,7 @@ export async function runSteppedLoad(target: SteppedTarget, settings: BenchSetti
         `p50 ${ms(result.sendToReceive.p50Ms)} ms, p99 ${ms(result.sendToReceive.p99Ms)} ms, lost ${result.lost}` +
         (record.saturated === null ? "" : ` — saturated (${record.saturated})`),
     );
-    if (record.saturated !== null) break;
+    if (record.saturated !== null && plan.stopAtSaturation) break;
   }
   let settle: SettleResult | null = null;
   if (steps.length > 0 && steps[steps.length - 1]?.drained === false) {

@@ -184,6 +184,11 @@ export function printReport(report: PipelineReport, print: (text: string) => voi
     if (run.stepped !== null) print(`\n${steppedTables(title, run.stepped)}`);
     if (report.ratios[key].length > 0) print(`\n${ratioTable(title, report.ratios[key])}`);
   }
+  if (report.overload !== null) {
+    const title = "GoChat under overload (capacity, twice capacity, capacity again)";
+    print(`\n${systemLines(title, report.overload)}`);
+    if (report.overload.stepped !== null) print(`\n${steppedTables(title, report.overload.stepped)}`);
+  }
   if (report.tracingCost.length > 0)
     print(`\n${ratioTable("GoChat with tracing as shipped / tracing off", report.tracingCost, "")}`);
   if (report.fanout !== null) print(`\n${fanoutTable(report.fanout)}`);
