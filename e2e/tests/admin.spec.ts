@@ -234,6 +234,17 @@ test("the message browser finds records by key, decoded with schema version and 
   await bad.getByText("Raw bytes (base64)").click();
   await expect(bad.locator("code.raw")).toHaveText(Buffer.from("{this is not json").toString("base64"));
   await screenshot(testInfo, "message-browser", admin);
+
+  // Following live, a record produced now shows up without another scan.
+  await admin.page.getByLabel("Follow live").check();
+  await expect(admin.page.getByTestId("following")).toBeVisible();
+  const later = kafka.producer();
+  await later.connect();
+  await later.send({ topic: "gochat.user-events", messages: [{ key: `${userId}-later`, value: "{later" }] });
+  await later.disconnect();
+  await expect(admin.page.locator(".records li").filter({ hasText: `${userId}-later` })).toBeVisible({
+    timeout: 15_000,
+  });
   await admin.context.close();
 });
 
@@ -535,4 +546,30 @@ test("a message to the super-large group shows as a fan-out task, with its progr
   await screenshot(testInfo, "fanout-task", admin);
   await closeAll(erin, sender);
   await admin.context.close();
+});
+
+test("every console page passes an accessibility check, at laptop and at tablet width", async ({
+  browser,
+}, testInfo) => {
+  for (const width of [1280, 820]) {
+    const admin = await signInAsAdmin(browser, width);
+    const pages = await admin.page
+      .getByRole("navigation", { name: "Console" })
+      .getByRole("link")
+      .allTextContents();
+    expect(pages.length).toBe(11);
+    const violations: string[] = [];
+    for (const name of pages) {
+      await admin.page.getByRole("navigation", { name: "Console" }).getByRole("link", { name }).click();
+      await expect(admin.page.getByRole("heading", { level: 1 })).toBeVisible();
+      // Each page's data has arrived (or been refused) before it is checked.
+      await expect(admin.page.getByText("Loading…")).toHaveCount(0, { timeout: 15_000 });
+      const result = await new AxeBuilder({ page: admin.page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+      for (const violation of result.violations)
+        violations.push(`${width}px ${name}: ${violation.id} (${violation.nodes.length}) ${violation.help}`);
+    }
+    await screenshot(testInfo, `console-${width}`, admin);
+    expect(violations).toEqual([]);
+    await admin.context.close();
+  }
 });

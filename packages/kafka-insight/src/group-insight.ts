@@ -8,6 +8,9 @@ import type {
 import { readClusterSnapshot } from "./cluster-snapshot";
 import { LagHistory, type LagPoint } from "./lag-history";
 import { LogEndHistory } from "./log-end-history";
+
+/** The span a topic's produce rate is measured over. */
+const RATE_WINDOW_MS = 60_000;
 import {
   evaluatePartitionStatus,
   worstStatus,
@@ -53,7 +56,13 @@ export interface InsightReport {
   groups: GroupReport[];
   topics: {
     topic: string;
-    partitions: { partition: number; logStartOffset: string; logEndOffset: string }[];
+    partitions: {
+      partition: number;
+      logStartOffset: string;
+      logEndOffset: string;
+      /** Records appended per second over the last minute of samples; null before two samples. */
+      ratePerSecond: number | null;
+    }[];
   }[];
 }
 
@@ -126,6 +135,7 @@ export class GroupInsight {
           partition: p.partition,
           logStartOffset: p.logStartOffset.toString(),
           logEndOffset: p.logEndOffset.toString(),
+          ratePerSecond: this.logEndOf(topic, p.partition).ratePerSecond(now, RATE_WINDOW_MS),
         })),
       })),
     };

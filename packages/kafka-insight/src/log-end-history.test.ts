@@ -27,4 +27,22 @@ describe("log-end history", () => {
     history.record(2n, 10);
     expect(history.appendTimeOf(1n)).toEqual({ atMs: 10, isLowerBound: true });
   });
+
+  it("measures the produce rate over a window, from the log end as it stood at the window's start", () => {
+    const history = new LogEndHistory();
+    expect(history.ratePerSecond(0, 60_000)).toBeNull();
+    history.record(100n, 0);
+    history.record(100n, 10_000);
+    history.record(400n, 20_000);
+    history.record(700n, 30_000);
+    // Watched for 30 s of a 60 s window: 600 records over 30 s.
+    expect(history.ratePerSecond(30_000, 60_000)).toBe(20);
+    // A 15 s window starts at 15 s, when the log end stood at 100.
+    expect(history.ratePerSecond(30_000, 15_000)).toBe(40);
+    // Nothing produced since: the rate falls as the window moves on, to nothing once past the last append.
+    history.record(700n, 90_000);
+    expect(history.ratePerSecond(60_000, 60_000)).toBe(10);
+    expect(history.ratePerSecond(90_000, 60_000)).toBe(0);
+    expect(history.ratePerSecond(0, 60_000)).toBeNull();
+  });
 });

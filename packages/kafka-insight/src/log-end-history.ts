@@ -37,6 +37,25 @@ export class LogEndHistory {
   }
 
   /**
+   * Records appended per second over the `windowMs` before `nowMs` (or over as much of it as was
+   * watched); null before anything was sampled or while no time has passed.
+   */
+  ratePerSecond(nowMs: number, windowMs: number): number | null {
+    const newest = this.samples.at(-1);
+    const first = this.samples[0];
+    if (newest === undefined || first === undefined) return null;
+    const from = nowMs - windowMs;
+    // The log end as it stood at the window's start: the last change seen at or before it.
+    let base = first;
+    for (const sample of this.samples) {
+      if (sample.firstSeenMs > from) break;
+      base = sample;
+    }
+    const spanMs = nowMs - Math.max(from, base.firstSeenMs);
+    return spanMs <= 0 ? null : Number(newest.offset - base.offset) / (spanMs / 1000);
+  }
+
+  /**
    * When the record at `offset` was appended: between the last time the log end was at or below it and
    * the first time it was above it. Undefined when the record does not exist yet.
    */

@@ -7,6 +7,30 @@ import { startTestConsole, type TestConsole } from "../../test/console-fixture";
 let stack: TestConsole;
 let plainId: string;
 
+async function produceOnline(userId: string): Promise<void> {
+  const kafka = new Kafka({
+    brokers: stack.broker.brokers,
+    clientId: "events-test",
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  const now = Math.floor(Date.now() / 1000);
+  await producer.send({
+    topic: TOPICS.userEvents.name,
+    messages: [
+      encodeRecord("userEvents", {
+        event_id: randomUUID(),
+        event_type: "user.online",
+        timestamp: now,
+        user_id: userId,
+        payload: { last_seen: now, gateway_id: "gw-1" },
+      }),
+    ],
+  });
+  await producer.disconnect();
+}
+
 beforeAll(async () => {
   stack = await startTestConsole();
   plainId = (await stack.database.prisma.user.findUniqueOrThrow({ where: { username: "plain" } })).id;
@@ -24,18 +48,7 @@ beforeAll(async () => {
   const producer = kafka.producer();
   await producer.connect();
   const now = Math.floor(Date.now() / 1000);
-  await producer.send({
-    topic: TOPICS.userEvents.name,
-    messages: [
-      encodeRecord("userEvents", {
-        event_id: randomUUID(),
-        event_type: "user.online",
-        timestamp: now,
-        user_id: plainId,
-        payload: { last_seen: now, gateway_id: "gw-1" },
-      }),
-    ],
-  });
+  await produceOnline(plainId);
   await producer.send({
     topic: TOPICS.messageEvents.name,
     messages: [
@@ -80,6 +93,26 @@ describe("the event stream", () => {
     await expect(admin.events.list({ types: ["user.exploded" as "user.online"] })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
+  });
+
+  it("lists the events topics with the records they keep and their produce rate", async () => {
+    const admin = await stack.signedInAdmin();
+    const userEvents = async () =>
+      (await admin.topics.list()).find((topic) => topic.topic === TOPICS.userEvents.name);
+    let topic = await userEvents();
+    // The rate needs two samples of the log end, a sampling interval (100 ms here) apart.
+    while (topic?.ratePerSecond == null) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      topic = await userEvents();
+    }
+    expect(topic).toMatchObject({ partitions: 1, records: 1, ratePerSecond: 0 });
+    await produceOnline(plainId);
+    while ((topic?.ratePerSecond ?? 0) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      topic = await userEvents();
+    }
+    expect(topic).toMatchObject({ records: 2 });
+    expect(topic?.ratePerSecond).toBeGreaterThan(0);
   });
 
   it("is for admins only, and says so when analytics cannot be reached", async () => {

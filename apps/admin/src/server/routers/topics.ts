@@ -18,6 +18,10 @@ export const topicsRouter = router({
         (sum, p) => sum + Number(BigInt(p.logEndOffset) - BigInt(p.logStartOffset)),
         0,
       ),
+      /** Records appended per second over the last minute, all partitions together. */
+      ratePerSecond: topic.partitions.every((p) => p.ratePerSecond === null)
+        ? null
+        : topic.partitions.reduce((sum, p) => sum + (p.ratePerSecond ?? 0), 0),
       offsets: topic.partitions,
     }));
   }),

@@ -8,6 +8,10 @@ import { useTRPC } from "../../../lib/trpc";
 
 type From = "newest" | "oldest" | "offset" | "time";
 
+/** Following live: how many of each partition's newest records, and how often. */
+const FOLLOW_COUNT = 20;
+const FOLLOW_EVERY_MS = 2_000;
+
 interface Form {
   topic: string;
   from: From;
@@ -71,12 +75,26 @@ export default function MessagesPage() {
   const topics = useQuery(trpc.topics.list.queryOptions());
   const [form, setForm] = useState<Form>(EMPTY);
   const [request, setRequest] = useState<ReturnType<typeof toRequest> | null>(null);
+  // Following, the scan is the newest records of each partition again every 2 s, filtered the same way.
+  const [isFollowing, setFollowing] = useState(false);
+  const followed =
+    request === null || !isFollowing
+      ? request
+      : {
+          ...request,
+          start: {
+            from: "newest" as const,
+            count: request.start.from === "newest" ? request.start.count : FOLLOW_COUNT,
+          },
+        };
   const result = useQuery(
-    trpc.topics.browse.queryOptions(request ?? toRequest({ ...EMPTY, topic: "-" }), {
-      enabled: request !== null,
-      staleTime: Infinity,
+    trpc.topics.browse.queryOptions(followed ?? toRequest({ ...EMPTY, topic: "-" }), {
+      enabled: followed !== null,
+      staleTime: isFollowing ? 0 : Infinity,
+      refetchInterval: isFollowing ? FOLLOW_EVERY_MS : false,
     }),
   );
+  const isShown = result.data !== undefined && (!result.isFetching || isFollowing);
   const field = (name: keyof Form) => ({
     value: String(form[name]),
     onChange: (event: { target: { value: string } }) => setForm({ ...form, [name]: event.target.value }),
@@ -160,9 +178,18 @@ export default function MessagesPage() {
           {t("browse.raw")}
         </label>
         <button type="submit">{t("browse.scan")}</button>
+        <label className="inline">
+          <input type="checkbox" checked={isFollowing} onChange={(e) => setFollowing(e.target.checked)} />
+          {t("browse.follow")}
+        </label>
       </form>
-      <QueryState isLoading={request !== null && result.isFetching} error={result.error} />
-      {result.data && !result.isFetching ? (
+      <QueryState isLoading={request !== null && result.isFetching && !isShown} error={result.error} />
+      {isFollowing && result.data ? (
+        <p className="muted" data-testid="following">
+          {t("browse.following", { time: formatDateTime(result.dataUpdatedAt) })}
+        </p>
+      ) : null}
+      {result.data && isShown ? (
         <>
           <p role="status" data-testid="scan-summary">
             {t("browse.summary", {
@@ -193,7 +220,9 @@ export default function MessagesPage() {
                 </p>
                 {record.traceparent !== null ? (
                   <p data-testid="traceparent">
-                    {t("browse.trace", { traceId: record.traceparent.split("-")[1] ?? record.traceparent })}
+                    <a href={`/traces?traceId=${record.traceparent.split("-")[1] ?? ""}`}>
+                      {t("browse.trace", { traceId: record.traceparent.split("-")[1] ?? record.traceparent })}
+                    </a>
                   </p>
                 ) : null}
                 {record.decoded ? (

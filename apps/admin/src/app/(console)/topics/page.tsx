@@ -29,6 +29,9 @@ export default function TopicsPage() {
                   {t("topics.partitions")}
                 </th>
                 <th scope="col" className="num">
+                  {t("topics.rate")}
+                </th>
+                <th scope="col" className="num">
                   {t("topics.records")}
                 </th>
                 <th scope="col">{t("topics.configs")}</th>
@@ -40,6 +43,9 @@ export default function TopicsPage() {
                   <th scope="row">{topic.topic}</th>
                   <td>{topic.catalogueId ?? "—"}</td>
                   <td className="num">{topic.partitions}</td>
+                  <td className="num" data-field="rate">
+                    {topic.ratePerSecond === null ? "—" : topic.ratePerSecond.toFixed(1)}
+                  </td>
                   <td className="num">{topic.records}</td>
                   <td>
                     <button
