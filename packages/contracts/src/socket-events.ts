@@ -25,10 +25,18 @@ export const sendMessageInput = z.object({
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
-export const readInput = z.object({ conversationId: entityId, seq: sequence });
+export const readInput = z.object({
+  conversationId: entityId,
+  seq: sequence,
+  traceparent: traceparent.optional(),
+});
 export type ReadInput = z.infer<typeof readInput>;
 
-export const recallInput = z.object({ conversationId: entityId, messageId });
+export const recallInput = z.object({
+  conversationId: entityId,
+  messageId,
+  traceparent: traceparent.optional(),
+});
 export type RecallInput = z.infer<typeof recallInput>;
 
 export const typingInput = z.object({ conversationId: entityId, isTyping: z.boolean() });

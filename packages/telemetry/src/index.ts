@@ -1,5 +1,11 @@
 export { DEFAULT_TRACE_SAMPLE_RATIO, rootSampleRatio, telemetryEnv } from "./env";
-export { samplerFromEnv, startTelemetry, type Telemetry, type TelemetryOptions } from "./start-telemetry";
+export {
+  samplerFromEnv,
+  startTelemetry,
+  TRACED_CLIENT_EVENTS,
+  type Telemetry,
+  type TelemetryOptions,
+} from "./start-telemetry";
 export { errorCodeOf, recordError, startSpan, TRACER_NAME, untraced, type SpanOptions } from "./start-span";
 export {
   contextFromHeaders,

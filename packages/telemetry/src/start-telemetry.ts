@@ -42,6 +42,9 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
+/** Client events whose payload carries the client's trace context; the gateway traces them itself. */
+export const TRACED_CLIENT_EVENTS = ["message:send", "message:read", "message:recall"] as const;
+
 const INSTRUMENTED_MODULES = ["kafkajs", "socket.io", "http", "https", "node:http", "node:https"];
 
 let started: Telemetry | undefined;
@@ -72,8 +75,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     // Node's fetch is undici: the tRPC calls to im-repo carry the trace on through it.
     new UndiciInstrumentation(),
     new KafkaJsInstrumentation(),
-    // A message:send is traced by the gateway itself, continuing the client's trace from its payload.
-    new SocketIoInstrumentation({ onIgnoreEventList: ["message:send"] }),
+    // These the gateway traces itself, continuing the client's trace from the payload.
+    new SocketIoInstrumentation({ onIgnoreEventList: [...TRACED_CLIENT_EVENTS] }),
     new RuntimeNodeInstrumentation(),
     ...(database ? [new PrismaInstrumentation()] : []),
   ];

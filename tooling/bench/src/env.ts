@@ -82,6 +82,7 @@ export interface BenchSettings {
   phases: Phase[];
   steps: number[];
   overloadSteps: number[];
+  overloadPairs: number;
   warmupMs: number;
   steadyMs: number;
   baselineMs: number;
@@ -112,15 +113,16 @@ export interface BenchSettings {
 export function readSettings(source: Record<string, string | undefined> = process.env): BenchSettings {
   const env = parseEnv("pipeline bench", shape, source);
   const steps = [...env.BENCH_STEPS].sort((a, b) => a - b);
-  const top = Math.max(steps[steps.length - 1] ?? 0, ...env.BENCH_OVERLOAD_STEPS);
-  const autoPairs = Math.max(
-    MIN_PAIRS,
-    Math.ceil(top / (env.GATEWAY_RATE_PER_SECOND * SENDER_SHARE_OF_LIMIT)),
-  );
+  const pairsFor = (top: number) =>
+    Math.max(MIN_PAIRS, Math.ceil(top / (env.GATEWAY_RATE_PER_SECOND * SENDER_SHARE_OF_LIMIT)));
+  const autoPairs = pairsFor(steps[steps.length - 1] ?? 0);
   return {
     phases: PHASES.filter((phase) => env.BENCH_PHASES.includes(phase)),
     steps,
     overloadSteps: env.BENCH_OVERLOAD_STEPS,
+    // Enough senders that twice capacity stays under the per-socket limit: the gateways' refusals are
+    // then overload's, not the rate limiter's.
+    overloadPairs: env.BENCH_PAIRS === 0 ? pairsFor(Math.max(...env.BENCH_OVERLOAD_STEPS)) : env.BENCH_PAIRS,
     warmupMs: env.BENCH_WARMUP_MS,
     steadyMs: env.BENCH_STEADY_MS,
     baselineMs: env.BENCH_BASELINE_MS,

@@ -98,8 +98,9 @@ interface SystemPhaseOptions {
   extraProcesses?: () => Promise<WatchedProcess[]>;
   seed: boolean;
   stepped: boolean;
-  /** The rates to offer, when not the 1:1 steps. */
+  /** The rates to offer, when not the 1:1 steps, and the pairs to offer them over. */
   plan?: StepPlan;
+  pairs?: number;
   extraEnv?: Record<string, string>;
   afterSteps?: (system: RunningGoChat, processes: () => Promise<WatchedProcess[]>) => Promise<void>;
 }
@@ -150,10 +151,11 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
     const processes = async () => [...system.processes(), ...((await options.extraProcesses?.()) ?? [])];
     if (options.stepped) {
       const gateways = Object.values(system.gatewayUrls);
-      log(`${options.name}: signing up ${settings.pairs} pairs`);
+      const pairs = options.pairs ?? settings.pairs;
+      log(`${options.name}: signing up ${pairs} pairs`);
       const setup = await signUpPairs({
         repoUrl: system.repoUrl,
-        count: settings.pairs,
+        count: pairs,
         concurrency: settings.signUpConcurrency,
         senderUrl: gateways[0] as string,
         receiverUrl: gateways[1] as string,
@@ -282,6 +284,7 @@ try {
           seed: false,
           stepped: true,
           plan: { steps: settings.overloadSteps, stopAtSaturation: false },
+          pairs: settings.overloadPairs,
         },
         layout,
       ),

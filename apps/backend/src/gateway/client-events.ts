@@ -8,7 +8,13 @@ import {
 } from "@gochat/contracts";
 import { TokenBucket } from "@gochat/messaging";
 import type { Logger } from "@gochat/service-kit";
-import { domainAttributes, recordError, TRACER_NAME } from "@gochat/telemetry";
+import {
+  domainAttributes,
+  recordError,
+  TRACER_NAME,
+  type DomainFields,
+  type TRACED_CLIENT_EVENTS,
+} from "@gochat/telemetry";
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { z } from "zod";
 import { countRefusal } from "./gateway-metrics";
@@ -24,6 +30,8 @@ export interface ClientEventDeps {
   /** When the pipeline behind this gateway is not keeping up: how long a sender should wait to resend. */
   congestion: () => { retryAfterMs: number } | undefined;
 }
+
+type TracedClientEvent = (typeof TRACED_CLIENT_EVENTS)[number];
 
 type AnyAck = (result: { ok: true; accepted: true } | { ok: false; error: ErrorBody }) => void;
 
@@ -63,6 +71,30 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
       return undefined;
     }
     return parsed.data as z.infer<(typeof CLIENT_EVENT_SCHEMAS)[E]>;
+  }
+
+  /**
+   * The gateway's span for a client event that carries trace context: the trace goes on from the
+   * client's when the payload has a `traceparent` (one that does not parse is ignored, as W3C trace
+   * context has it), else it starts here. socket.io's own spans leave these events out.
+   */
+  function receiveSpan(event: TracedClientEvent, traceparent: string | undefined, fields: DomainFields) {
+    const parent =
+      traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, { traceparent });
+    const span = trace.getTracer(TRACER_NAME).startSpan(
+      `receive ${event}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": "socket.io",
+          "messaging.operation.type": "receive",
+          "messaging.destination.name": event,
+          ...domainAttributes({ ...fields, userId: socket.data.userId, gatewayId: deps.instanceId }),
+        },
+      },
+      parent,
+    );
+    return { span, active: trace.setSpan(parent, span) };
   }
 
   const stamp = (conversationId: string) => ({
@@ -108,32 +140,12 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
       );
       return;
     }
-    // The message's trace goes on from the client's send when it carries one (an invalid one is ignored,
-    // as W3C trace context has it), else it starts here. socket.io's own span is left out for this event.
-    const parent =
-      input.traceparent === undefined
-        ? ROOT_CONTEXT
-        : propagation.extract(ROOT_CONTEXT, { traceparent: input.traceparent });
-    const span = trace.getTracer(TRACER_NAME).startSpan(
-      "receive message:send",
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          "messaging.system": "socket.io",
-          "messaging.operation.type": "receive",
-          "messaging.destination.name": "message:send",
-          ...domainAttributes({
-            conversationId: input.conversationId,
-            clientMsgId: input.clientMsgId,
-            userId: socket.data.userId,
-            gatewayId: deps.instanceId,
-          }),
-        },
-      },
-      parent,
-    );
+    const { span, active } = receiveSpan("message:send", input.traceparent, {
+      conversationId: input.conversationId,
+      clientMsgId: input.clientMsgId,
+    });
     deps.acks.add(socket.data.userId, input.clientMsgId, ack as Parameters<PendingAcks["add"]>[2]);
-    const published = await context.with(trace.setSpan(parent, span), () =>
+    const published = await context.with(active, () =>
       publish(
         "message:send",
         {
@@ -160,24 +172,33 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
   socket.on("message:read", async (payload: unknown, ack: unknown) => {
     const input = admit("message:read", payload, ack);
     if (input === undefined) return;
-    if (
-      await publish("message:read", { kind: "read", ...stamp(input.conversationId), seq: input.seq }, ack)
-    ) {
+    const { span, active } = receiveSpan("message:read", input.traceparent, {
+      conversationId: input.conversationId,
+      seq: input.seq,
+    });
+    const body: TopicValue<"upstream"> = { kind: "read", ...stamp(input.conversationId), seq: input.seq };
+    if (await context.with(active, () => publish("message:read", body, ack))) {
       if (typeof ack === "function") (ack as AnyAck)({ ok: true, accepted: true });
     }
+    span.end();
   });
 
   socket.on("message:recall", async (payload: unknown, ack: unknown) => {
     const input = admit("message:recall", payload, ack);
     if (input === undefined) return;
+    const { span, active } = receiveSpan("message:recall", input.traceparent, {
+      conversationId: input.conversationId,
+      messageId: input.messageId,
+    });
     const body: TopicValue<"upstream"> = {
       kind: "recall",
       ...stamp(input.conversationId),
       message_id: input.messageId,
     };
-    if (await publish("message:recall", body, ack)) {
+    if (await context.with(active, () => publish("message:recall", body, ack))) {
       if (typeof ack === "function") (ack as AnyAck)({ ok: true, accepted: true });
     }
+    span.end();
   });
 
   socket.on("typing", async (payload: unknown, ack: unknown) => {

@@ -542,7 +542,15 @@ export class ChatController {
   }
 
   recall(conversationId: string, messageId: number): void {
-    this.socket?.emit("message:recall", { conversationId, messageId });
+    const traceparent = this.sendTracer.emitted("message:recall", {
+      "gochat.conversation_id": conversationId,
+      "gochat.message_id": String(messageId),
+    });
+    this.socket?.emit("message:recall", {
+      conversationId,
+      messageId,
+      ...(traceparent === undefined ? {} : { traceparent }),
+    });
   }
 
   typing(conversationId: string, isTyping: boolean): void {
@@ -578,7 +586,15 @@ export class ChatController {
     }
     this.unreportedReads.delete(conversationId);
     this.reportedRead.set(conversationId, seq);
-    this.socket.emit("message:read", { conversationId, seq });
+    const traceparent = this.sendTracer.emitted("message:read", {
+      "gochat.conversation_id": conversationId,
+      "gochat.seq": seq,
+    });
+    this.socket.emit("message:read", {
+      conversationId,
+      seq,
+      ...(traceparent === undefined ? {} : { traceparent }),
+    });
   }
 
   /** The message list reports whether it shows the newest messages; scrolled up, new ones stay unread. */

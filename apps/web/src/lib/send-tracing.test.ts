@@ -32,6 +32,20 @@ describe("the browser's send tracing", () => {
     expect(refused?.status.code).toBe(2);
   });
 
+  it("traces a read receipt or a recall as a span of its own, ended as it goes out", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = createSendTracer({ url: "http://unused/v1/traces", sampleRatio: 1, exporter });
+    const traceparent = tracer.emitted("message:read", {
+      "gochat.conversation_id": "conv-1",
+      "gochat.seq": 4,
+    });
+    await tracer.flush();
+    const [span] = exporter.getFinishedSpans();
+    expect(span).toMatchObject({ name: "send read receipt", attributes: { "gochat.seq": 4 } });
+    expect(traceparent).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
+    expect(NO_SEND_TRACING.emitted("message:recall", {})).toBeUndefined();
+  });
+
   it("passes an unsampled send's decision on, and exports nothing for it", async () => {
     const exporter = new InMemorySpanExporter();
     const tracer = createSendTracer({ url: "http://unused/v1/traces", sampleRatio: 0, exporter });

@@ -1,10 +1,10 @@
 import {
   defaultTextMapSetter,
+  type Attributes,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
-  type Span,
   type Tracer,
 } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
@@ -28,6 +28,11 @@ export interface TracedSend {
 
 export interface SendTracer {
   start(conversationId: string, clientMsgId: string): TracedSend;
+  /**
+   * A fire-and-forget event (a read receipt, a recall): a span that ends as it goes out, returning the
+   * context to put in its payload.
+   */
+  emitted(event: "message:read" | "message:recall", attributes: Attributes): string | undefined;
   /** Sends what is still buffered (on sign-out or when the tab closes). */
   flush(): Promise<void>;
 }
@@ -35,7 +40,11 @@ export interface SendTracer {
 const UNTRACED: TracedSend = { traceparent: undefined, end: () => undefined };
 
 /** For a deployment that does not trace the browser. */
-export const NO_SEND_TRACING: SendTracer = { start: () => UNTRACED, flush: () => Promise.resolve() };
+export const NO_SEND_TRACING: SendTracer = {
+  start: () => UNTRACED,
+  emitted: () => undefined,
+  flush: () => Promise.resolve(),
+};
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -62,29 +71,44 @@ export function createSendTracer(options: {
     ],
   });
   const tracer: Tracer = provider.getTracer("gochat-web");
-  return {
-    start(conversationId, clientMsgId) {
-      const span: Span = tracer.startSpan(
-        "send message",
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            "messaging.system": "socket.io",
-            "messaging.operation.type": "send",
-            "messaging.destination.name": "message:send",
-            "gochat.conversation_id": conversationId,
-            "gochat.client_msg_id": clientMsgId,
-          },
+  const startProducer = (name: string, destination: string, attributes: Attributes) => {
+    const span = tracer.startSpan(
+      name,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          "messaging.system": "socket.io",
+          "messaging.operation.type": "send",
+          "messaging.destination.name": destination,
+          ...attributes,
         },
-        ROOT_CONTEXT,
+      },
+      ROOT_CONTEXT,
+    );
+    // A span that is not sampled still passes its decision on (flags 00), so no service behind it starts
+    // a trace of its own for it.
+    const carrier: Record<string, string> = {};
+    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+    return { span, traceparent: carrier.traceparent };
+  };
+  return {
+    emitted(event, attributes) {
+      const { span, traceparent } = startProducer(
+        event === "message:read" ? "send read receipt" : "send recall",
+        event,
+        attributes,
       );
-      // A send that is not sampled still passes its decision on (flags 00), so no service behind it starts
-      // a trace of its own for it.
-      const carrier: Record<string, string> = {};
-      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+      span.end();
+      return traceparent;
+    },
+    start(conversationId, clientMsgId) {
+      const { span, traceparent } = startProducer("send message", "message:send", {
+        "gochat.conversation_id": conversationId,
+        "gochat.client_msg_id": clientMsgId,
+      });
       let isEnded = false;
       return {
-        traceparent: carrier.traceparent,
+        traceparent,
         end(outcome) {
           if (isEnded) return;
           isEnded = true;
