@@ -57,6 +57,9 @@ export interface EventTailOptions {
 
 const TOPIC_NAMES = [TOPICS.userEvents.name, TOPICS.messageEvents.name];
 
+/** New events are announced at most this often: a burst of them is one announcement. */
+const NOTIFY_EVERY_MS = 250;
+
 function traceIdOf(traceparent: string | undefined): string | null {
   const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent ?? "");
   return match?.[1] ?? null;
@@ -128,6 +131,8 @@ export class EventTail {
   #started: Promise<void> | undefined;
   #isTailing = false;
   #error: string | null = null;
+  readonly #listeners = new Set<() => void>();
+  #notifyTimer: NodeJS.Timeout | undefined;
 
   constructor(kafka: Kafka, options: EventTailOptions = {}) {
     this.#kafka = kafka;
@@ -176,10 +181,14 @@ export class EventTail {
       autoCommit: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
+        let isAnyNew = false;
         for (const message of batch.messages) {
-          this.#take(batch.topic, batch.partition, message.offset, message.value, message.headers);
+          isAnyNew =
+            this.#take(batch.topic, batch.partition, message.offset, message.value, message.headers) ||
+            isAnyNew;
           payload.resolveOffset(message.offset);
         }
+        if (isAnyNew) this.#notify();
         await Promise.resolve();
       },
     });
@@ -195,15 +204,15 @@ export class EventTail {
     offset: string,
     value: Buffer | null,
     headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
-  ): void {
+  ): boolean {
     const key = `${topic}/${partition}/${offset}`;
-    if (this.#seen.has(key)) return;
+    if (this.#seen.has(key)) return false;
     let decoded: UserEvent | MessageEvent;
     try {
       decoded = decodeRecordFromTopic(topic, value).value as UserEvent | MessageEvent;
     } catch {
       this.#undecodable += 1;
-      return;
+      return false;
     }
     const header = headers?.traceparent;
     const traceparent = Array.isArray(header) ? header[0] : header;
@@ -213,6 +222,24 @@ export class EventTail {
       const dropped = this.#events.splice(0, this.#events.length - this.#capacity);
       for (const event of dropped) this.#seen.delete(`${event.topic}/${event.partition}/${event.offset}`);
     }
+    return true;
+  }
+
+  /**
+   * Calls `listener` when new events have been taken in, at most every 250 ms (a burst is one call),
+   * for a live view to ask again. Returns the way to stop.
+   */
+  onNewEvents(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(): void {
+    if (this.#notifyTimer !== undefined) return;
+    this.#notifyTimer = setTimeout(() => {
+      this.#notifyTimer = undefined;
+      for (const listener of this.#listeners) listener();
+    }, NOTIFY_EVERY_MS);
   }
 
   query(query: EventQuery = {}): EventPage {
@@ -242,6 +269,8 @@ export class EventTail {
 
   async stop(): Promise<void> {
     this.#isTailing = false;
+    clearTimeout(this.#notifyTimer);
+    this.#notifyTimer = undefined;
     const consumer = this.#consumer;
     this.#consumer = undefined;
     if (consumer === undefined) return;

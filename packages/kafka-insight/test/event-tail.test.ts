@@ -70,9 +70,14 @@ afterAll(async () => {
 describe("the event tail", () => {
   it("starts a few records back, follows both topics live, filters, and leaves no group behind", async () => {
     const tail = new EventTail(kafka, { backfillPerPartition: 3 });
+    let announced = 0;
+    const stopListening = tail.onNewEvents(() => (announced += 1));
     await tail.start();
     const backfilled = await until(tail, (page) => page.held === 2 && page.undecodable === 1);
     expect(backfilled.events.map((event) => event.userId).toSorted()).toEqual(["old-3", "old-4"]);
+    // New events are announced, a burst at a time, for live views to ask again.
+    while (announced === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    stopListening();
 
     await producer.send({
       topic: TOPICS.userEvents.name,

@@ -9,7 +9,8 @@ export type LiveState = "connecting" | "live" | "reconnecting";
 
 /**
  * Keeps the groups list (and whatever group detail is open) current from the server-sent `groups`
- * events: the list is replaced in the query cache, and an open detail is refetched.
+ * events: the list is replaced in the query cache, and an open detail is refetched. An `events` event
+ * refetches the events page's stream.
  */
 export function useLiveGroups(): LiveState {
   const trpc = useTRPC();
@@ -32,6 +33,9 @@ export function useLiveGroups(): LiveState {
         );
         void queryClient.invalidateQueries({ queryKey: trpc.groups.detail.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.overview.health.queryKey() });
+      });
+      source.addEventListener("events", () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.events.list.queryKey() });
       });
       const reconnect = () => {
         source?.close();

@@ -146,6 +146,11 @@ export async function eventTail(): Promise<EventTail> {
   return tail;
 }
 
+/** Told when the event stream has taken in new events; it does not start the stream. */
+export function onNewEvents(listener: () => void): () => void {
+  return state().events.onNewEvents(listener);
+}
+
 export function groupInsight(): GroupInsight {
   return state().insight;
 }

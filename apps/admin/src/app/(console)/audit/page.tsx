@@ -15,7 +15,7 @@ export default function AuditPage() {
       <QueryState isLoading={entries.isLoading} error={entries.error} />
       {entries.data?.length === 0 ? <p>{t("audit.empty")}</p> : null}
       {entries.data && entries.data.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t("nav.audit")} tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -34,7 +34,10 @@ export default function EventsPage() {
   const [form, setForm] = useState<Filters>(EMPTY);
   const [query, setQuery] = useState<ReturnType<typeof toQuery>>({});
   const [isLive, setLive] = useState(true);
-  const events = useQuery(trpc.events.list.queryOptions(query, { refetchInterval: isLive ? 2_000 : false }));
+  // Live, the server-sent `events` announcements refetch the stream; paused, what is shown stays.
+  const events = useQuery(trpc.events.list.queryOptions(query));
+  const [paused, setPaused] = useState<typeof events.data>(undefined);
+  const shown = isLive ? events.data : (paused ?? events.data);
   const figures = useQuery(trpc.events.figures.queryOptions(undefined, { refetchInterval: 10_000 }));
   const onSubmit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -115,27 +118,32 @@ export default function EventsPage() {
         </label>
         <button type="submit">{t("common.search")}</button>
         <label className="inline">
-          <input type="checkbox" checked={isLive} onChange={(event) => setLive(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={isLive}
+            onChange={(event) => {
+              setPaused(event.target.checked ? undefined : events.data);
+              setLive(event.target.checked);
+            }}
+          />
           {t("events.live")}
         </label>
       </form>
       <QueryState isLoading={events.isLoading} error={events.error} />
-      {events.data ? (
+      {shown ? (
         <p className="muted" data-testid="events-summary">
           {t("events.summary", {
-            shown: events.data.events.length,
-            matched: events.data.matched,
-            held: events.data.held,
-            since: events.data.heldSinceMs === null ? "—" : formatDateTime(events.data.heldSinceMs),
+            shown: shown.events.length,
+            matched: shown.matched,
+            held: shown.held,
+            since: shown.heldSinceMs === null ? "—" : formatDateTime(shown.heldSinceMs),
           })}
-          {events.data.undecodable > 0
-            ? ` ${t("events.undecodable", { count: events.data.undecodable })}`
-            : ""}
+          {shown.undecodable > 0 ? ` ${t("events.undecodable", { count: shown.undecodable })}` : ""}
         </p>
       ) : null}
-      {events.data?.events.length === 0 ? <p>{t("events.none")}</p> : null}
-      {events.data && events.data.events.length > 0 ? (
-        <div className="table-wrap">
+      {shown?.events.length === 0 ? <p>{t("events.none")}</p> : null}
+      {shown && shown.events.length > 0 ? (
+        <div className="table-wrap" role="region" aria-label={t("events.stream")} tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -147,7 +155,7 @@ export default function EventsPage() {
               </tr>
             </thead>
             <tbody>
-              {events.data.events.map((event) => (
+              {shown.events.map((event) => (
                 <tr
                   key={`${event.topic}/${event.partition}/${event.offset}`}
                   data-event-type={event.type}

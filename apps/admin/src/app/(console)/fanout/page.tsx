@@ -27,7 +27,7 @@ export default function FanoutPage() {
       <QueryState isLoading={tasks.isLoading} error={tasks.error} />
       {tasks.data?.length === 0 ? <p>{t("fanout.empty")}</p> : null}
       {tasks.data && tasks.data.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t("nav.fanout")} tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -67,7 +67,7 @@ export default function GroupsPage() {
       </div>
       {list.data && groups.length === 0 ? <p>{t("groups.empty")}</p> : null}
       {groups.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t("nav.groups")} tabIndex={0}>
           <table>
             <thead>
               <tr>

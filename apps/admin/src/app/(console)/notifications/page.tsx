@@ -86,7 +86,7 @@ export default function NotificationsPage() {
       <QueryState isLoading={failed.isLoading} error={failed.error} />
       {failed.data?.length === 0 ? <p>{t("notifications.noneFailed")}</p> : null}
       {failed.data && failed.data.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t("notifications.failed")} tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -19,7 +19,7 @@ export default function TopicsPage() {
       <h1>{t("nav.topics")}</h1>
       <QueryState isLoading={topics.isLoading} error={topics.error} />
       {topics.data ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t("nav.topics")} tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -121,7 +121,7 @@ export default function TracesPage() {
       <QueryState isLoading={results.isLoading} error={results.error} />
       {results.data?.length === 0 ? <p>{t("traces.none")}</p> : null}
       {results.data && results.data.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t("traces.title")} tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -1,12 +1,13 @@
 import { summarizeGroup } from "../../../server/routers/groups";
-import { onReport } from "../../../server/kafka";
+import { onNewEvents, onReport } from "../../../server/kafka";
 import { ACCESS_COOKIE, checkAccessToken, readCookie } from "../../../server/session";
 
 export const dynamic = "force-dynamic";
 
 /**
- * Server-sent events: a `groups` event with every group's summary after each sample. The page keeps its
- * data current from them without polling. An expired access token ends the stream with `unauthorized`;
+ * Server-sent events: a `groups` event with every group's summary after each sample, and an `events`
+ * event when the user and message event stream has taken in new events (the events page then asks for
+ * its filtered view again). Pages keep their data current from them without polling. An expired access token ends the stream with `unauthorized`;
  * the page renews it through the API and reconnects.
  */
 export function GET(request: Request): Response {
@@ -29,8 +30,10 @@ export function GET(request: Request): Response {
         }
         send("groups", { atMs: report.atMs, groups: report.groups.map(summarizeGroup) });
       });
+      const stopEvents = onNewEvents(() => send("events", { atMs: Date.now() }));
       stop = () => {
         unsubscribe();
+        stopEvents();
         try {
           controller.close();
         } catch {

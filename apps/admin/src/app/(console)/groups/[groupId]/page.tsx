@@ -40,7 +40,7 @@ export default function GroupPage({ params }: { params: Promise<{ groupId: strin
           </section>
           <section className="card" aria-labelledby="partitions-heading">
             <h2 id="partitions-heading">{t("group.partitions")}</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" role="region" aria-label={groupId} tabIndex={0}>
               <table>
                 <thead>
                   <tr>
