@@ -217,11 +217,15 @@ export async function startSystem(
                   env.GOCHAT_PUBLIC_API_URL ?? `http://{host}:${env.GOCHAT_REPO_PORT}/trpc`,
                 GOCHAT_PUBLIC_GATEWAYS: env.GOCHAT_PUBLIC_GATEWAYS ?? gateways.join(","),
                 // The browser starts each message's trace and sends its span to the embedded trace store,
-                // keeping the share of traces the services would.
+                // keeping the share of traces the services would (unless told otherwise).
                 ...(isTraceStoreEmbedded(env)
                   ? {
-                      GOCHAT_PUBLIC_TRACES_URL: `http://{host}:${traceStorePort(env)}/v1/traces`,
-                      GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO: String(rootSampleRatio(telemetryEnv(shared))),
+                      GOCHAT_PUBLIC_TRACES_URL:
+                        inheritedEnv().GOCHAT_PUBLIC_TRACES_URL ??
+                        `http://{host}:${traceStorePort(env)}/v1/traces`,
+                      GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO:
+                        inheritedEnv().GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO ??
+                        String(rootSampleRatio(telemetryEnv(shared))),
                     }
                   : {}),
               },
