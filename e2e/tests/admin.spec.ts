@@ -396,6 +396,15 @@ test("an admin finds a chat message's trace and reads it as one waterfall across
   expect(spans.map((span) => span.name)).toEqual(
     expect.arrayContaining(["receive message:send", "process gochat.messages.downstream.gw-2"]),
   );
+
+  // Ann's read receipt for the conversation is traced the same way, from her browser on.
+  await expect(async () => {
+    const found = (await (
+      await fetch(`${traceStoreUrl}/api/traces?conversationId=${conversationId}&service=gochat-web`)
+    ).json()) as { traces: { traceId: string; rootName: string; services: string[] }[] };
+    const read = found.traces.find((trace) => trace.rootName === "send read receipt");
+    expect(read?.services).toEqual(expect.arrayContaining(["gochat-web", "im-gateway", "im-logic"]));
+  }).toPass({ timeout: 15_000 });
   await closeAll(ann, ben);
 });
 
