@@ -193,7 +193,8 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
     message?.messageId ?? 0,
     (found) =>
       found.some((span) => span.name.startsWith("process gochat.messages.downstream.")) &&
-      found.some((span) => span.service === "im-task" && span.name === "process gochat.messages.persist"),
+      found.some((span) => span.service === "im-task" && span.name === "process gochat.messages.persist") &&
+      found.some((span) => span.service === "analytics"),
   );
   const ids = new Set(spans.map((span) => span.spanId));
   expect(spans.filter((span) => span.parentSpanId === undefined || !ids.has(span.parentSpanId))).toHaveLength(
@@ -218,6 +219,11 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
     spans.find((span) => span.service === "im-task" && span.name === "process gochat.messages.persist")
       ?.attributes,
   ).toMatchObject({ "gochat.message_id": String(message?.messageId), "gochat.seq": message?.seq });
+  // So is analytics counting it, one span per record of its batch.
+  expect(
+    spans.find((span) => span.service === "analytics" && span.name === "process gochat.messages.persist")
+      ?.attributes,
+  ).toMatchObject({ "gochat.event_type": "message.sent" });
   // The produce hops are spans of the trace too.
   expect(spans.map((span) => span.name)).toEqual(
     expect.arrayContaining(["send gochat.messages.upstream", "send gochat.messages.persist"]),

@@ -8,6 +8,7 @@ import {
   type Logger,
   type RunningService,
 } from "@gochat/service-kit";
+import { endingSpans, startRecordSpan } from "@gochat/telemetry";
 import { AnalyticsFigures, type AnalyticsSnapshot } from "./analytics-figures";
 import { ANALYTICS_TOPIC_PATTERN, countRecord, decodeAnalyticsRecord } from "./count-record";
 import { startLagMonitor } from "./lag-monitor";
@@ -35,6 +36,12 @@ export interface RunningAnalytics extends RunningService {
   refresh(): Promise<void>;
 }
 
+/** What a counted record was: its event type, or `message.sent` for a stored message. */
+function eventTypeOf(value: unknown): string {
+  const type = (value as { event_type?: unknown }).event_type;
+  return typeof type === "string" ? type : "message.sent";
+}
+
 /**
  * analytics: `analytics.events.group` reads every domain-event topic, the persist topic and the
  * notifications topic from the beginning into in-memory figures, served at GET /stats. Figures go back
@@ -58,6 +65,7 @@ export async function startAnalyticsService(
     { onFatal },
   );
   const figures = new AnalyticsFigures(config.recentIdLimit);
+  const startedAtMs = Date.now();
   // Figures live in memory, so every start reads the topics from their beginning again; a second
   // instance would split the partitions and hold half the figures, so analytics runs as one instance.
   const consumer = await kafka.consume({
@@ -67,7 +75,19 @@ export async function startAnalyticsService(
     rewindOnStart: true,
     accumulate: BACKGROUND_FETCH,
     handleBatch: async (records) => {
-      for (const record of records) countRecord(figures, record.topicId, record.value);
+      // Each record counted since this start is a span of its own in its message's or event's trace;
+      // the topics replayed from their beginning at start-up are counted without adding to old traces.
+      const spans = records
+        .filter((record) => Number(record.timestamp) >= startedAtMs)
+        .map((record) =>
+          startRecordSpan(record, {
+            groupId: CONSUMER_GROUPS.analyticsEvents.name,
+            attributes: { "gochat.event_type": eventTypeOf(record.value) },
+          }),
+        );
+      await endingSpans(spans, async () => {
+        for (const record of records) countRecord(figures, record.topicId, record.value);
+      });
     },
   });
   const lag =
