@@ -380,14 +380,15 @@ test("an admin finds a chat message's trace and reads it as one waterfall across
   const traceId = await result.getAttribute("data-trace-id");
   await admin.context.close();
 
-  // In the trace store: one tree, rooted at the browser's send, through every service the message crossed.
+  // In the trace store: one tree, rooted at the browser's send, through every service the message crossed
+  // (analytics counting it included).
   type StoredSpan = { spanId: string; parentSpanId?: string; service: string; name: string };
   let spans: StoredSpan[] = [];
   await expect(async () => {
     const response = await fetch(`${traceStoreUrl}/api/traces/${traceId}`);
     spans = ((await response.json()) as { spans: StoredSpan[] }).spans;
     expect(new Set(spans.map((span) => span.service))).toEqual(
-      new Set(["gochat-web", "im-gateway", "im-logic", "im-repo", "im-task"]),
+      new Set(["gochat-web", "im-gateway", "im-logic", "im-repo", "im-task", "analytics"]),
     );
   }).toPass({ timeout: 15_000 });
   const ids = new Set(spans.map((span) => span.spanId));
@@ -396,6 +397,17 @@ test("an admin finds a chat message's trace and reads it as one waterfall across
   expect(spans.map((span) => span.name)).toEqual(
     expect.arrayContaining(["receive message:send", "process gochat.messages.downstream.gw-2"]),
   );
+
+  // Her client's calls to im-repo are traced from the browser too.
+  await expect(async () => {
+    const found = (await (
+      await fetch(`${traceStoreUrl}/api/traces?service=gochat-web&limit=200`)
+    ).json()) as {
+      traces: { rootName: string; services: string[] }[];
+    };
+    const call = found.traces.find((trace) => trace.rootName === "query conversations.list");
+    expect(call?.services).toEqual(expect.arrayContaining(["gochat-web", "im-repo"]));
+  }).toPass({ timeout: 15_000 });
 
   // Ann's read receipt for the conversation is traced the same way, from her browser on.
   await expect(async () => {

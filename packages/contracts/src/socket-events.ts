@@ -39,7 +39,11 @@ export const recallInput = z.object({
 });
 export type RecallInput = z.infer<typeof recallInput>;
 
-export const typingInput = z.object({ conversationId: entityId, isTyping: z.boolean() });
+export const typingInput = z.object({
+  conversationId: entityId,
+  isTyping: z.boolean(),
+  traceparent: traceparent.optional(),
+});
 export type TypingInput = z.infer<typeof typingInput>;
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorBody };

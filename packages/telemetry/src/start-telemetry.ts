@@ -43,7 +43,7 @@ export interface Telemetry {
 }
 
 /** Client events whose payload carries the client's trace context; the gateway traces them itself. */
-export const TRACED_CLIENT_EVENTS = ["message:send", "message:read", "message:recall"] as const;
+export const TRACED_CLIENT_EVENTS = ["message:send", "message:read", "message:recall", "typing"] as const;
 
 const INSTRUMENTED_MODULES = ["kafkajs", "socket.io", "http", "https", "node:http", "node:https"];
 

@@ -204,13 +204,17 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
   socket.on("typing", async (payload: unknown, ack: unknown) => {
     const input = admit("typing", payload, ack);
     if (input === undefined) return;
+    const { span, active } = receiveSpan("typing", input.traceparent, {
+      conversationId: input.conversationId,
+    });
     const body: TopicValue<"upstream"> = {
       kind: "typing",
       ...stamp(input.conversationId),
       is_typing: input.isTyping,
     };
-    if (await publish("typing", body, ack)) {
+    if (await context.with(active, () => publish("typing", body, ack))) {
       if (typeof ack === "function") (ack as AnyAck)({ ok: true, accepted: true });
     }
+    span.end();
   });
 }

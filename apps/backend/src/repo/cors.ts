@@ -16,7 +16,7 @@ export function corsMiddleware(allowed: readonly string[] | true) {
       response.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
       response.setHeader(
         "access-control-allow-headers",
-        "authorization, content-type, trpc-accept, x-trpc-source",
+        "authorization, content-type, trpc-accept, x-trpc-source, traceparent, tracestate",
       );
       response.setHeader("access-control-max-age", "600");
       response.writeHead(204);

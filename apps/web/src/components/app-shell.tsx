@@ -9,7 +9,7 @@ import { ChatController } from "../lib/chat-controller";
 import { chooseGatewayForTab } from "../lib/gateway-choice";
 import { useI18n } from "../lib/i18n";
 import { useEndpoints } from "../lib/runtime-config";
-import { createSendTracer, NO_SEND_TRACING } from "../lib/send-tracing";
+import { sendTracerFor } from "../lib/send-tracing";
 import { Avatar } from "./avatar";
 import { ConnectionBanner } from "./connection-banner";
 import { ConversationList } from "./conversation-list";
@@ -38,7 +38,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       api,
       gateways,
       chooseGatewayForTab(gateways),
-      tracing === null ? NO_SEND_TRACING : createSendTracer(tracing),
+      sendTracerFor(tracing),
     );
     created.start();
     setController(created);

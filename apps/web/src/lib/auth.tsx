@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { createApiClient, type ApiClient } from "./api";
 import { clearOutbox } from "./outbox";
 import { useEndpoints } from "./runtime-config";
+import { sendTracerFor } from "./send-tracing";
 import {
   clearSession,
   loadSession,
@@ -28,7 +29,7 @@ interface Auth {
 const AuthContext = createContext<Auth | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const { apiUrl } = useEndpoints();
+  const { apiUrl, tracing } = useEndpoints();
   const router = useRouter();
   const [session, setSession] = useState<Session | null | undefined>(undefined);
 
@@ -42,11 +43,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const api = useMemo(
     () =>
-      createApiClient(apiUrl, () => {
-        clearSession();
-        setSession(null);
-      }),
-    [apiUrl],
+      createApiClient(
+        apiUrl,
+        () => {
+          clearSession();
+          setSession(null);
+        },
+        sendTracerFor(tracing),
+      ),
+    [apiUrl, tracing],
   );
 
   const signIn = useCallback(

@@ -559,7 +559,13 @@ export class ChatController {
     if (isTyping && now - last < TYPING_REPEAT_MS) return;
     if (!isTyping && last === 0) return;
     this.lastTypingSent.set(conversationId, isTyping ? now : 0);
-    if (this.socket?.connected === true) this.socket.emit("typing", { conversationId, isTyping });
+    if (this.socket?.connected !== true) return;
+    const traceparent = this.sendTracer.emitted("typing", { "gochat.conversation_id": conversationId });
+    this.socket.emit("typing", {
+      conversationId,
+      isTyping,
+      ...(traceparent === undefined ? {} : { traceparent }),
+    });
   }
 
   // ---- reading ----

@@ -46,6 +46,22 @@ describe("the browser's send tracing", () => {
     expect(NO_SEND_TRACING.emitted("message:recall", {})).toBeUndefined();
   });
 
+  it("traces a call to im-repo as a client span whose context goes in the request's header", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = createSendTracer({ url: "http://unused/v1/traces", sampleRatio: 1, exporter });
+    const ok = tracer.call("conversations.list", "query");
+    const failed = tracer.call("friends.request", "mutation");
+    expect(ok.traceparent).toMatch(TRACEPARENT);
+    ok.end();
+    failed.end(new Error("not friends"));
+    await tracer.flush();
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => [span.name, span.attributes["rpc.method"], span.status.code])).toEqual([
+      ["query conversations.list", "conversations.list", 0],
+      ["mutation friends.request", "friends.request", 2],
+    ]);
+  });
+
   it("passes an unsampled send's decision on, and exports nothing for it", async () => {
     const exporter = new InMemorySpanExporter();
     const tracer = createSendTracer({ url: "http://unused/v1/traces", sampleRatio: 0, exporter });

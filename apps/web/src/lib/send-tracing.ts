@@ -32,7 +32,9 @@ export interface SendTracer {
    * A fire-and-forget event (a read receipt, a recall): a span that ends as it goes out, returning the
    * context to put in its payload.
    */
-  emitted(event: "message:read" | "message:recall", attributes: Attributes): string | undefined;
+  emitted(event: "message:read" | "message:recall" | "typing", attributes: Attributes): string | undefined;
+  /** A call to im-repo: a client span, its context for the request's headers, ended with the answer. */
+  call(procedure: string, type: string): { traceparent: string | undefined; end(error?: unknown): void };
   /** Sends what is still buffered (on sign-out or when the tab closes). */
   flush(): Promise<void>;
 }
@@ -43,8 +45,15 @@ const UNTRACED: TracedSend = { traceparent: undefined, end: () => undefined };
 export const NO_SEND_TRACING: SendTracer = {
   start: () => UNTRACED,
   emitted: () => undefined,
+  call: () => ({ traceparent: undefined, end: () => undefined }),
   flush: () => Promise.resolve(),
 };
+
+const EMITTED_SPAN_NAMES = {
+  "message:read": "send read receipt",
+  "message:recall": "send recall",
+  typing: "send typing",
+} as const;
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -93,13 +102,30 @@ export function createSendTracer(options: {
   };
   return {
     emitted(event, attributes) {
-      const { span, traceparent } = startProducer(
-        event === "message:read" ? "send read receipt" : "send recall",
-        event,
-        attributes,
-      );
+      const { span, traceparent } = startProducer(EMITTED_SPAN_NAMES[event], event, attributes);
       span.end();
       return traceparent;
+    },
+    call(procedure, type) {
+      const span = tracer.startSpan(
+        `${type} ${procedure}`,
+        { kind: SpanKind.CLIENT, attributes: { "rpc.system": "trpc", "rpc.method": procedure } },
+        ROOT_CONTEXT,
+      );
+      const carrier: Record<string, string> = {};
+      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+      return {
+        traceparent: carrier.traceparent,
+        end(error) {
+          if (error !== undefined) {
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: error instanceof Error ? error.message : "the call failed",
+            });
+          }
+          span.end();
+        },
+      };
     },
     start(conversationId, clientMsgId) {
       const { span, traceparent } = startProducer("send message", "message:send", {
@@ -124,4 +150,14 @@ export function createSendTracer(options: {
     },
     flush: () => provider.forceFlush(),
   };
+}
+
+let shared: { key: string; tracer: SendTracer } | undefined;
+
+/** One tracer per tab, whichever part of the client asks for it (the chat controller, the API client). */
+export function sendTracerFor(tracing: { url: string; sampleRatio: number } | null): SendTracer {
+  if (tracing === null) return NO_SEND_TRACING;
+  const key = `${tracing.url} ${tracing.sampleRatio}`;
+  if (shared?.key !== key) shared = { key, tracer: createSendTracer(tracing) };
+  return shared.tracer;
 }
