@@ -569,6 +569,28 @@ test("a message to the super-large group shows as a fan-out task, with its progr
   await expect(task.locator('[data-gateway="gw-1"]')).toHaveText(/^gw-1: [1-9]\d*$/);
   await expect(task.locator('[data-gateway="gw-2"]')).toHaveText(/^gw-2: [1-9]\d*$/);
   await screenshot(testInfo, "fanout-task", admin);
+
+  // The task, each of its pages and their gateway batches are spans of the message's trace.
+  const taskId = await task.getAttribute("data-task");
+  await expect(async () => {
+    const found = (await (await fetch(`${traceStoreUrl}/api/traces?fanoutTaskId=${taskId}`)).json()) as {
+      traces: { traceId: string }[];
+    };
+    const names = new Set<string>();
+    for (const { traceId } of found.traces) {
+      const { spans } = (await (await fetch(`${traceStoreUrl}/api/traces/${traceId}`)).json()) as {
+        spans: { name: string; service: string }[];
+      };
+      for (const span of spans) names.add(`${span.service}/${span.name}`);
+    }
+    expect([...names]).toEqual(
+      expect.arrayContaining([
+        "gochat-web/send message",
+        "im-task/fan-out page",
+        "im-task/send gochat.messages.downstream.gw-2",
+      ]),
+    );
+  }).toPass({ timeout: 15_000 });
   await closeAll(erin, sender);
   await admin.context.close();
 });

@@ -1,6 +1,7 @@
 import type { TopicValue } from "@gochat/contracts";
 import { batchByInstance } from "@gochat/messaging";
 import { downstreamBatch, type Logger, type TopicMessages } from "@gochat/service-kit";
+import { domainAttributes, startSpan } from "@gochat/telemetry";
 import { gochatMetrics } from "@gochat/telemetry/metrics";
 import type { RepoClient } from "../clients/repo-client";
 
@@ -39,29 +40,45 @@ export async function runFanoutTask(task: TopicValue<"fanout">, deps: FanoutDeps
   let online = 0;
   let members = 0;
   try {
+    let pageIndex = 0;
     do {
-      const page = await deps.repo.internal.fanoutPage.query({
-        group_id: task.group_id,
-        after,
-        limit: deps.pageSize,
-      });
-      const presence = new Map(page.presence);
-      const records = batchByInstance(presence.keys(), presence, (recipients) => ({
-        kind: "message" as const,
-        recipients,
-        message: task.message,
-      }));
-      await deps.sendBatch(downstreamBatch(records));
-      await deps.repo.internal.recordFanoutProgress.mutate({
-        task_id: task.task_id,
-        recipients: page.memberCount,
-        online_recipients: presence.size,
-        by_gateway: recipientsPerInstance(records),
-      });
+      // Each page is a span of the message's trace: the member read, its gateway batches and the
+      // progress record are its children.
+      const done = await startSpan(
+        "fan-out page",
+        async (span) => {
+          const page = await deps.repo.internal.fanoutPage.query({
+            group_id: task.group_id,
+            after,
+            limit: deps.pageSize,
+          });
+          const presence = new Map(page.presence);
+          const records = batchByInstance(presence.keys(), presence, (recipients) => ({
+            kind: "message" as const,
+            recipients,
+            message: task.message,
+          }));
+          await deps.sendBatch(downstreamBatch(records));
+          await deps.repo.internal.recordFanoutProgress.mutate({
+            task_id: task.task_id,
+            recipients: page.memberCount,
+            online_recipients: presence.size,
+            by_gateway: recipientsPerInstance(records),
+          });
+          span.setAttributes({
+            "gochat.fanout.page": pageIndex,
+            "gochat.recipients": presence.size,
+            "gochat.fanout.gateway_batches": records.length,
+          });
+          return { memberCount: page.memberCount, online: presence.size, nextCursor: page.nextCursor };
+        },
+        { attributes: domainAttributes({ fanoutTaskId: task.task_id, conversationId: task.group_id }) },
+      );
       gochatMetrics().taskFanoutPages.add(1);
-      members += page.memberCount;
-      online += presence.size;
-      after = page.nextCursor;
+      members += done.memberCount;
+      online += done.online;
+      after = done.nextCursor;
+      pageIndex += 1;
       await deps.heartbeat();
     } while (after !== null);
   } catch (error) {
