@@ -158,7 +158,7 @@ test("an admin disables a user, who can then not sign in, and it is audited", as
   const admin = await signInAsAdmin(browser, 820);
   await admin.page.getByRole("link", { name: "Users" }).click();
   await admin.page.getByLabel("Find a user").fill(username);
-  await admin.page.getByRole("button", { name: "Search" }).click();
+  await admin.page.getByRole("button", { name: "Search", exact: true }).click();
   await admin.page.getByRole("button", { name: new RegExp(username) }).click();
   await expect(admin.page.locator('[data-field="user-state"]')).toHaveText("active");
   admin.page.once("dialog", (dialog) => void dialog.accept());
@@ -345,7 +345,7 @@ test("an admin finds a chat message's trace and reads it as one waterfall across
   await admin.page.getByLabel("Conversation").fill(conversationId);
   // The send's trace, begun in Ann's browser (Ben's read receipt has a trace of its own).
   await admin.page.getByLabel("Service").fill("gochat-web");
-  await admin.page.getByRole("button", { name: "Search" }).click();
+  await admin.page.getByRole("button", { name: "Search", exact: true }).click();
   // Spans reach the trace store within a second or so; the results refresh by themselves.
   // Ann's read receipt is a trace of the browser's too: the send is the one rooted at "send message".
   const result = admin.page
@@ -490,7 +490,7 @@ test("a sign-in and a sign-out appear live in the events stream", async ({ brows
 
   const evie = await signUp(browser, "evie", "gw-1");
   await admin.page.getByLabel("User (name or id)").fill(evie.username);
-  await admin.page.getByRole("button", { name: "Search" }).click();
+  await admin.page.getByRole("button", { name: "Search", exact: true }).click();
   // Newest first: the tab's connection (the sign-up page connects once, and again when pinned to gw-1).
   const newest = admin.page.locator("tbody tr").first();
   await expect(newest).toHaveAttribute("data-event-type", "user.online", { timeout: 20_000 });

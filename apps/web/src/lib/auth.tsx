@@ -41,6 +41,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
+  // useEndpoints builds its answer anew on every render: the client is kept by the values it depends on,
+  // or every render would make a new one (and a new chat controller with it).
+  const traceUrl = tracing?.url;
+  const traceRatio = tracing?.sampleRatio;
   const api = useMemo(
     () =>
       createApiClient(
@@ -49,9 +53,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           clearSession();
           setSession(null);
         },
-        sendTracerFor(tracing),
+        sendTracerFor(
+          traceUrl === undefined || traceRatio === undefined
+            ? null
+            : { url: traceUrl, sampleRatio: traceRatio },
+        ),
       ),
-    [apiUrl, tracing],
+    [apiUrl, traceUrl, traceRatio],
   );
 
   const signIn = useCallback(
