@@ -76,6 +76,14 @@ const shape = {
   /** Where browsers reach the API and gateways, when not this machine's ports (apps/web validates them). */
   GOCHAT_PUBLIC_API_URL: z.string().min(1).optional(),
   GOCHAT_PUBLIC_GATEWAYS: z.string().min(1).optional(),
+  /** Where browsers send the spans of their sends; by default the embedded trace store, when it runs. */
+  GOCHAT_PUBLIC_TRACES_URL: z.string().min(1).optional(),
+  /** The share of sends the browser traces; by default the services' own (OTEL_TRACES_SAMPLER). */
+  GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO: z.coerce
+    .number({ message: "must be a number" })
+    .min(0, "must be between 0 and 1")
+    .max(1, "must be between 0 and 1")
+    .optional(),
   LOG_LEVEL: fields.logLevel.default("info"),
   /** How often the pipeline probe sends a synthetic message through the system; 0 leaves it out. */
   GOCHAT_PROBE_INTERVAL_MS: fields.nonNegativeInt.max(3_600_000).default(10_000),

@@ -54,3 +54,12 @@ it("refuses instance counts it cannot run, naming the variable", () => {
     expect(() => readStartEnv({ GOCHAT_INSTANCES: bad })).toThrow(/GOCHAT_INSTANCES/);
   }
 });
+
+it("takes the browser's trace settings from the environment, and names a bad ratio", () => {
+  expect(readStartEnv({ GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO: "0.5" }).GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO).toBe(
+    0.5,
+  );
+  expect(() => readStartEnv({ GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO: "1.5" })).toThrow(
+    /GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO/,
+  );
+});

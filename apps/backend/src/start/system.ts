@@ -221,11 +221,10 @@ export async function startSystem(
                 ...(isTraceStoreEmbedded(env)
                   ? {
                       GOCHAT_PUBLIC_TRACES_URL:
-                        inheritedEnv().GOCHAT_PUBLIC_TRACES_URL ??
-                        `http://{host}:${traceStorePort(env)}/v1/traces`,
-                      GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO:
-                        inheritedEnv().GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO ??
-                        String(rootSampleRatio(telemetryEnv(shared))),
+                        env.GOCHAT_PUBLIC_TRACES_URL ?? `http://{host}:${traceStorePort(env)}/v1/traces`,
+                      GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO: String(
+                        env.GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO ?? rootSampleRatio(telemetryEnv(shared)),
+                      ),
                     }
                   : {}),
               },
