@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { EVENT_TYPES } from "../../lib/event-types";
 import { readAdminEnv } from "../env";
+import { fetchChecked } from "../fetch-checked";
 import { eventTail } from "../kafka";
 import { fromRepo, repoClient } from "../repo-client";
 import { adminProcedure, router } from "../trpc";
@@ -69,28 +70,9 @@ export const eventsRouter = router({
   /** Online users over time and the read rate, from analytics (`GOCHAT_ANALYTICS_URL`). */
   figures: adminProcedure.query(async ({ ctx }) => {
     const url = `${readAdminEnv().GOCHAT_ANALYTICS_URL}/stats`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: { authorization: `Bearer ${ctx.session.accessToken}` },
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch (error) {
-      throw new TRPCError({
-        code: "INTERNAL_SERVER_ERROR",
-        message: `analytics at ${url} did not answer: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-    if (!response.ok) {
-      throw new TRPCError({
-        code: "INTERNAL_SERVER_ERROR",
-        message: `analytics answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
-      });
-    }
-    const parsed = stats.safeParse(await response.json());
-    if (!parsed.success) {
-      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "analytics' answer was not understood" });
-    }
-    return parsed.data;
+    return fetchChecked(
+      { name: "analytics", where: url, url, headers: { authorization: `Bearer ${ctx.session.accessToken}` } },
+      stats,
+    );
   }),
 });

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { readAdminEnv } from "../env";
+import { fetchChecked } from "../fetch-checked";
 import { adminProcedure, router } from "../trpc";
 
 const id = z.string().trim().min(1).max(128);
@@ -35,34 +36,12 @@ const span = z.object({
 export type TraceSummaryView = z.infer<typeof summary>;
 export type SpanView = z.infer<typeof span>;
 
-async function fromTraceStore<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const url = `${readAdminEnv().GOCHAT_TRACE_STORE_URL}${path}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  } catch (error) {
-    throw new TRPCError({
-      code: "INTERNAL_SERVER_ERROR",
-      message: `the trace store at ${readAdminEnv().GOCHAT_TRACE_STORE_URL} did not answer: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    });
-  }
-  if (response.status === 404) return undefined;
-  if (!response.ok) {
-    throw new TRPCError({
-      code: "INTERNAL_SERVER_ERROR",
-      message: `the trace store answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
-    });
-  }
-  const parsed = schema.safeParse(await response.json());
-  if (!parsed.success) {
-    throw new TRPCError({
-      code: "INTERNAL_SERVER_ERROR",
-      message: "the trace store's answer was not understood",
-    });
-  }
-  return parsed.data;
+function fromTraceStore<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const base = readAdminEnv().GOCHAT_TRACE_STORE_URL;
+  return fetchChecked(
+    { name: "the trace store", where: base, url: `${base}${path}`, isNotFoundAnAnswer: true },
+    schema,
+  );
 }
 
 /**
