@@ -98,29 +98,39 @@ async function recordOutcome(
   return recorded;
 }
 
-/** Sends one e-mail; the failure, if any, as a short message for the delivery row. */
-async function trySending(
-  mailer: Mailer,
+/**
+ * Sends one e-mail and records the outcome: sent, or failed with a short message and its next try,
+ * or failed with no tries left (`gave_up`, logged as an error: only an admin's retry sends it now).
+ */
+async function emailAndRecord(
+  deps: Omit<DeliverDeps, "heartbeat"> & { mailer: Mailer },
   to: string,
   event: NotificationEvent,
-  logger: Logger,
   notificationId: string,
-): Promise<string | undefined> {
+): Promise<"sent" | "failed" | "gave_up"> {
+  let failure: string | undefined;
   try {
     // The SMTP exchange is a span of the notification's trace: a slow or refusing mail server shows there.
-    await startSpan("smtp send", () => mailer.send(to, event), {
+    await startSpan("smtp send", () => deps.mailer.send(to, event), {
       kind: SpanKind.CLIENT,
       attributes: {
         ...domainAttributes({ notificationId, userId: event.target_user_id }),
         "gochat.notification_type": event.event_type,
       },
     });
-    return undefined;
   } catch (error) {
     // A mail server that is down must not hold up in-app notifications; the failure is recorded.
-    logger.warn({ err: error, notificationId }, "e-mail failed");
-    return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+    deps.logger.warn({ err: error, notificationId }, "e-mail failed");
+    failure = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
   }
+  const recorded = await recordOutcome(deps, event, notificationId, {
+    channel: "email",
+    ...(failure === undefined ? { status: "sent" as const } : { status: "failed" as const, error: failure }),
+  });
+  if (failure === undefined) return "sent";
+  if (recorded.nextAttemptAtMs !== null) return "failed";
+  deps.logger.error({ notificationId, attempts: recorded.attempts }, "e-mail failed with no tries left");
+  return "gave_up";
 }
 
 /**
@@ -162,16 +172,7 @@ export async function deliverNotification(event: NotificationEvent, deps: Delive
       return;
     }
     await deps.heartbeat();
-    const failure = await trySending(deps.mailer, stored.email.to, event, deps.logger, stored.notificationId);
-    const recorded = await recordOutcome(deps, event, stored.notificationId, {
-      channel: "email",
-      ...(failure === undefined
-        ? { status: "sent" as const }
-        : { status: "failed" as const, error: failure }),
-    });
-    if (failure !== undefined && recorded.nextAttemptAtMs === null) {
-      deps.logger.error({ notificationId: stored.notificationId }, "e-mail failed with no tries left");
-    }
+    await emailAndRecord({ ...deps, mailer: deps.mailer }, stored.email.to, event, stored.notificationId);
   }
 }
 
@@ -203,29 +204,9 @@ export function startEmailRetries(deps: Omit<DeliverDeps, "heartbeat"> & { maile
           metrics.notificationEmailRetries.add(1, { "gochat.outcome": "skipped" });
           return;
         }
-        const failure = await trySending(
-          deps.mailer,
-          retry.to,
-          retry.event,
-          deps.logger,
-          retry.notificationId,
-        );
-        const recorded = await recordOutcome(deps, retry.event, retry.notificationId, {
-          channel: "email",
-          ...(failure === undefined
-            ? { status: "sent" as const }
-            : { status: "failed" as const, error: failure }),
-        });
-        const outcome =
-          failure === undefined ? "sent" : recorded.nextAttemptAtMs === null ? "gave_up" : "failed";
+        const outcome = await emailAndRecord(deps, retry.to, retry.event, retry.notificationId);
         span.setAttribute("gochat.outcome", outcome);
         metrics.notificationEmailRetries.add(1, { "gochat.outcome": outcome });
-        if (outcome === "gave_up") {
-          deps.logger.error(
-            { notificationId: retry.notificationId, attempts: recorded.attempts },
-            "e-mail failed with no tries left",
-          );
-        }
       },
       {
         attributes: {
