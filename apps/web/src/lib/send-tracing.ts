@@ -1,6 +1,7 @@
 import {
   defaultTextMapSetter,
   type Attributes,
+  type Span,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -58,6 +59,16 @@ const EMITTED_SPAN_NAMES = {
 const propagator = new W3CTraceContextPropagator();
 
 /**
+ * A span's W3C context for the payload or header it travels in. A span that is not sampled still passes
+ * its decision on (flags 00), so no service behind it starts a trace of its own for it.
+ */
+function traceparentOf(span: Span): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+  return carrier.traceparent;
+}
+
+/**
  * The browser's part of one trace per message: a `send message` span from the moment the user sends to
  * the acknowledgement, whose context travels in the `message:send` payload (socket.io has no headers per
  * event), so the gateway, Kafka hops, im-logic, im-repo and the recipients' deliveries are its children.
@@ -94,11 +105,7 @@ export function createSendTracer(options: {
       },
       ROOT_CONTEXT,
     );
-    // A span that is not sampled still passes its decision on (flags 00), so no service behind it starts
-    // a trace of its own for it.
-    const carrier: Record<string, string> = {};
-    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
-    return { span, traceparent: carrier.traceparent };
+    return { span, traceparent: traceparentOf(span) };
   };
   return {
     emitted(event, attributes) {
@@ -112,10 +119,8 @@ export function createSendTracer(options: {
         { kind: SpanKind.CLIENT, attributes: { "rpc.system": "trpc", "rpc.method": procedure } },
         ROOT_CONTEXT,
       );
-      const carrier: Record<string, string> = {};
-      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
       return {
-        traceparent: carrier.traceparent,
+        traceparent: traceparentOf(span),
         end(error) {
           if (error !== undefined) {
             span.setStatus({
