@@ -10,6 +10,7 @@ import { GroupCoordinator } from "./groups/group-coordinator";
 import { OffsetStore } from "./groups/offset-store";
 import { BatchCache } from "./log/batch-cache";
 import { lockDataDir } from "./log/data-dir-lock";
+import { StorageHealth } from "./log/storage-health";
 import { TopicStore } from "./log/topic-store";
 import { Connection, type ConnectionLogger } from "./server/connection";
 
@@ -86,6 +87,7 @@ export async function startBroker(
     topics,
     groups,
     fetchWaiters: new FetchWaiters(),
+    storage: new StorageHealth((message) => logger.warn(message)),
     allocateProducerId: createProducerIdAllocator(topics),
   };
   const server = createServer((socket) => {

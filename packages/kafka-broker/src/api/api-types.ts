@@ -1,3 +1,4 @@
+import type { StorageHealth } from "../log/storage-health";
 import type { ResolvedBrokerOptions } from "../broker-options";
 import type { GroupCoordinator } from "../groups/group-coordinator";
 import type { TopicStore } from "../log/topic-store";
@@ -32,6 +33,8 @@ export interface BrokerContext {
   topics: TopicStore;
   groups: GroupCoordinator;
   fetchWaiters: FetchWaiters;
+  /** Whether the data directory takes writes; refused ones are answered with KAFKA_STORAGE_ERROR. */
+  storage: StorageHealth;
   allocateProducerId(): bigint;
 }
 

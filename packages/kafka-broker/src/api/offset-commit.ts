@@ -1,3 +1,4 @@
+import { isStorageError } from "../log/storage-health";
 import { ErrorCode } from "../protocol/error-codes";
 import type { ApiHandler } from "./api-types";
 
@@ -30,10 +31,18 @@ export const offsetCommitHandler: ApiHandler = {
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         }
         if (errorCode === ErrorCode.NONE) {
-          context.groups.commit(groupId, topic.name, partition.index, {
-            offset: partition.offset,
-            metadata: partition.metadata,
-          });
+          try {
+            context.groups.commit(groupId, topic.name, partition.index, {
+              offset: partition.offset,
+              metadata: partition.metadata,
+            });
+            context.storage.wrote();
+          } catch (error) {
+            // Not committed: the consumer retries, and the offset it had stays the committed one.
+            if (!isStorageError(error)) throw error;
+            context.storage.refused(`offset commit of ${groupId}`, error);
+            errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+          }
         }
         w.writeInt32(partition.index).writeInt16(errorCode);
       });

@@ -1,4 +1,5 @@
 import type { PartitionLog } from "../log/partition-log";
+import { isStorageError } from "../log/storage-health";
 import { type BatchHeader, readBatchHeader } from "../log/record-batch";
 import { ErrorCode, type ErrorCodeValue } from "../protocol/error-codes";
 import type { ApiHandler, BrokerContext } from "./api-types";
@@ -52,10 +53,27 @@ function produceToPartition(
   const log = context.topics.partition(topic, index);
   if (!log)
     return { index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, baseOffset: -1n, logStartOffset: -1n };
-  const { errorCode, baseOffset } = records
-    ? appendRecordSet(log, records, context.maxBatchBytes)
-    : { errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1n };
-  if (errorCode === ErrorCode.NONE) context.fetchWaiters.notifyAppend(topic, index);
+  let outcome: { errorCode: ErrorCodeValue; baseOffset: bigint };
+  try {
+    outcome = records
+      ? appendRecordSet(log, records, context.maxBatchBytes)
+      : { errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1n };
+  } catch (error) {
+    // A full or failing disk: the producer retries; nothing half-written stays in the log.
+    if (!isStorageError(error)) throw error;
+    context.storage.refused(`append to ${topic}-${index}`, error);
+    return {
+      index,
+      errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+      baseOffset: -1n,
+      logStartOffset: log.logStartOffset,
+    };
+  }
+  const { errorCode, baseOffset } = outcome;
+  if (errorCode === ErrorCode.NONE) {
+    context.storage.wrote();
+    context.fetchWaiters.notifyAppend(topic, index);
+  }
   return { index, errorCode, baseOffset, logStartOffset: log.logStartOffset };
 }
 

@@ -1,15 +1,19 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { isStorageError } from "../log/storage-health";
 
 const COMPACT_AFTER_LINES = 10_000;
 
@@ -37,6 +41,8 @@ export class OffsetStore {
   private readonly directory: string;
   private readonly groups = new Map<string, Map<string, Map<number, CommittedOffset>>>();
   private fd: number | undefined;
+  /** Bytes in the file: where a write that failed halfway is cut back to. */
+  private size = 0;
   private appendedLines = 0;
 
   constructor(dataDir: string) {
@@ -77,9 +83,12 @@ export class OffsetStore {
     });
   }
 
+  /**
+   * Rewrites the file with one line per committed offset. The new file replaces the old one only once it
+   * is whole on disk; a disk that refuses it (full) leaves the old file in use, compaction waiting for later.
+   */
   private compact(): void {
     const temporary = `${this.path}.compacting`;
-    const fd = openSync(temporary, "w");
     const lines: string[] = [];
     for (const [group, topics] of this.groups) {
       for (const [topic, partitions] of topics) {
@@ -87,11 +96,27 @@ export class OffsetStore {
           lines.push(formatCommit(group, topic, partition, committed));
       }
     }
-    writeSync(fd, lines.join(""));
-    fsyncSync(fd);
-    closeSync(fd);
+    const text = lines.join("");
+    try {
+      const fd = openSync(temporary, "w");
+      try {
+        writeAll(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      if (!isStorageError(error)) throw error;
+      this.fd ??= openSync(this.path, "a");
+      this.size = fstatSync(this.fd).size;
+      this.appendedLines = 0;
+      return;
+    }
+    if (this.fd !== undefined) closeSync(this.fd);
     renameSync(temporary, this.path);
     this.fd = openSync(this.path, "a");
+    this.size = Buffer.byteLength(text);
     this.appendedLines = 0;
   }
 
@@ -109,9 +134,10 @@ export class OffsetStore {
     partitions.set(partition, committed);
   }
 
+  /** Written first, then taken: a commit the disk refused throws and leaves the previous offset in place. */
   commit(group: string, topic: string, partition: number, committed: CommittedOffset): void {
-    this.set(group, topic, partition, committed);
     this.append(formatCommit(group, topic, partition, committed));
+    this.set(group, topic, partition, committed);
   }
 
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
@@ -150,14 +176,21 @@ export class OffsetStore {
 
   private append(text: string): void {
     if (this.fd === undefined) throw new Error("offset store used before load()");
-    writeSync(this.fd, text);
+    try {
+      writeAll(this.fd, text);
+    } catch (error) {
+      // Half a line must not prefix the next one: cut the file back to its last whole line.
+      try {
+        ftruncateSync(this.fd, this.size);
+      } catch {
+        // The next load drops a torn line anyway.
+      }
+      throw error;
+    }
+    this.size += Buffer.byteLength(text);
     this.appendedLines++;
     // Consumers commit often; rewrite the file once it is mostly superseded lines.
-    if (this.appendedLines > COMPACT_AFTER_LINES && this.appendedLines > 4 * this.countLive()) {
-      closeSync(this.fd);
-      this.fd = undefined;
-      this.compact();
-    }
+    if (this.appendedLines > COMPACT_AFTER_LINES && this.appendedLines > 4 * this.countLive()) this.compact();
   }
 
   private countLive(): number {
@@ -173,6 +206,12 @@ export class OffsetStore {
     closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
 }
 
 function formatCommit(group: string, topic: string, partition: number, committed: CommittedOffset): string {
