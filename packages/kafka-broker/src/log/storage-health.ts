@@ -6,13 +6,17 @@ export function isStorageError(error: unknown): boolean {
   return typeof code === "string" && STORAGE_ERROR_CODES.has(code);
 }
 
+/** A full disk still takes the small writes that fit a file's last block: recovery needs this long clean. */
+const RECOVERED_AFTER_MS = 1_000;
+
 /**
  * Whether the data directory takes writes. A write it refuses is answered with KAFKA_STORAGE_ERROR, which
  * clients retry, and the broker goes on serving reads; this says so in the log once when writes start
- * failing and once when they succeed again, not once per refused request.
+ * failing and once when they have succeeded for a second with none refused, not once per request.
  */
 export class StorageHealth {
   #failingSince: number | undefined;
+  #lastRefusedAt = 0;
   #refused = 0;
   readonly #warn: (message: string) => void;
 
@@ -26,6 +30,7 @@ export class StorageHealth {
 
   refused(what: string, error: unknown): void {
     this.#refused++;
+    this.#lastRefusedAt = Date.now();
     if (this.#failingSince !== undefined) return;
     this.#failingSince = Date.now();
     const reason = error instanceof Error ? error.message : String(error);
@@ -35,7 +40,7 @@ export class StorageHealth {
   }
 
   wrote(): void {
-    if (this.#failingSince === undefined) return;
+    if (this.#failingSince === undefined || Date.now() - this.#lastRefusedAt < RECOVERED_AFTER_MS) return;
     this.#warn(
       `the data directory takes writes again after ${Date.now() - this.#failingSince} ms; ${this.#refused} writes were refused`,
     );
