@@ -59,7 +59,9 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
         const { message, ...extra } = log;
         kafkaLogger[LEVELS[level] ?? "info"](extra, message);
       },
-    retry: { initialRetryTime: 100, retries: 8 },
+    // Back-off capped at 1 s, over about ten seconds in all: a broker back from a restart or a full disk
+    // is found within a second, and a longer outage still fails the call rather than hanging it.
+    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 12 },
   });
 }
 
