@@ -22,6 +22,7 @@ const result = await build({
     notify: "src/notify/main.ts",
     analytics: "src/analytics/main.ts",
     traces: "src/traces/main.ts",
+    broker: "src/broker/main.ts",
     probe: "src/probe/main.ts",
     demo: "src/demo/main.ts",
     "source-maps": "src/source-maps.ts",

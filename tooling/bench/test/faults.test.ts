@@ -54,6 +54,7 @@ it("loses nothing and acknowledges every send when im-logic, im-repo or one of t
     expect(result.check, result.scenario).toMatchObject({
       neverAcked: 0,
       lost: 0,
+      undelivered: 0,
       storedTwice: 0,
       seqGaps: 0,
       acksWithWrongSeq: 0,

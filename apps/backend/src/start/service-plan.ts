@@ -28,6 +28,11 @@ export function analyticsPort(env: StartEnv): number {
   return env.GOCHAT_REPO_PORT + 200;
 }
 
+/** The embedded broker's health port: its Kafka port + 100. */
+export function brokerHealthPort(env: StartEnv): number {
+  return env.GOCHAT_BROKER_PORT + 100;
+}
+
 /** Where services export spans when the embedded trace store runs. */
 export function traceStorePort(env: StartEnv): number {
   return env.GOCHAT_TRACE_STORE_PORT ?? env.GOCHAT_REPO_PORT + 318;

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { TOPICS } from "@gochat/contracts";
 import { deployMigrations, locateSchema } from "@gochat/db/server";
-import { startBroker, type Broker } from "@gochat/kafka-broker";
 import {
   createKafkaClient,
   createLogger,
@@ -24,6 +23,7 @@ import {
 import { rootSampleRatio, telemetryEnv } from "@gochat/telemetry/env";
 import {
   analyticsPort,
+  brokerHealthPort,
   gatewaysOf,
   isTraceStoreEmbedded,
   planServices,
@@ -48,7 +48,7 @@ export interface RunningSystem {
  * their queues, the workers finish the batch in hand, im-repo closes the database. Bounded, so that a
  * stop under overload never takes more than about 25 s in all.
  */
-const STOP_DEADLINE_MS: Record<number, number> = { 3: 5_000, 2: 10_000, 1: 10_000, 0: 5_000 };
+const STOP_DEADLINE_MS: Record<number, number> = { 3: 5_000, 2: 10_000, 1: 10_000, 0: 5_000, [-1]: 5_000 };
 
 /**
  * Brings GoChat up on one machine: the embedded broker and database unless real ones are configured, the
@@ -62,10 +62,9 @@ export async function startSystem(
   const logger = createLogger({ service: "gochat-start", level: env.LOG_LEVEL });
   const lines: string[] = [];
   const services: ServiceProcess[] = [];
-  let broker: Broker | undefined;
   // Stopped in the reverse order of their dependencies: gateways first (no new messages), then im-logic
   // and im-task, then im-repo, which the others call while they stop, then the trace store, which
-  // receives the spans of every stop, then the broker.
+  // receives the spans of every stop, then the embedded broker (tier -1).
   const tiers = new Map<ServiceProcess, number>();
   /** How to start each process again. */
   const starters = new Map<ServiceProcess, () => ServiceProcess>();
@@ -81,12 +80,11 @@ export async function startSystem(
   };
   const stop = async () => {
     stopping = true;
-    for (const tier of [3, 2, 1, 0]) {
+    for (const tier of [3, 2, 1, 0, -1]) {
       await Promise.all(
         services.filter((s) => tiers.get(s) === tier).map((s) => stopService(s, STOP_DEADLINE_MS[tier])),
       );
     }
-    await broker?.stop();
   };
   const kill = () => {
     for (const service of services) service.child.kill("SIGKILL");
@@ -108,12 +106,30 @@ export async function startSystem(
     if (brokers === undefined) {
       const brokerDir = join(paths.dataDir, "kafka");
       const credentials = await loadOrCreateBrokerCredentials(brokerDir);
-      broker = await startBroker({
-        host: "127.0.0.1",
-        port: env.GOCHAT_BROKER_PORT,
-        dataDir: brokerDir,
-        saslUsers: { [credentials.username]: credentials.password },
-      });
+      const address = `127.0.0.1:${env.GOCHAT_BROKER_PORT}`;
+      // Its own process, supervised like the services: a broker that dies is started again on the same
+      // data directory and port, and every client reconnects to it.
+      const healthPort = brokerHealthPort(env);
+      const brokerProcess = launch(
+        () =>
+          spawnService(
+            "kafka-broker",
+            "src/broker/main.ts",
+            {
+              ...inheritedEnv(),
+              LOG_LEVEL: env.LOG_LEVEL,
+              HEALTH_PORT: String(healthPort),
+              GOCHAT_SUPERVISOR_PID: String(process.pid),
+              BROKER_PORT: String(env.GOCHAT_BROKER_PORT),
+              BROKER_DATA_DIR: brokerDir,
+              BROKER_SASL_USERNAME: credentials.username,
+              BROKER_SASL_PASSWORD: credentials.password,
+            },
+            join(paths.repoRoot, "apps/backend"),
+          ),
+        -1,
+      );
+      await waitUntilReady(`http://127.0.0.1:${healthPort}/readyz`, brokerProcess, withSignal);
       kafkaSecurity = { sasl: { mechanism: "plain", ...credentials } };
       brokerEnv = {
         KAFKA_SASL_MECHANISM: "plain",
@@ -121,9 +137,9 @@ export async function startSystem(
         KAFKA_SASL_PASSWORD: credentials.password,
         KAFKA_SSL: "false",
       };
-      brokers = [broker.address];
+      brokers = [address];
       lines.push(
-        `Kafka        ${broker.address}  (embedded broker, SASL/PLAIN, data in ${join(paths.dataDir, "kafka")})`,
+        `Kafka        ${address}  (embedded broker, SASL/PLAIN, data in ${brokerDir}, health on ${healthPort})`,
       );
     } else {
       lines.push(`Kafka        ${brokers.join(",")}  (KAFKA_BROKERS)`);

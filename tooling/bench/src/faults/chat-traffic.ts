@@ -142,6 +142,8 @@ export class ChatTraffic {
       neverAcked: 0,
       acksWithWrongSeq: 0,
       lost: 0,
+      undelivered: 0,
+      undeliveredSample: [],
       storedTwice: 0,
       seqGaps: 0,
       duplicateDeliveries: 0,
@@ -179,7 +181,15 @@ export class ChatTraffic {
         if (r.seq < highestLive) result.outOfOrderLive++;
         highestLive = Math.max(highestLive, r.seq);
       }
-      for (const m of history) if (!seen.has(m.seq)) result.lost++;
+      const unseen = history.filter((m) => !seen.has(m.seq)).map((m) => m.seq);
+      result.undelivered += unseen.length;
+      if (unseen.length > 0 && result.undeliveredSample.length < 5)
+        result.undeliveredSample.push({
+          conversationId: pair.conversationId,
+          seqs: unseen.slice(0, 20),
+          received: received.length,
+          stored: history.length,
+        });
     }
     return result;
   }
@@ -299,8 +309,11 @@ export interface CheckResult {
   neverAcked: number;
   /** An acknowledgement whose seq holds another message in history. */
   acksWithWrongSeq: number;
-  /** Acknowledged and not in history, or in history and never seen by the receiver. */
+  /** Acknowledged and not in history. */
   lost: number;
+  /** In history and never seen by the online receiver, live or through its catch-up. */
+  undelivered: number;
+  undeliveredSample: { conversationId: string; seqs: number[]; received: number; stored: number }[];
   storedTwice: number;
   seqGaps: number;
   duplicateDeliveries: number;

@@ -68,7 +68,7 @@ export function processGroupMembers(pgid: number): number[] {
 }
 
 export interface ProcessRole {
-  /** What the process is, e.g. `im-repo`, `gw-1`, `start+broker`. */
+  /** What the process is, e.g. `im-repo`, `gw-1`, `kafka-broker`. */
   name: string;
   /** A tsx launcher or esbuild helper next to the process that runs the service's code. */
   helper: boolean;
@@ -81,7 +81,8 @@ const ENTRYPOINTS: [RegExp, string][] = [
   [/src\/task\/main\.ts|dist\/task\.js/, "im-task"],
   [/src\/notify\/main\.ts|dist\/notify\.js/, "notification"],
   [/src\/analytics\/main\.ts|dist\/analytics\.js/, "analytics"],
-  [/src\/start\.ts|dist\/start\.js/, "start+broker"],
+  [/src\/broker\/main\.ts|dist\/broker\.js/, "kafka-broker"],
+  [/src\/start\.ts|dist\/start\.js/, "start"],
 ];
 
 /** One variable of a process's environment, as it was started. */

@@ -11,7 +11,7 @@ import { backendDir, startScript } from "./start-command";
 /** The start command bounds its own stop (tier by tier); past this the group is killed. */
 const STOP_GRACE_MS = 30_000;
 const READY_LINE = "GoChat is up:";
-const START_PROCESS = "start+broker";
+const START_PROCESS = "start";
 
 export interface StopResult {
   stopMs: number;
@@ -56,7 +56,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
 
 /**
  * Starts GoChat as `npm start` runs it once built: the backend's start script, without the web client; the
- * embedded broker in the start process, then every service as its own process, tracing and metrics as
+ * embedded broker and every service each as its own process, tracing and metrics as
  * shipped. It runs in its own process group, so that stopping it can reach every process it started.
  */
 export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat> {
