@@ -3,13 +3,16 @@ import type { ChatMessageView, ClientToServerEvents, ServerToClientEvents } from
 import { startTemporaryBroker, type TemporaryBroker } from "@gochat/kafka-broker";
 import { createLogger, type RunningService } from "@gochat/service-kit";
 import { createTRPCClient, httpLink } from "@trpc/client";
+import { join } from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import { startGatewayService, type RunningGateway } from "../src/gateway/gateway-service";
 import { startLogicService } from "../src/logic/logic-service";
 import { createMailer } from "../src/notify/mailer";
 import { startNotificationService, type EmailRetryPolicy } from "../src/notify/notification-service";
 import { startRepoService, type RunningRepo } from "../src/repo/repo-service";
+import { spawnService, waitUntilReady, type ServiceProcess } from "../src/start/child-process";
 import { startTaskService, type RunningTask } from "../src/task/task-service";
+import { freePortBlock } from "./free-port";
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 export const STACK_SECRET = "pipeline-test-secret-of-32-bytes!";
@@ -21,6 +24,13 @@ const logger = createLogger({ service: "stack", level: "silent" });
  */
 /** Limits no test reaches unless it means to: a slow test machine must not look like overload. */
 const RELAXED_OVERLOAD = { maxPendingSends: 10_000, overdueAfterMs: 10_000, overdueSends: 1_000 };
+const SESSION_TIMEOUT_MS = 6_000;
+const FANOUT_PAGE_SIZE = 2;
+const backendDir = join(import.meta.dirname, "..");
+
+/** The services that share their work through consumer groups, by their entrypoints. */
+const ENTRYPOINTS = { "im-logic": "src/logic/main.ts", "im-task": "src/task/main.ts" } as const;
+export type MemberService = keyof typeof ENTRYPOINTS;
 
 export async function startStack(options: {
   gateways: string[];
@@ -35,7 +45,7 @@ export async function startStack(options: {
     clientId,
     topicPartitions: 3,
     replicationFactor: 1,
-    sessionTimeoutMs: 6_000,
+    sessionTimeoutMs: SESSION_TIMEOUT_MS,
   });
   const repo: RunningRepo = await startRepoService(
     {
@@ -62,22 +72,29 @@ export async function startStack(options: {
   const repoUrl = `http://127.0.0.1:${repo.internalPort}/trpc`;
   /** im-repo's public listener, where clients call the API. */
   const publicApiUrl = `http://127.0.0.1:${repo.port}/trpc`;
-  const startLogic = () =>
+  const topicRefreshMs = options.topicRefreshMs ?? 60_000;
+  const startLogic = (clientId = "stack-logic") =>
     startLogicService(
-      { kafka: kafka("stack-logic"), tokenSecret: STACK_SECRET, repoUrl, partitionsConcurrently: 3 },
+      { kafka: kafka(clientId), tokenSecret: STACK_SECRET, repoUrl, partitionsConcurrently: 3 },
+      logger,
+    );
+  const startTask = (clientId = "stack-task") =>
+    startTaskService(
+      {
+        kafka: kafka(clientId),
+        tokenSecret: STACK_SECRET,
+        repoUrl,
+        fanoutPageSize: FANOUT_PAGE_SIZE,
+        topicRefreshMs,
+      },
       logger,
     );
   let logic: RunningService | undefined = await startLogic();
-  const task: RunningTask = await startTaskService(
-    {
-      kafka: kafka("stack-task"),
-      tokenSecret: STACK_SECRET,
-      repoUrl,
-      fanoutPageSize: 2,
-      topicRefreshMs: options.topicRefreshMs ?? 60_000,
-    },
-    logger,
-  );
+  const task: RunningTask = await startTask();
+  /** Further group members: in this process, or each in a process of its own. */
+  const members: RunningService[] = [];
+  const tasks: RunningTask[] = [task];
+  const processes: ServiceProcess[] = [];
   const startNotifications = () =>
     startNotificationService(
       {
@@ -134,6 +151,59 @@ export async function startStack(options: {
     task,
     api,
     startGateway,
+    /** Stops a gateway as its entrypoint would on SIGTERM; its sockets are closed. */
+    async stopGateway(instanceId: string) {
+      const gateway = gateways.get(instanceId);
+      if (gateway === undefined) throw new Error(`no gateway ${instanceId}`);
+      gateways.delete(instanceId);
+      await gateway.stop();
+    },
+    /** One more im-logic in this process, in the same group as the others. */
+    async addLogic(clientId: string) {
+      const member = await startLogic(clientId);
+      members.push(member);
+      return member;
+    },
+    /** One more im-task in this process, in the same groups as the others. */
+    async addTask(clientId: string) {
+      const member = await startTask(clientId);
+      members.push(member);
+      tasks.push(member);
+      return member;
+    },
+    /** Every im-task running in this process, the first one and those added. */
+    tasksInProcess: (): readonly RunningTask[] => tasks,
+    /**
+     * One more member run from its entrypoint in a process of its own, as the start command runs it,
+     * with Kafka client ids `${clientIdPrefix}-logic` / `-task`: a process that can be killed outright.
+     */
+    async spawnMember(service: MemberService, clientIdPrefix: string) {
+      const healthPort = await freePortBlock([]);
+      const member = spawnService(
+        `${service} ${clientIdPrefix}`,
+        ENTRYPOINTS[service],
+        {
+          ...process.env,
+          KAFKA_BROKERS: broker.brokers.join(","),
+          KAFKA_CLIENT_ID: clientIdPrefix,
+          KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
+          REPO_URL: repoUrl,
+          GOCHAT_TOKEN_SECRET: STACK_SECRET,
+          LOGIC_PARTITIONS_CONCURRENTLY: "3",
+          FANOUT_PAGE_SIZE: String(FANOUT_PAGE_SIZE),
+          DOWNSTREAM_TOPIC_REFRESH_MS: String(topicRefreshMs),
+          HEALTH_PORT: String(healthPort),
+          // Dies with this process, however the test ends.
+          GOCHAT_SUPERVISOR_PID: String(process.pid),
+          LOG_LEVEL: "fatal",
+          NODE_OPTIONS: "--disable-warning=TimeoutNegativeWarning",
+        },
+        backendDir,
+      );
+      processes.push(member);
+      await waitUntilReady(`http://127.0.0.1:${healthPort}/readyz`, member);
+      return member;
+    },
     async stopNotifications() {
       await notifications?.stop();
       notifications = undefined;
@@ -158,7 +228,11 @@ export async function startStack(options: {
       return {
         id: tokens.user.id,
         api: api(tokens.accessToken),
-        connect: async (instanceId: string) => {
+        /**
+         * Opens a socket on a gateway. With `untilSessionReady`, resolves once the gateway has recorded
+         * where the socket is (`session:ready`), from when on messages reach it live.
+         */
+        connect: async (instanceId: string, connectOptions: { untilSessionReady?: boolean } = {}) => {
           const gateway = gateways.get(instanceId);
           if (gateway === undefined) throw new Error(`no gateway ${instanceId}`);
           const socket: Client = connect(`http://127.0.0.1:${gateway.port}`, {
@@ -167,10 +241,12 @@ export async function startStack(options: {
             reconnection: false,
           });
           sockets.push(socket);
+          const ready = new Promise<void>((resolve) => socket.once("session:ready", () => resolve()));
           await new Promise<void>((resolve, reject) => {
             socket.once("connect", resolve);
             socket.once("connect_error", reject);
           });
+          if (connectOptions.untilSessionReady === true) await ready;
           return socket;
         },
       };
@@ -179,6 +255,11 @@ export async function startStack(options: {
       for (const socket of sockets) socket.disconnect();
       for (const gateway of gateways.values()) await gateway.stop();
       await notifications?.stop();
+      for (const member of processes) {
+        if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill("SIGKILL");
+        await member.exited;
+      }
+      for (const member of members) await member.stop();
       await task.stop();
       await logic?.stop();
       await repo.stop();
@@ -186,6 +267,8 @@ export async function startStack(options: {
     },
   };
 }
+
+export type Inbox = ReturnType<typeof inbox>;
 
 /** Collects the messages a socket receives, per conversation, for assertions. */
 export function inbox(socket: Client) {

@@ -17,7 +17,10 @@ const isBuilt = basename(dirname(fileURLToPath(import.meta.url))) === "dist";
  * Runs one service entrypoint (`src/<service>/main.ts`) as its own process, prefixing each line of its
  * output with its name so the interleaved logs of the whole system stay readable. A built start command
  * runs the built service (`dist/<service>.js`) on this very Node, with source maps for GoChat's own code
- * (`dist/source-maps.js`); from source (tests, `npm run dev`) it runs the source through tsx.
+ * (`dist/source-maps.js`); from source (tests, `npm run dev`) it runs the source on this Node with tsx's
+ * loader. Not through the `tsx` command: that runs the service in a child of its own, so the process
+ * returned would be tsx's and a SIGKILL (a stop past its deadline, a second Ctrl-C) would leave the
+ * service running.
  */
 export function spawnService(
   name: string,
@@ -25,7 +28,7 @@ export function spawnService(
   env: Record<string, string | undefined>,
   cwd: string,
 ): ServiceProcess {
-  if (!isBuilt) return spawnProcess(name, "tsx", [entry], env, cwd);
+  if (!isBuilt) return spawnProcess(name, process.execPath, ["--import", "tsx", entry], env, cwd);
   const built = entry.replace(/^src\/([^/]+)\/main\.ts$/, "dist/$1.js");
   if (built === entry) throw new Error(`not a service entrypoint: ${entry}`);
   const flags = ["--import=./dist/source-maps.js", "--disable-warning=TimeoutNegativeWarning"];

@@ -1,0 +1,50 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { spawnService, type ServiceProcess } from "./child-process";
+
+const backendDir = join(import.meta.dirname, "../..");
+let dir: string | undefined;
+let service: ServiceProcess | undefined;
+
+afterEach(async () => {
+  if (service !== undefined && service.child.exitCode === null && service.child.signalCode === null) {
+    service.child.kill("SIGKILL");
+    await service.exited;
+  }
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+it("runs a service from source as the process it returns, so a SIGKILL ends the service", async () => {
+  dir = await mkdtemp(join(tmpdir(), "gochat-spawn-"));
+  const entry = join(dir, "main.ts");
+  const pidFile = join(dir, "pid");
+  await writeFile(
+    entry,
+    `import { writeFileSync } from "node:fs";\n` +
+      `const seconds: number = 60;\n` +
+      `writeFileSync(process.env.PID_FILE ?? "", String(process.pid));\n` +
+      `setTimeout(() => undefined, seconds * 1000);\n`,
+  );
+  service = spawnService("probe", entry, { ...process.env, PID_FILE: pidFile }, backendDir);
+  let pid: number | undefined;
+  for (let i = 0; i < 200 && pid === undefined; i++) {
+    pid = await readFile(pidFile, "utf8").then(Number, () => undefined);
+    if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(pid).toBe(service.child.pid);
+
+  service.child.kill("SIGKILL");
+  await service.exited;
+  expect(isAlive(pid ?? 0)).toBe(false);
+});
