@@ -112,15 +112,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       congestion,
     });
     // Told once its presence is recorded (at once when another of the user's sockets here did it). If
-    // it could not be recorded, nothing would reach the socket live: it is closed, and the client
-    // connects again, which tries again.
+    // it could not be recorded, nothing would reach the socket live: its connection is closed, and the
+    // client connects again, which tries again. Closed as a lost transport, not with a disconnect packet:
+    // socket.io clients reconnect by themselves after the one and never after the other.
     const recorded = isFirstHere
       ? announce("user.online", userId)
       : (announcements.get(userId) ?? Promise.resolve(true));
     void recorded.then((ok) => {
       if (!socket.connected) return;
       if (ok) socket.emit("session:ready", { gatewayId: options.instanceId });
-      else socket.disconnect(true);
+      else socket.conn.close();
     });
     socket.on("disconnect", () => {
       if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) void announce("user.offline", userId);

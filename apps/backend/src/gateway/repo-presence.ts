@@ -88,7 +88,12 @@ export async function startGatewayPresence(
     stop: async () => {
       clearInterval(timer);
       await changes.drain();
-      await repo.internal.unregisterGateway.mutate({ gatewayId, startedAt });
+      try {
+        await repo.internal.unregisterGateway.mutate({ gatewayId, startedAt });
+      } catch (error) {
+        // A stop must finish with im-repo away too; the registration then expires with its heartbeat.
+        options.logger.warn({ err: error }, "could not unregister this gateway's presence; it will expire");
+      }
     },
   };
 }

@@ -141,20 +141,26 @@ export async function startRepoService(
     logger,
   });
 
+  // Once: a second stop (a signal during the first, a test tearing down what it already stopped) waits
+  // for the first instead of closing closed things.
+  let stopped: Promise<void> | undefined;
   return {
     port,
     internalPort,
     database,
     isReady: () => server.listening && internalServer.listening,
-    stop: async () => {
-      sweeper.stop();
-      await stopInOrder(
-        () => presenceConsumer.stop(),
-        () => close(server),
-        () => close(internalServer),
-        () => kafka.close(),
-        () => database.close(),
-      );
+    stop: () => {
+      stopped ??= (async () => {
+        sweeper.stop();
+        await stopInOrder(
+          () => presenceConsumer.stop(),
+          () => close(server),
+          () => close(internalServer),
+          () => kafka.close(),
+          () => database.close(),
+        );
+      })();
+      return stopped;
     },
   };
 }
