@@ -42,6 +42,21 @@ export async function beatGateway(
   return result.count > 0;
 }
 
+/**
+ * The catalogue of live gateway instances: every registration whose heartbeat is within `ttlMs`. A
+ * downstream topic whose instance is not in it has nobody to read it.
+ */
+export async function listLiveGateways(
+  db: DbClient,
+  ttlMs: number,
+  now: Date = new Date(),
+): Promise<{ id: string; startedAt: Date; lastBeatAt: Date }[]> {
+  return db.gatewayInstance.findMany({
+    where: { lastBeatAt: { gte: new Date(now.getTime() - ttlMs) } },
+    orderBy: { id: "asc" },
+  });
+}
+
 /** A gateway leaving cleanly takes its users' presence with it at once. */
 export async function unregisterGateway(db: DbClient, gatewayId: string, startedAt: Date): Promise<void> {
   // Only this registration: in a rolling restart the successor with the same id has already registered.

@@ -39,13 +39,24 @@ async function readReport() {
   }
 }
 
+/** The gateways im-repo counts as live (a fresh heartbeat), or undefined when it cannot be asked now. */
+async function liveGatewayIds(accessToken: string): Promise<ReadonlySet<string> | undefined> {
+  try {
+    const gateways = await repoClient(accessToken).admin.liveGateways.query();
+    return new Set(gateways.map((gateway) => gateway.id));
+  } catch {
+    return undefined;
+  }
+}
+
 export const groupsRouter = router({
-  list: adminProcedure.query(async () => {
-    const report = await readReport();
+  list: adminProcedure.query(async ({ ctx }) => {
+    const [report, live] = await Promise.all([readReport(), liveGatewayIds(ctx.session.accessToken)]);
     return {
       atMs: report.atMs,
       groups: report.groups.map(summarizeGroup),
-      orphanedTopics: findOrphanedDownstreamTopics(report),
+      // Checked against the catalogue of live instances when im-repo answers, else by group membership.
+      orphanedTopics: findOrphanedDownstreamTopics(report, live),
     };
   }),
 

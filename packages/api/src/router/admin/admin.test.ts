@@ -53,6 +53,7 @@ describe("the admin role", () => {
       () => asUser.notifications.summary.query({}),
       () => asUser.notifications.failedEmails.query({}),
       () => asUser.notifications.retryEmail.mutate({ notificationId: "n1" }),
+      () => asUser.liveGateways.query(),
     ];
     for (const call of calls) {
       expect(await appCodeOf(call())).toEqual({ appCode: "FORBIDDEN", message: "this needs the admin role" });
@@ -130,6 +131,21 @@ describe("admin procedures", () => {
       target: "logic.upstream.group",
       details: { to: "earliest", partitions: 3 },
     });
+  });
+});
+
+describe("the catalogue of live gateways", () => {
+  it("lists the registered gateways whose heartbeat is fresh, and not one that stopped beating", async () => {
+    const asService = api.serviceClient().internal;
+    const { startedAt } = await asService.registerGateway.mutate({ gatewayId: "gw-live" });
+    await asService.beatGateway.mutate({ gatewayId: "gw-live", startedAt });
+    const stale = new Date(Date.now() - 10 * 60_000);
+    await api.deps.db.gatewayInstance.create({
+      data: { id: "gw-gone", startedAt: stale, lastBeatAt: stale },
+    });
+    const live = await api.client(adminToken).admin.liveGateways.query();
+    expect(live.map((gateway) => gateway.id)).toContain("gw-live");
+    expect(live.map((gateway) => gateway.id)).not.toContain("gw-gone");
   });
 });
 

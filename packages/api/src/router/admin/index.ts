@@ -1,5 +1,5 @@
 import { AppError } from "@gochat/contracts";
-import { findUserById } from "@gochat/db/server";
+import { findUserById, listLiveGateways } from "@gochat/db/server";
 import { toAdminUserView } from "../../services/user-admin";
 import { adminProcedure, router } from "../../trpc";
 import { adminAuditRouter } from "./audit";
@@ -20,4 +20,12 @@ export const adminRouter = router({
   fanoutTasks: adminFanoutTasksRouter,
   deadLetters: adminDeadLettersRouter,
   notifications: adminNotificationsRouter,
+  /** Gateway instances registered with a fresh heartbeat: the catalogue the console checks topics against. */
+  liveGateways: adminProcedure.query(async ({ ctx }) =>
+    (await listLiveGateways(ctx.db, ctx.presenceTtlMs)).map((gateway) => ({
+      id: gateway.id,
+      startedAt: gateway.startedAt.toISOString(),
+      lastBeatAt: gateway.lastBeatAt.toISOString(),
+    })),
+  ),
 });
