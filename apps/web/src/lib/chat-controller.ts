@@ -2,6 +2,7 @@ import type { UserView } from "@gochat/api";
 import type { ClientToServerEvents, ErrorCode, ServerToClientEvents } from "@gochat/contracts";
 import { io, type Socket } from "socket.io-client";
 import { errorCode, type ApiClient } from "./api";
+import { fillUntilDone } from "./catch-up-retry";
 import {
   ChatStore,
   firstConfirmedSeq,
@@ -207,7 +208,7 @@ export class ChatController {
         );
       }
       // Seqs were skipped: fetch from the last one held before this message.
-      if (result === "gap") void this.fillFrom(message.conversationId, before);
+      if (result === "gap") void this.fillReliably(message.conversationId, before);
       void this.ensureUsers([message.senderId]);
       if (message.conversationId === this.store.getState().activeConversationId) this.markActiveRead();
       if (message.senderId !== this.store.getState().me.id) {
@@ -400,6 +401,11 @@ export class ChatController {
     return hasOlder;
   }
 
+  /** fillFrom, tried again while im-repo cannot be reached: a gap must not wait for the next message. */
+  private fillReliably(conversationId: string, afterSeq: number): Promise<void> {
+    return fillUntilDone(() => this.fillFrom(conversationId, afterSeq), { isStopped: () => this.stopped });
+  }
+
   /** Fetches everything after the newest loaded message (after a reconnect, or to fill a gap). */
   private async fillFrom(conversationId: string, afterSeq: number): Promise<void> {
     let after = afterSeq;
@@ -424,7 +430,7 @@ export class ChatController {
       // Only conversations whose history was loaded: a timeline holding just a restored unsent message
       // is filled when it is opened, not from its first message.
       ...[...this.opened].map((id) =>
-        this.fillFrom(id, lastConfirmedSeq(this.store.getState().timelines.get(id))),
+        this.fillReliably(id, lastConfirmedSeq(this.store.getState().timelines.get(id))),
       ),
     ]);
     this.markActiveRead();

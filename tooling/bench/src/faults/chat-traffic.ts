@@ -15,6 +15,8 @@ type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const ACK_TIMEOUT_MS = 2_000;
 const RESEND_PAUSE_MS = 250;
 const MAX_RESEND_PAUSE_MS = 2_000;
+/** First wait before a failed catch-up is tried again. */
+const CATCH_UP_PAUSE_MS = 200;
 /** A send still unacknowledged this long after it was first made counts as never acknowledged. */
 const GIVE_UP_AFTER_MS = 90_000;
 
@@ -53,6 +55,7 @@ export class ChatTraffic {
   #timer: NodeJS.Timeout | undefined;
   #next = 0;
   #stopped = false;
+  #closed = false;
   readonly #pending = new Set<Promise<void>>();
   private readonly repoUrl: string;
   private readonly pairs: PairSpec[];
@@ -130,6 +133,7 @@ export class ChatTraffic {
   }
 
   close(): void {
+    this.#closed = true;
     this.stopSending();
     for (const socket of this.#sockets) socket.close();
   }
@@ -213,17 +217,24 @@ export class ChatTraffic {
     return (this.#received.get(conversationId) ?? []).reduce((max, r) => Math.max(max, r.seq), 0);
   }
 
+  /**
+   * conversations.since from `highest`, tried again while im-repo is away (as the chat client does): a
+   * gap must be filled without waiting for the next message, which may never come.
+   */
   async #catchUp(pair: PairSpec, highest: number): Promise<void> {
     const token = (pair.receiver.auth as { token: string }).token;
-    try {
-      const page = await apiClient(this.repoUrl, token).conversations.since.query({
-        conversationId: pair.conversationId,
-        afterSeq: highest,
-        limit: 200,
-      });
-      for (const message of page) this.#record(message, false);
-    } catch {
-      // im-repo may be the service that is down; the next reconnect or the final check catches up.
+    for (let pause = CATCH_UP_PAUSE_MS; !this.#closed; pause = Math.min(MAX_RESEND_PAUSE_MS, pause * 2)) {
+      try {
+        const page = await apiClient(this.repoUrl, token).conversations.since.query({
+          conversationId: pair.conversationId,
+          afterSeq: highest,
+          limit: 200,
+        });
+        for (const message of page) this.#record(message, false);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 
