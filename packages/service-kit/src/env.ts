@@ -16,10 +16,11 @@ export const kafkaEnvShape = {
   KAFKA_REPLICATION_FACTOR: fields.positiveInt.max(10).default(1),
   /**
    * How long a consumer may go silent before its group hands its partitions to another member. Shorter
-   * than kafkajs's 30 s so that a crashed instance's conversations move on quickly; brokers must allow it
-   * (Apache Kafka's group.min.session.timeout.ms is 6 s).
+   * than kafkajs's 30 s so that a crashed instance's conversations move on quickly: on a real cluster a
+   * dead member's partitions wait this long, then a heartbeat (a fifth of it) and a rejoin, under 10 s in
+   * all at 7 s. Brokers must allow it (Apache Kafka's group.min.session.timeout.ms is 6 s).
    */
-  KAFKA_SESSION_TIMEOUT_MS: fields.positiveInt.min(6_000).max(300_000).default(10_000),
+  KAFKA_SESSION_TIMEOUT_MS: fields.positiveInt.min(6_000).max(300_000).default(7_000),
   /**
    * SASL towards the brokers (a real cluster's, or the embedded broker's credentials, which the start
    * command passes on): mechanism, user and password together, or none of them.

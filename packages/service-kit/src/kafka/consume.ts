@@ -154,7 +154,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
   }
 
-  const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 7_000;
 
   /** Waits without missing heartbeats: a wait longer than the session timeout would cost the partitions. */
   async function pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
