@@ -1,5 +1,5 @@
 import { startBroker } from "@gochat/kafka-broker";
-import { createLogger, runService } from "@gochat/service-kit";
+import { createLogger, portHolder, PortInUseError, runService } from "@gochat/service-kit";
 import { readBrokerEnv } from "./env";
 
 // The embedded broker as its own process, so that it can fail, be stopped and restart like any service
@@ -23,7 +23,12 @@ await runService({
         ...(env.BROKER_MAX_BATCH_BYTES === undefined ? {} : { maxBatchBytes: env.BROKER_MAX_BATCH_BYTES }),
       },
       { warn: (message) => logger.warn(message) },
-    );
+    ).catch((error: unknown) => {
+      // The port and what holds it, as every other service reports a taken port.
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      const what = "the embedded Kafka broker (GOCHAT_BROKER_PORT)";
+      throw new PortInUseError(what, env.BROKER_HOST, env.BROKER_PORT, portHolder(env.BROKER_PORT));
+    });
     logger.info({ address: broker.address, dataDir: broker.dataDir }, "listening");
     return { isReady: () => true, stop: () => broker.stop() };
   },
