@@ -10,20 +10,20 @@ afterAll(async () => {
 });
 
 /**
- * The short form of `npm run faults`: three SIGKILLs under chat traffic, each on a fresh system, the
- * killed service restarted by the start command: im-logic, im-repo, and the second of two im-task
- * instances (whose partitions move to the other and back). What is checked are the guarantees, not the timings (those are the
+ * The short form of `npm run faults`: four SIGKILLs under chat traffic, each on a fresh system, the
+ * killed process restarted by the start command: im-logic, im-repo, the second of two im-task
+ * instances (whose partitions move to the other and back) and the embedded broker. What is checked are the guarantees, not the timings (those are the
  * suite's figures): everything acknowledged stored once with contiguous seqs and delivered, every send
  * acknowledged in the end, every killed service ready again.
  */
-it("loses nothing and acknowledges every send when im-logic, im-repo or one of two im-tasks is killed", async () => {
+it("loses nothing and acknowledges every send when im-logic, im-repo, one of two im-tasks or the broker is killed", async () => {
   workDir = await mkdtemp(join(tmpdir(), "gochat-faults-test-"));
   const output = join(workDir, "faults.json");
   const child = spawn(process.execPath, ["--import", "tsx", "src/faults/run.ts"], {
     cwd: join(import.meta.dirname, ".."),
     env: {
       ...process.env,
-      FAULTS_SCENARIOS: "im-logic,im-repo,im-task 2",
+      FAULTS_SCENARIOS: "im-logic,im-repo,im-task 2,kafka-broker",
       FAULTS_RATE: "20",
       FAULTS_PAIRS: "10",
       FAULTS_BEFORE_MS: "2000",
@@ -47,7 +47,7 @@ it("loses nothing and acknowledges every send when im-logic, im-repo or one of t
     failures: string[];
   };
   expect(report.failures).toEqual([]);
-  expect(report.results.map((r) => r.scenario)).toEqual(["im-logic", "im-repo", "im-task 2"]);
+  expect(report.results.map((r) => r.scenario)).toEqual(["im-logic", "im-repo", "im-task 2", "kafka-broker"]);
   for (const result of report.results) {
     expect(result.readyAfterMs, result.scenario).not.toBeNull();
     expect(result.check.acked, result.scenario).toBe(result.check.sent);
