@@ -70,7 +70,11 @@ export async function startBroker(
   topics.load();
   const offsets = new OffsetStore(options.dataDir);
   offsets.load();
-  const groups = new GroupCoordinator(offsets);
+  const fetchWaiters = new FetchWaiters();
+  // A member parked in a fetch when a rebalance begins hears of it only once that fetch returns.
+  const groups = new GroupCoordinator(offsets, (clients) => {
+    fetchWaiters.releaseClients(clients);
+  });
   const sockets = new Set<Socket>();
   const context: BrokerContext = {
     nodeId: options.nodeId,
@@ -86,7 +90,7 @@ export async function startBroker(
     options,
     topics,
     groups,
-    fetchWaiters: new FetchWaiters(),
+    fetchWaiters,
     storage: new StorageHealth((message) => logger.warn(message)),
     allocateProducerId: createProducerIdAllocator(topics),
   };

@@ -104,6 +104,35 @@ describe("consumer groups with kafkajs", () => {
     await admin.disconnect();
   }, 60_000);
 
+  it("has a member parked in a long fetch rejoin at once when another joins", async () => {
+    const topic = "parked-fetch";
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await admin.disconnect();
+    const start = async () => {
+      // An idle member's fetch waits 5 s: a member would otherwise hear of the rebalance only then.
+      const consumer = kafka.consumer({
+        groupId: "parked",
+        maxWaitTimeInMs: 5_000,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 100,
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({ eachMessage: () => Promise.resolve() });
+      return consumer;
+    };
+    const first = await start();
+    // Let the first member settle into its parked fetch.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const joinStarted = performance.now();
+    const second = await start();
+    expect(performance.now() - joinStarted).toBeLessThan(2_000);
+    await second.disconnect();
+    await first.disconnect();
+  }, 30_000);
+
   it("resolves a regex subscription against existing topics", async () => {
     const admin = kafka.admin();
     await admin.connect();

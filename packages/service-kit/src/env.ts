@@ -17,8 +17,8 @@ export const kafkaEnvShape = {
   /**
    * How long a consumer may go silent before its group hands its partitions to another member. Shorter
    * than kafkajs's 30 s so that a crashed instance's conversations move on quickly: on a real cluster a
-   * dead member's partitions wait this long, then a heartbeat (a fifth of it) and a rejoin, under 10 s in
-   * all at 7 s. Brokers must allow it (Apache Kafka's group.min.session.timeout.ms is 6 s).
+   * dead member's partitions wait this long, then the survivors' next heartbeat (every 250 ms) and a
+   * rejoin: under 10 s in all at 7 s. Brokers must allow it (Apache Kafka's group.min.session.timeout.ms is 6 s).
    */
   KAFKA_SESSION_TIMEOUT_MS: fields.positiveInt.min(6_000).max(300_000).default(7_000),
   /**

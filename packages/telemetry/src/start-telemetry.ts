@@ -6,17 +6,16 @@ import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
 import { RuntimeNodeInstrumentation } from "@opentelemetry/instrumentation-runtime-node";
 import { SocketIoInstrumentation } from "@opentelemetry/instrumentation-socket.io";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
-import { startNodeSdk } from "@opentelemetry/sdk-node";
 import {
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
   type Sampler,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace";
-import { PrismaInstrumentation } from "@prisma/instrumentation";
 import { register as registerImportHooks } from "import-in-the-middle/register-hooks.mjs";
 import { telemetryEnv, DEFAULT_TRACE_SAMPLE_RATIO } from "./env";
 import { registerProcessMetrics } from "./metrics/process-metrics";
+import { startSdk } from "./sdk/start-sdk";
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -47,7 +46,7 @@ export const TRACED_CLIENT_EVENTS = ["message:send", "message:read", "message:re
 
 const INSTRUMENTED_MODULES = ["kafkajs", "socket.io", "http", "https", "node:http", "node:https"];
 
-let started: Telemetry | undefined;
+let started: Promise<Telemetry> | undefined;
 
 /** The sampler the standard variables ask for, or GoChat's default when they name none. */
 export function samplerFromEnv(env: ReturnType<typeof telemetryEnv>): Sampler | undefined {
@@ -57,12 +56,16 @@ export function samplerFromEnv(env: ReturnType<typeof telemetryEnv>): Sampler | 
 
 /**
  * Starts OpenTelemetry for a service. It must run before the modules it instruments (kafkajs, socket.io,
- * http, Prisma) are loaded: ES modules are linked before any of them runs, so an entrypoint calls this and
+ * http, Prisma) are loaded: ES modules are linked before any of them runs, so an entrypoint awaits this and
  * then imports the service with a dynamic `import()`. kafkajs spans carry W3C `traceparent` in record
  * headers, so one message's hops through Kafka form one trace.
  */
-export function startTelemetry(options: TelemetryOptions): Telemetry {
-  if (started !== undefined) return started;
+export function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
+  started ??= start(options);
+  return started;
+}
+
+async function start(options: TelemetryOptions): Promise<Telemetry> {
   // The in-thread hook lets the instrumentations patch packages loaded through `import`, not only
   // `require`; limiting it to the instrumented packages keeps every other import untouched.
   const database = options.database === true;
@@ -78,7 +81,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     // These the gateway traces itself, continuing the client's trace from the payload.
     new SocketIoInstrumentation({ onIgnoreEventList: [...TRACED_CLIENT_EVENTS] }),
     new RuntimeNodeInstrumentation(),
-    ...(database ? [new PrismaInstrumentation()] : []),
+    ...(database ? [new (await import("@prisma/instrumentation")).PrismaInstrumentation()] : []),
   ];
   const prometheus =
     options.prometheus === true ? new PrometheusExporter({ preventServerStart: true }) : undefined;
@@ -86,7 +89,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   // SDK's OTLP default retry against a port nobody listens on.
   const spanProcessors = options.spanProcessors ?? (env.OTEL_TRACES_EXPORTER === undefined ? [] : undefined);
   const sampler = samplerFromEnv(env);
-  const sdk = startNodeSdk({
+  const sdk = await startSdk({
     resourceAttributes: {
       "service.name": options.serviceName,
       ...(options.instanceId === undefined ? {} : { "service.instance.id": options.instanceId }),
@@ -99,12 +102,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     ...(prometheus === undefined ? {} : { metricReaders: [prometheus] }),
   });
   if (prometheus !== undefined) registerProcessMetrics();
-  started = {
+  return {
     metricsHandler: prometheus?.getMetricsRequestHandler.bind(prometheus),
     shutdown: async () => {
       await sdk.shutdown();
       started = undefined;
     },
   };
-  return started;
 }

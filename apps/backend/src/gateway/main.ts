@@ -2,7 +2,7 @@ import { startTelemetry } from "@gochat/telemetry";
 import { readGatewayEnv } from "./env";
 
 const env = readGatewayEnv();
-const telemetry = startTelemetry({
+const telemetry = await startTelemetry({
   serviceName: "im-gateway",
   instanceId: env.GATEWAY_INSTANCE_ID,
   prometheus: true,

@@ -2,7 +2,7 @@ import { startTelemetry } from "@gochat/telemetry";
 import { readProbeEnv } from "./env";
 
 const env = readProbeEnv();
-const telemetry = startTelemetry({ serviceName: "pipeline-probe", prometheus: true });
+const telemetry = await startTelemetry({ serviceName: "pipeline-probe", prometheus: true });
 // Loaded only now, so that OpenTelemetry patches http as it is imported.
 const { runProbe } = await import("./run");
 await runProbe(env, telemetry);

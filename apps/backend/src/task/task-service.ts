@@ -56,10 +56,10 @@ export async function startTaskService(
   );
   const repo = createRepoClient(config.repoUrl, config.tokenSecret, config.serviceCredential);
   const deliveryStats = new DeliveryStats();
-  const consumers: RunningConsumer[] = [];
-
-  consumers.push(
-    await kafka.consume({
+  // The three groups are joined at once: each join waits for the group's other members to rejoin, and
+  // one after another those waits add up.
+  const consumers: [RunningConsumer, RunningConsumer, RunningConsumer] = await Promise.all([
+    kafka.consume({
       groupId: CONSUMER_GROUPS.taskPersist.name,
       subscription: { topics: [TOPICS.persist.name] },
       // Messages are stored when im-repo accepts them; this consumer only makes sure, so it can wait.
@@ -97,10 +97,7 @@ export async function startTaskService(
         gochatMetrics().taskPersistBatchSize.record(messages.length);
       },
     }),
-  );
-
-  consumers.push(
-    await kafka.consume({
+    kafka.consume({
       groupId: CONSUMER_GROUPS.taskFanout.name,
       subscription: { topics: [TOPICS.fanout.name] },
       handle: (record, { heartbeat }) =>
@@ -112,29 +109,29 @@ export async function startTaskService(
           pageSize: config.fanoutPageSize,
         }),
     }),
-  );
-
-  const downstream = await kafka.consume({
-    groupId: CONSUMER_GROUPS.taskDownstream.name,
-    subscription: { pattern: DOWNSTREAM_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
-    accumulate: BACKGROUND_FETCH,
-    handleBatch: async (records) => {
-      for (const record of records) {
-        deliveryStats.record(
-          record.topic,
-          record.value as TopicValue<"downstream">,
-          Number(record.timestamp),
-        );
-      }
-    },
-  });
-  consumers.push(downstream);
+    kafka.consume({
+      groupId: CONSUMER_GROUPS.taskDownstream.name,
+      subscription: { pattern: DOWNSTREAM_TOPIC_PATTERN, refreshIntervalMs: config.topicRefreshMs },
+      accumulate: BACKGROUND_FETCH,
+      handleBatch: async (records) => {
+        for (const record of records) {
+          deliveryStats.record(
+            record.topic,
+            record.value as TopicValue<"downstream">,
+            Number(record.timestamp),
+          );
+        }
+      },
+    }),
+  ]);
+  const downstream = consumers[2];
   logger.info("im-task consuming persist, fan-out and downstream topics");
 
   return {
     deliveryStats,
     refreshDownstreamTopics: () => downstream.refresh(),
-    isReady: () => consumers.length === 3,
+    // Ready once here: every group has been joined.
+    isReady: () => true,
     stop: async () => {
       await stopInOrder(...consumers.map((consumer) => () => consumer.stop()), () => kafka.close());
     },

@@ -1,6 +1,8 @@
 /** A parked fetch; `wake` returns true once it has answered and may be forgotten. */
 export interface FetchWaiter {
   partitions: readonly string[];
+  /** The client that sent it (`clientKey`). */
+  client: string;
   /** `force` answers with whatever is there, e.g. on shutdown or when a topic disappears. */
   wake(force: boolean): boolean;
 }
@@ -41,6 +43,16 @@ export class FetchWaiters {
     for (const waiter of [...waiters]) {
       if (waiter.wake(false)) this.unpark(waiter);
     }
+  }
+
+  /** Answers now, with whatever is there, every fetch these clients (`clientKey`) have parked. */
+  releaseClients(clients: readonly string[]): void {
+    if (clients.length === 0) return;
+    const wanted = new Set(clients);
+    const matching = new Set<FetchWaiter>();
+    for (const waiters of this.byPartition.values())
+      for (const waiter of waiters) if (wanted.has(waiter.client)) matching.add(waiter);
+    for (const waiter of matching) if (waiter.wake(true)) this.unpark(waiter);
   }
 
   /** Answers every parked fetch now, e.g. on topic deletion or shutdown. */

@@ -2,6 +2,7 @@ import { ErrorCode, type ErrorCodeValue } from "../protocol/error-codes";
 import type { Reader } from "../protocol/reader";
 import type { Writer } from "../protocol/writer";
 import type { ApiHandler, BrokerContext } from "./api-types";
+import { clientKey } from "../groups/group";
 import { formatPartitionKey } from "./fetch-waiters";
 
 interface FetchPartitionRequest {
@@ -116,6 +117,14 @@ function writeFetchResponse(
   return response;
 }
 
+/**
+ * The longest a fetch is parked while a rebalance waits for its member to rejoin. A member hears of a
+ * rebalance from its next heartbeat, and kafkajs sends heartbeats between fetches, at most once per
+ * heartbeat interval: a fetch parked for its whole max wait would hold the member, and so the group's
+ * next generation, back by up to that wait.
+ */
+const REJOIN_FETCH_WAIT_MS = 100;
+
 export const fetchHandler: ApiHandler = {
   apiKey: 1,
   name: "Fetch",
@@ -125,7 +134,11 @@ export const fetchHandler: ApiHandler = {
     const version = header.apiVersion;
     const request = readFetchRequest(reader, version);
     const first = readPartitions(context, request);
-    if (first.hasError || first.total >= request.minBytes || request.maxWaitMs <= 0) {
+    const client = clientKey(header.clientId, header.clientHost);
+    const maxWaitMs = context.groups.awaitsRejoinFrom(client)
+      ? Math.min(request.maxWaitMs, REJOIN_FETCH_WAIT_MS)
+      : request.maxWaitMs;
+    if (first.hasError || first.total >= request.minBytes || maxWaitMs <= 0) {
       return writeFetchResponse(response, version, first.topics);
     }
     return new Promise((resolve) => {
@@ -137,6 +150,7 @@ export const fetchHandler: ApiHandler = {
         resolve(answer);
       };
       const waiter = {
+        client,
         partitions: request.topics.flatMap((topic) =>
           topic.partitions.map((p) => formatPartitionKey(topic.name, p.index)),
         ),
@@ -164,7 +178,7 @@ export const fetchHandler: ApiHandler = {
           return true;
         },
       };
-      const timer = setTimeout(finish, request.maxWaitMs);
+      const timer = setTimeout(finish, maxWaitMs);
       context.fetchWaiters.park(waiter);
     });
   },

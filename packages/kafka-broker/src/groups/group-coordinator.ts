@@ -23,10 +23,13 @@ export interface GroupSummary {
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
   private readonly offsets: OffsetStore;
+  private readonly onRebalance: ((clients: readonly string[]) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(offsets: OffsetStore) {
+  /** `onRebalance` hears of every rebalance that begins, with the clients (`clientKey`) it awaits. */
+  constructor(offsets: OffsetStore, onRebalance?: (clients: readonly string[]) => void) {
     this.offsets = offsets;
+    this.onRebalance = onRebalance;
   }
 
   start(onError: (error: unknown) => void): void {
@@ -46,7 +49,7 @@ export class GroupCoordinator {
   private groupFor(groupId: string): Group {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = new Group(groupId);
+      group = new Group(groupId, this.onRebalance);
       this.groups.set(groupId, group);
     }
     return group;
@@ -93,6 +96,12 @@ export class GroupCoordinator {
     const member = group.members.get(memberId);
     if (member !== undefined && connectionId !== undefined) member.connectionId = connectionId;
     return group.heartbeat(memberId, generationId, Date.now());
+  }
+
+  /** Whether a rebalance in progress waits for a JoinGroup from a member of this client (`clientKey`). */
+  awaitsRejoinFrom(client: string): boolean {
+    for (const group of this.groups.values()) if (group.awaitsRejoinFrom(client)) return true;
+    return false;
   }
 
   /** Every member that came on this connection leaves its group (see Group.connectionClosed). */

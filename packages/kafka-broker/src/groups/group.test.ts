@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../protocol/error-codes";
-import { Group } from "./group";
+import { clientKey, Group } from "./group";
 import type { JoinRequest, JoinResult } from "./group-types";
 
 function request(memberId: string, overrides: Partial<JoinRequest> = {}): JoinRequest {
@@ -90,6 +90,25 @@ describe("Group", () => {
     // A connection nobody joined on changes nothing.
     group.connectionClosed(99, 70);
     expect(group.members.size).toBe(2);
+  });
+
+  it("names the clients a rebalance waits for, until each has rejoined", async () => {
+    const heard: (readonly string[])[] = [];
+    const group = new Group("g", (clients) => heard.push(clients));
+    const a = await group.join(request("", { clientId: "a" }), 0);
+    await group.sync(a.memberId, 1, [], 0);
+    expect(heard).toEqual([[]]);
+    expect(group.awaitsRejoinFrom(clientKey("a", "/127.0.0.1"))).toBe(false);
+
+    const bJoin = group.join(request("", { clientId: "b" }), 10);
+    // b's join starts a rebalance that waits for a alone: b is in it already.
+    expect(heard.at(-1)).toEqual([clientKey("a", "/127.0.0.1")]);
+    expect(group.awaitsRejoinFrom(clientKey("a", "/127.0.0.1"))).toBe(true);
+    expect(group.awaitsRejoinFrom(clientKey("b", "/127.0.0.1"))).toBe(false);
+    const aJoin = group.join(request(a.memberId, { clientId: "a" }), 20);
+    expect(group.awaitsRejoinFrom(clientKey("a", "/127.0.0.1"))).toBe(false);
+    await Promise.all([aJoin, bJoin]);
+    expect(heard).toHaveLength(2);
   });
 
   it("drops members that miss the rebalance timeout", async () => {

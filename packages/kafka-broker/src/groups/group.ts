@@ -4,6 +4,14 @@ import type { GroupState, JoinRequest, JoinResult, Member, SyncResult } from "./
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Names a client across its connections: kafkajs fetches on a connection of its own, apart from the one
+ * its group requests use, so a member's fetches are found by client id and address, not by connection.
+ */
+export function clientKey(clientId: string, clientHost: string): string {
+  return `${clientHost}\u0000${clientId}`;
+}
+
 function failJoin(errorCode: ErrorCodeValue, memberId: string): JoinResult {
   return { errorCode, generationId: -1, protocolName: "", leader: "", memberId, members: [] };
 }
@@ -24,9 +32,12 @@ export class Group {
   /** Member ids handed out with MEMBER_ID_REQUIRED, valid until their session timeout. */
   private readonly pendingMembers = new Map<string, number>();
   private rebalanceDeadline = 0;
+  private readonly onRebalance: ((clients: readonly string[]) => void) | undefined;
 
-  constructor(id: string) {
+  /** `onRebalance` hears of each rebalance that begins, with the clients (`clientKey`) it waits for. */
+  constructor(id: string, onRebalance?: (clients: readonly string[]) => void) {
     this.id = id;
+    this.onRebalance = onRebalance;
   }
 
   join(request: JoinRequest, nowMs: number): JoinResult | Promise<JoinResult> {
@@ -86,6 +97,22 @@ export class Group {
     this.state = "PreparingRebalance";
     const longest = Math.max(0, ...[...this.members.values()].map((member) => member.rebalanceTimeoutMs));
     this.rebalanceDeadline = nowMs + longest;
+    this.onRebalance?.(this.awaitedMembers().map((member) => clientKey(member.clientId, member.clientHost)));
+  }
+
+  /** Members a rebalance in progress still waits for: they have not sent their JoinGroup yet. */
+  private awaitedMembers(): Member[] {
+    return [...this.members.values()].filter((member) => member.pendingJoin === undefined);
+  }
+
+  /** Whether a rebalance in progress waits for a member of this client (`clientKey`). */
+  awaitsRejoinFrom(client: string): boolean {
+    if (this.state !== "PreparingRebalance") return false;
+    for (const member of this.members.values()) {
+      if (member.pendingJoin === undefined && clientKey(member.clientId, member.clientHost) === client)
+        return true;
+    }
+    return false;
   }
 
   private tryCompleteJoin(nowMs: number): void {

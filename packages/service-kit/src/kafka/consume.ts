@@ -45,6 +45,14 @@ export type Subscription =
 /** `accumulate` for consumers off the path a user waits on: batches of up to 256 KiB, 4 a second. */
 export const BACKGROUND_FETCH = { minBytes: 256 * 1024, maxWaitMs: 250 } as const;
 
+/**
+ * How often a member may heartbeat (kafkajs sends one between fetches once this much time has passed
+ * since the last). A member hears of a rebalance only from a heartbeat, and a joining member is not
+ * ready until every other member has rejoined, so this bounds how long a restarted or added instance
+ * waits on its peers. A heartbeat is one small request, a few dozen a second for the whole system.
+ */
+const HEARTBEAT_INTERVAL_MS = 250;
+
 export interface ConsumerOptions {
   kafka: Kafka;
   groupId: string;
@@ -60,7 +68,7 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   retryBaseDelayMs?: number;
   partitionsConsumedConcurrently?: number;
-  /** Heartbeats go out at a fifth of it. */
+  /** A member silent for this long leaves its group; retry pauses heartbeat at a fifth of it. */
   sessionTimeoutMs?: number;
   /** Called when the consumer has stopped for good (kafkajs gave up on it); the service should exit. */
   onFatal?: (error: Error) => void;
@@ -294,7 +302,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     const next = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       allowAutoTopicCreation: false,
       // A fetch parked on an idle partition delays leaving the group and joining a rebalance until it
       // returns; a second keeps both prompt at the cost of one empty fetch per second.
