@@ -17,18 +17,20 @@ const isBuilt = basename(dirname(fileURLToPath(import.meta.url))) === "dist";
  * Runs one service entrypoint (`src/<service>/main.ts`) as its own process, prefixing each line of its
  * output with its name so the interleaved logs of the whole system stay readable. A built start command
  * runs the built service (`dist/<service>.js`) on this very Node, with source maps for GoChat's own code
- * (`dist/source-maps.js`); from source (tests, `npm run dev`) it runs the source through tsx.
+ * (`dist/source-maps.js`); from source (tests, `npm run dev`) it runs the source through tsx, which
+ * hands `nodeFlags` to Node as well.
  */
 export function spawnService(
   name: string,
   entry: string,
   env: Record<string, string | undefined>,
   cwd: string,
+  nodeFlags: readonly string[] = [],
 ): ServiceProcess {
-  if (!isBuilt) return spawnProcess(name, "tsx", [entry], env, cwd);
+  if (!isBuilt) return spawnProcess(name, "tsx", [...nodeFlags, entry], env, cwd);
   const built = entry.replace(/^src\/([^/]+)\/main\.ts$/, "dist/$1.js");
   if (built === entry) throw new Error(`not a service entrypoint: ${entry}`);
-  const flags = ["--import=./dist/source-maps.js", "--disable-warning=TimeoutNegativeWarning"];
+  const flags = ["--import=./dist/source-maps.js", "--disable-warning=TimeoutNegativeWarning", ...nodeFlags];
   return spawnProcess(name, process.execPath, [...flags, built], env, cwd);
 }
 
