@@ -20,18 +20,20 @@ const isBuilt = basename(dirname(fileURLToPath(import.meta.url))) === "dist";
  * (`dist/source-maps.js`); from source (tests, `npm run dev`) it runs the source on this Node with tsx's
  * loader. Not through the `tsx` command: that runs the service in a child of its own, so the process
  * returned would be tsx's and a SIGKILL (a stop past its deadline, a second Ctrl-C) would leave the
- * service running.
+ * service running. `nodeFlags` go to Node either way.
  */
 export function spawnService(
   name: string,
   entry: string,
   env: Record<string, string | undefined>,
   cwd: string,
+  nodeFlags: readonly string[] = [],
 ): ServiceProcess {
-  if (!isBuilt) return spawnProcess(name, process.execPath, ["--import", "tsx", entry], env, cwd);
+  if (!isBuilt)
+    return spawnProcess(name, process.execPath, [...nodeFlags, "--import", "tsx", entry], env, cwd);
   const built = entry.replace(/^src\/([^/]+)\/main\.ts$/, "dist/$1.js");
   if (built === entry) throw new Error(`not a service entrypoint: ${entry}`);
-  const flags = ["--import=./dist/source-maps.js", "--disable-warning=TimeoutNegativeWarning"];
+  const flags = ["--import=./dist/source-maps.js", "--disable-warning=TimeoutNegativeWarning", ...nodeFlags];
   return spawnProcess(name, process.execPath, [...flags, built], env, cwd);
 }
 

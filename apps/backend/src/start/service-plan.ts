@@ -19,9 +19,18 @@ export interface PlannedService {
   hasMetrics: boolean;
   /** Its own variables, on top of what every service gets. */
   env: Record<string, string>;
+  /** Node.js flags of its own. */
+  nodeFlags?: string[];
   /** What the start command prints for it. */
   line: string;
 }
+
+/**
+ * A gateway's young generation is held to 2 MB semi-spaces (V8 grows them to 16 MB while modules load,
+ * and keeps them): 25 MB less resident with no sockets, for a few per cent more of the gateway's CPU
+ * under load. The other services allocate more per message and keep V8's default.
+ */
+const GATEWAY_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 /** analytics' `/stats` port: the API port + 200. */
 export function analyticsPort(env: StartEnv): number {
@@ -162,6 +171,7 @@ export function planServices(env: StartEnv): PlannedService[] {
       tier: 3,
       healthPort: port + 100,
       env: { REPO_URL: repoUrl, GATEWAY_INSTANCE_ID: instanceId, GATEWAY_PORT: String(port) },
+      nodeFlags: GATEWAY_NODE_FLAGS,
       line: `im-gateway   ${instanceId}  socket.io on http://127.0.0.1:${port}`,
     });
   }

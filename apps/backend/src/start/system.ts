@@ -199,6 +199,7 @@ export async function startSystem(
             planned.entry,
             { ...shared, ...planned.env, HEALTH_PORT: String(planned.healthPort) },
             backendDir,
+            planned.nodeFlags,
           ),
         planned.tier,
       );

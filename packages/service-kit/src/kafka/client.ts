@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import {
   Kafka,
   logLevel as KafkaLogLevel,
@@ -40,12 +41,38 @@ const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [KafkaLogLevel.DEBUG]: "debug",
 };
 
+interface RequestQueueState {
+  pending: unknown[];
+  throttledUntil: number;
+}
+
+let requestQueueFixed = false;
+
 /**
- * The one Kafka client factory: kafkajs, logging through the service's logger. (kafkajs 2.2.4 sets a
- * negative timer on Node 24, which Node clamps to 1 ms and reports as TimeoutNegativeWarning: harmless,
- * tulios/kafkajs#1751; the start command disables that one warning.)
+ * kafkajs 2.2.4 re-arms the timer that looks at a connection's queue of waiting requests even when none
+ * waits and no throttling is in force, with a negative delay that Node runs after 1 ms: every
+ * connection woke its process a thousand times a second for as long as it was open, and Node 24 reports
+ * the delay as TimeoutNegativeWarning (tulios/kafkajs#1556, #1751; the fix, #1667, is unreleased). A
+ * request that has to wait is queued by `push`, which arms the timer itself, so with nothing waiting
+ * and no throttle there is nothing to look at. Patched on kafkajs's one RequestQueue class, which every
+ * connection of every client in the process uses.
  */
+function stopIdleRequestQueueTimers(): void {
+  if (requestQueueFixed) return;
+  requestQueueFixed = true;
+  const RequestQueue = createRequire(import.meta.url)("kafkajs/src/network/requestQueue/index.js") as {
+    prototype: { scheduleCheckPendingRequests: (this: RequestQueueState) => void };
+  };
+  const schedule = RequestQueue.prototype.scheduleCheckPendingRequests;
+  RequestQueue.prototype.scheduleCheckPendingRequests = function (this: RequestQueueState) {
+    if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
+    schedule.call(this);
+  };
+}
+
+/** The one Kafka client factory: kafkajs, logging through the service's logger. */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  stopIdleRequestQueueTimers();
   const kafkaLogger = options.logger.child({ component: "kafkajs" });
   return new Kafka({
     clientId: options.clientId,
