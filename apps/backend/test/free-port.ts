@@ -33,11 +33,19 @@ async function isFree(port: number): Promise<boolean> {
  * moment) that is free together with `port + offset` for each offset: for the start command, which puts
  * each service's health port at a fixed distance from its own.
  */
-export async function freePortBlock(offsets: readonly number[]): Promise<number> {
+export async function freePortBlock(
+  offsets: readonly number[],
+  /** Ports already handed out for the same system: the block overlaps none of them, and joins them. */
+  taken: Set<number> = new Set(),
+): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const base = 10_000 + Math.floor(Math.random() * 10_000);
     const ports = [base, ...offsets.map((offset) => base + offset)];
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
+    if (ports.some((port) => taken.has(port))) continue;
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) {
+      for (const port of ports) taken.add(port);
+      return base;
+    }
   }
   throw new Error("no free block of ports");
 }

@@ -7,7 +7,7 @@ import { SERVICE_CREDENTIAL_HEADER, serviceCredential } from "@gochat/auth";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { runChatDemo } from "../src/demo/chat-demo";
-import { freePort, freePortBlock } from "./free-port";
+import { freePortBlock } from "./free-port";
 
 const dataDirs: string[] = [];
 const backendDir = join(import.meta.dirname, "..");
@@ -43,12 +43,14 @@ afterAll(async () => {
 async function startSystem() {
   const dataDir = await mkdtemp(join(tmpdir(), "gochat-start-"));
   dataDirs.push(dataDir);
-  // The start command derives health ports from these (+100 and up), so they are picked with those free.
-  const repo = await freePortBlock([10, 100, 110, 111, 112, 113, 200]);
+  // The start command derives health ports from these (+100 and up), so they are picked with those free
+  // and apart from each other's: a gateway's health port must not be analytics' or the broker's.
+  const taken = new Set<number>();
+  const repo = await freePortBlock([10, 100, 110, 111, 112, 113, 200], taken);
   const internal = repo + 10;
-  const [gw1, gw2] = [await freePortBlock([100]), await freePortBlock([100])];
-  const broker = await freePort();
-  const traces = await freePort();
+  const [gw1, gw2] = [await freePortBlock([100], taken), await freePortBlock([100], taken)];
+  const broker = await freePortBlock([100], taken);
+  const traces = await freePortBlock([], taken);
   const child = spawn(process.execPath, [join(backendDir, "dist/start.js")], {
     env: {
       ...process.env,

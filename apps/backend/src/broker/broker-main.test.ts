@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { freePort } from "../../test/free-port";
+import { freePortBlock } from "../../test/free-port";
 
 const PASSWORD = "a-broker-password-of-at-least-32-chars";
 let dataDir: string;
@@ -40,7 +40,8 @@ function startBrokerProcess(port: number, healthPort: number) {
 }
 
 it("serves Kafka with SASL once ready, and stops cleanly on SIGTERM", async () => {
-  const [port, healthPort] = [await freePort(), await freePort()];
+  const taken = new Set<number>();
+  const [port, healthPort] = [await freePortBlock([], taken), await freePortBlock([], taken)];
   const broker = startBrokerProcess(port, healthPort);
   for (;;) {
     const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
@@ -71,7 +72,7 @@ it("names the port and the process holding it when the broker's port is taken", 
   await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
   const address = holder.address();
   if (typeof address !== "object" || address === null) throw new Error("no port");
-  const broker = startBrokerProcess(address.port, await freePort());
+  const broker = startBrokerProcess(address.port, await freePortBlock([], new Set([address.port])));
   expect(await broker.exited).toBe(1);
   expect(broker.output()).toContain(
     `the embedded Kafka broker (GOCHAT_BROKER_PORT) cannot listen on 127.0.0.1:${address.port}: the port is in use by pid ${process.pid}`,
