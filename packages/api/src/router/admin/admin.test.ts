@@ -254,9 +254,18 @@ describe("failed e-mails", () => {
     const [entry] = await api.client(adminToken).admin.audit.list.query({ target: stored.notificationId });
     expect(entry).toMatchObject({ action: "notification.email.retry", actorName: "root" });
     const claimed = await internal.claimEmailRetries.mutate({ lease_ms: 60_000 });
+    // The retry's event is rebuilt from the inbox row, whose time is when it was stored: the same second
+    // as the event's, or the next one when storing crossed a second boundary.
     expect(claimed).toEqual([
-      { notificationId: stored.notificationId, attempts: 1, event, to: "reader@example.test" },
+      {
+        notificationId: stored.notificationId,
+        attempts: 1,
+        event: { ...event, timestamp: expect.any(Number) },
+        to: "reader@example.test",
+      },
     ]);
+    expect(claimed[0]?.event.timestamp).toBeGreaterThanOrEqual(event.timestamp);
+    expect(claimed[0]?.event.timestamp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     expect(await internal.claimEmailRetries.mutate({ lease_ms: 60_000 })).toEqual([]);
 
     await internal.recordDelivery.mutate({
