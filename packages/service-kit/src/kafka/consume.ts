@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logger";
 import { sendToDeadLetter, type FailedRecord } from "./dead-letter";
 import { consumerMetrics } from "./consumer-metrics";
-import { classifyFailure, describeError, retryDelayMs } from "./failure-policy";
+import { classifyFailure, describeError, retryDelayFor } from "./failure-policy";
 
 export interface ConsumedRecord {
   topic: string;
@@ -197,7 +197,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         if (stopping) throw error;
         log.warn({ ...where, attempt: attemptNo, kind, err: describeError(error) }, "retrying");
         measure.retried(where.topic);
-        await pause(retryDelayMs(attemptNo, baseDelay), heartbeat);
+        await pause(retryDelayFor(kind, attemptNo, baseDelay), heartbeat);
         // stop() may have been called during the pause.
         if (isStopping()) throw error;
       }

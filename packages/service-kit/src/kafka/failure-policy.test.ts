@@ -1,6 +1,6 @@
 import { AppError, ContractError } from "@gochat/contracts";
 import { describe, expect, it } from "vitest";
-import { classifyFailure } from "./failure-policy";
+import { classifyFailure, retryDelayFor, TRANSIENT_RETRY_CAP_MS } from "./failure-policy";
 
 function remote(appCode: string | undefined, name = "TRPCClientError"): Error {
   const error = new Error("remote failure");
@@ -27,5 +27,22 @@ describe("classifyFailure", () => {
     expect(classifyFailure(new TypeError("x is undefined"))).toBe("bug");
     expect(classifyFailure(remote("INTERNAL"))).toBe("bug");
     expect(classifyFailure("a string")).toBe("bug");
+  });
+});
+
+describe("retryDelayFor", () => {
+  it("backs off exponentially from the base delay", () => {
+    expect([1, 2, 3, 4].map((attempt) => retryDelayFor("bug", attempt, 100))).toEqual([100, 200, 400, 800]);
+    expect([1, 2, 3].map((attempt) => retryDelayFor("transient", attempt, 100))).toEqual([100, 200, 400]);
+  });
+
+  it("asks a dependency that is away again at least twice a second, however long it has been gone", () => {
+    expect(retryDelayFor("transient", 4, 100)).toBe(TRANSIENT_RETRY_CAP_MS);
+    expect(retryDelayFor("transient", 40, 100)).toBe(TRANSIENT_RETRY_CAP_MS);
+    expect(TRANSIENT_RETRY_CAP_MS).toBeLessThanOrEqual(500);
+  });
+
+  it("spaces out the bounded retries of a bug further", () => {
+    expect(retryDelayFor("bug", 8, 100)).toBe(10_000);
   });
 });

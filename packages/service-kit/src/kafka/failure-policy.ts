@@ -34,9 +34,22 @@ export function classifyFailure(error: unknown): FailureKind {
   return "bug";
 }
 
+/**
+ * The longest pause between two tries of a transient failure. A dependency that is away (im-repo
+ * restarting, the database failing over) is asked again twice a second, so work resumes within half a
+ * second of its return rather than after a backoff that kept growing while it was gone. One call per
+ * partition every 500 ms is polling, not hammering.
+ */
+export const TRANSIENT_RETRY_CAP_MS = 500;
+
 /** Exponential backoff, capped so a long outage is polled, not hammered. */
 export function retryDelayMs(attempt: number, baseMs: number, capMs = 10_000): number {
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** The pause before the next try of a record whose try `attempt` failed this way. */
+export function retryDelayFor(kind: FailureKind, attempt: number, baseMs: number): number {
+  return retryDelayMs(attempt, baseMs, kind === "transient" ? TRANSIENT_RETRY_CAP_MS : undefined);
 }
 
 export function describeError(error: unknown): string {
