@@ -42,7 +42,7 @@ export async function startTestConsole(options: { traceStoreUrl?: string } = {})
       serviceCredentials: [serviceCredential(SECRET)],
       presenceTtlMs: 15_000,
       recallWindowMs: 120_000,
-      publishUserEvent: () => Promise.resolve(),
+      publishUserEvents: () => Promise.resolve(),
       publishNotices: () => Promise.resolve(),
     },
     {},

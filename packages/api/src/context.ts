@@ -24,8 +24,8 @@ export interface ApiDeps {
   presenceTtlMs: number;
   /** How long after sending a sender may recall a message. */
   recallWindowMs: number;
-  /** Produces to `gochat.user-events` (profile updates). */
-  publishUserEvent: (event: TopicValue<"userEvents">) => Promise<void>;
+  /** Produces to `gochat.user-events` (profile updates, a restarted gateway's users going offline), in one call. */
+  publishUserEvents: (events: TopicValue<"userEvents">[]) => Promise<void>;
   /** Hands actions someone must be told about to im-logic, through `gochat.messages.upstream`. */
   publishNotices: (notices: Extract<TopicValue<"upstream">, { kind: "notify" }>[]) => Promise<void>;
 }

@@ -57,8 +57,8 @@ export async function startTestApi(
     serviceCredentials: [serviceCredential(TEST_SECRET)],
     presenceTtlMs: 15_000,
     recallWindowMs: 120_000,
-    publishUserEvent: async (event: TopicValue<"userEvents">) => {
-      userEvents.push(event);
+    publishUserEvents: async (events: TopicValue<"userEvents">[]) => {
+      userEvents.push(...events);
     },
     publishNotices: async (published: Notice[]) => {
       notices.push(...published);

@@ -99,7 +99,7 @@ export async function startRepoService(
     serviceCredentials: config.serviceCredentials ?? [serviceCredential(config.tokenSecret)],
     presenceTtlMs: config.presenceTtlMs,
     recallWindowMs: config.recallWindowMs,
-    publishUserEvent: (event) => kafka.producer.send("userEvents", [event]),
+    publishUserEvents: (events) => kafka.producer.send("userEvents", events),
     publishNotices: (notices) => kafka.producer.send("upstream", notices),
   };
   const onInternalError = (error: unknown, path?: string) => {

@@ -149,17 +149,19 @@ export const internalRouter = router({
   /** Returns the registration's token (its start time), which beats and unregistering present. */
   registerGateway: serviceProcedure.input(gatewayInput).mutation(async ({ ctx, input }) => {
     const { startedAt, droppedUserIds } = await registerGateway(ctx.db, input.gatewayId);
-    // Users the gateway's previous run held, if it restarted before it could be swept.
+    // Users the gateway's previous run held, if it restarted before it could be swept: one produce call
+    // for all of them, since the gateway waits on this answer before it takes sockets again.
     const seconds = Math.floor(Date.now() / 1000);
-    for (const userId of droppedUserIds) {
-      await ctx.publishUserEvent({
-        event_id: randomUUID(),
-        event_type: "user.offline",
-        timestamp: seconds,
-        user_id: userId,
-        payload: { last_seen: seconds, gateway_id: input.gatewayId },
-      });
-    }
+    if (droppedUserIds.length > 0)
+      await ctx.publishUserEvents(
+        droppedUserIds.map((userId) => ({
+          event_id: randomUUID(),
+          event_type: "user.offline" as const,
+          timestamp: seconds,
+          user_id: userId,
+          payload: { last_seen: seconds, gateway_id: input.gatewayId },
+        })),
+      );
     return { startedAt: startedAt.getTime() };
   }),
   beatGateway: serviceProcedure

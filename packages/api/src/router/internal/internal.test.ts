@@ -141,6 +141,26 @@ describe("internal API", () => {
     await service.internal.finishFanout.mutate({ task_id: taskId, status: "completed" });
   });
 
+  it("announces offline every user a gateway held when it registers again after a restart", async () => {
+    const users = [ids.tia ?? "", ids.uma ?? "", ids.vic ?? ""];
+    await service.internal.registerGateway.mutate({ gatewayId: "gw-r" });
+    await service.internal.applySocketChanges.mutate({
+      gatewayId: "gw-r",
+      changes: users.map((userId) => ({ userId, attached: true })),
+    });
+    const before = api.userEvents.length;
+
+    await service.internal.registerGateway.mutate({ gatewayId: "gw-r" });
+
+    const announced = api.userEvents.slice(before);
+    expect(announced.map((event) => [event.event_type, event.user_id]).sort()).toEqual(
+      users.map((userId) => ["user.offline", userId]).sort(),
+    );
+    expect(
+      announced.every((event) => "gateway_id" in event.payload && event.payload.gateway_id === "gw-r"),
+    ).toBe(true);
+  });
+
   it("accepts a batch in one call: an outcome per message, seqs in batch order, stored at once", async () => {
     const [sam, tia, uma] = [ids.sam ?? "", ids.tia ?? "", ids.uma ?? ""];
     const samApi = api.client(

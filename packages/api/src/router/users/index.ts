@@ -47,17 +47,19 @@ export const usersRouter = router({
     const changes = definedFields(input);
     const user = await updateUserProfile(ctx.db, ctx.auth.userId, changes);
     const now = Math.floor(Date.now() / 1000);
-    await ctx.publishUserEvent({
-      event_id: randomUUID(),
-      event_type: "user.profile.updated",
-      timestamp: now,
-      user_id: user.id,
-      payload: {
-        changed: Object.keys(changes),
-        ...(input.displayName === undefined ? {} : { display_name: user.displayName }),
-        ...(input.avatarColor === undefined ? {} : { avatar_color: user.avatarColor }),
+    await ctx.publishUserEvents([
+      {
+        event_id: randomUUID(),
+        event_type: "user.profile.updated",
+        timestamp: now,
+        user_id: user.id,
+        payload: {
+          changed: Object.keys(changes),
+          ...(input.displayName === undefined ? {} : { display_name: user.displayName }),
+          ...(input.avatarColor === undefined ? {} : { avatar_color: user.avatarColor }),
+        },
       },
-    });
+    ]);
     return toUserView(user);
   }),
 });
