@@ -91,7 +91,8 @@ export async function runService(options: {
     health.close();
     throw error;
   }
-  logger.info({ healthPort }, "started");
+  // Since the process began, module loading included: the figure a restart's recovery depends on.
+  logger.info({ healthPort, startedInMs: Math.round(performance.now()) }, "started");
   return { healthPort, shutdown };
 }
 

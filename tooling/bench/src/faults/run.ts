@@ -70,6 +70,8 @@ const settings = parseEnv(
     FAULTS_SEED: fields.positiveInt.default(1),
     FAULTS_PORT_BASE: fields.port.min(1024).max(32_467).default(22_000),
     FAULTS_OUTPUT: z.string().min(1).default(join(repoRoot, "bench-results/faults.json")),
+    /** Keep every scenario's system log (`<scenario>.log`), not only those of failed runs. */
+    FAULTS_KEEP_LOGS: fields.flag.default(false),
   },
   process.env,
 );
@@ -407,6 +409,6 @@ const broken = results.filter(
     r.check.neverAcked > 0,
 );
 for (const r of broken) process.stdout.write(`GUARANTEE BROKEN after ${r.scenario}\n`);
-if (failures.length === 0) rmSync(workDir, { recursive: true, force: true });
+if (failures.length === 0 && !settings.FAULTS_KEEP_LOGS) rmSync(workDir, { recursive: true, force: true });
 else process.stdout.write(`logs kept in ${workDir}\n`);
 process.exit(failures.length === 0 && broken.length === 0 ? 0 : 1);
