@@ -6,6 +6,7 @@ import type { DatabaseKind } from "../src/open-database";
 import {
   createMigration,
   deployMigrations,
+  isRecordedAsApplied,
   markMigrationRolledBack,
   readMigrationStatus,
 } from "../src/migrate/migrations";
@@ -150,5 +151,48 @@ describe("migrations generated on either database", () => {
     }
     expect(scripts[0]).toContain('CREATE TABLE "Device"');
     expect(scripts[1]).toBe(scripts[0]);
+  }, 180_000);
+});
+
+describe("a PGlite start with every migration applied", () => {
+  it("is recognised without the schema engine, and anything else is left to it", async () => {
+    const location = await copyPrismaDir();
+    const db = await createEmptyTarget("pglite");
+    try {
+      if (db.target.kind !== "pglite") throw new Error("expected a PGlite target");
+      const pglite = db.target.db;
+      expect(await isRecordedAsApplied(pglite, location.migrationsDir)).toBe(false);
+      const applied = await deployMigrations(db.target, { location });
+      expect(applied.length).toBeGreaterThan(0);
+      expect(await isRecordedAsApplied(pglite, location.migrationsDir)).toBe(true);
+      expect(await deployMigrations(db.target, { location })).toEqual([]);
+
+      // A migration edited after it was applied no longer matches its checksum.
+      const first = join(location.migrationsDir, applied[0] ?? "", "migration.sql");
+      const original = await readFile(first, "utf8");
+      await writeFile(first, `${original}\n-- edited\n`);
+      expect(await isRecordedAsApplied(pglite, location.migrationsDir)).toBe(false);
+      await writeFile(first, original);
+
+      // A new migration is pending, and deploying applies it.
+      const name = "29990101000000_motto";
+      await mkdir(join(location.migrationsDir, name));
+      await writeFile(
+        join(location.migrationsDir, name, "migration.sql"),
+        'ALTER TABLE "users" ADD COLUMN "motto" TEXT;\n',
+      );
+      expect(await isRecordedAsApplied(pglite, location.migrationsDir)).toBe(false);
+      expect(await deployMigrations(db.target, { location })).toEqual([name]);
+      expect(await isRecordedAsApplied(pglite, location.migrationsDir)).toBe(true);
+
+      // A migration recorded as started and never finished (a crash mid-deploy) is the engine's to report.
+      await db.query("UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = $1", [name]);
+      expect(await isRecordedAsApplied(pglite, location.migrationsDir)).toBe(false);
+      const blocked = await deployMigrations(db.target, { location }).catch((error: unknown) => error);
+      expect(blocked).toMatchObject({ code: "P3009" });
+    } finally {
+      await db.dispose();
+      await location.remove();
+    }
   }, 180_000);
 });

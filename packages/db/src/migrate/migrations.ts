@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import type { PGlite } from "@electric-sql/pglite";
 import type {
   DiagnoseMigrationHistoryOutput,
   MigrationList,
@@ -38,6 +40,7 @@ async function applyPending(engine: SchemaEngine, migrationsList: MigrationList)
  */
 export async function deployMigrations(target: MigrationTarget, options: MigrateOptions): Promise<string[]> {
   const { location } = options;
+  if (target.kind === "pglite" && (await isRecordedAsApplied(target.db, location.migrationsDir))) return [];
   return withSchemaEngine(
     target,
     location.schemaPath,
@@ -53,6 +56,39 @@ export async function deployMigrations(target: MigrationTarget, options: Migrate
     },
     options.log,
   );
+}
+
+/**
+ * Whether deploying has nothing to do: every migration folder is recorded in `_prisma_migrations` as
+ * finished, with the checksum of the script as it is now (Prisma's: SHA-256 of migration.sql), no other
+ * migration is recorded, and none failed. Then im-repo's start skips loading the schema engine, a WASM
+ * module of several megabytes that took 300 ms of a restart. Anything else, a row this does not expect
+ * included, is left to the engine, which decides and reports as `prisma migrate deploy` does.
+ */
+export async function isRecordedAsApplied(db: PGlite, migrationsDir: string): Promise<boolean> {
+  const { rows: table } = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present",
+  );
+  if (table[0]?.present !== true) return false;
+  const { rows } = await db.query<{ name: string; checksum: string; finished: boolean; rolledBack: boolean }>(
+    `SELECT migration_name AS name, checksum, finished_at IS NOT NULL AS finished,
+            rolled_back_at IS NOT NULL AS "rolledBack"
+       FROM _prisma_migrations`,
+  );
+  const recorded = new Map<string, string>();
+  for (const row of rows) {
+    if (row.rolledBack) continue;
+    if (!row.finished || recorded.has(row.name)) return false;
+    recorded.set(row.name, row.checksum);
+  }
+  const { migrationDirectories } = await readMigrationList(migrationsDir);
+  if (migrationDirectories.length !== recorded.size) return false;
+  return migrationDirectories.every(({ path, migrationFile }) => {
+    const content = migrationFile.content;
+    return (
+      content.tag === "ok" && recorded.get(path) === createHash("sha256").update(content.value).digest("hex")
+    );
+  });
 }
 
 function assertNoFailedMigrations(history: DiagnoseMigrationHistoryOutput): void {
