@@ -10,7 +10,8 @@ afterAll(async () => {
 });
 
 /**
- * The short form of `npm run faults`: four SIGKILLs under chat traffic, each on a fresh system, the
+ * The short form of `npm run faults`: four SIGKILLs under chat traffic (direct chats and groups with a
+ * member on each gateway), each on a fresh system, the
  * killed process restarted by the start command: im-logic, im-repo, the second of two im-task
  * instances (whose partitions move to the other and back) and the embedded broker. What is checked are the guarantees, not the timings (those are the
  * suite's figures): everything acknowledged stored once with contiguous seqs and delivered, every send
@@ -26,6 +27,7 @@ it("loses nothing and acknowledges every send when im-logic, im-repo, one of two
       FAULTS_SCENARIOS: "im-logic,im-repo,im-task 2,kafka-broker",
       FAULTS_RATE: "20",
       FAULTS_PAIRS: "10",
+      FAULTS_GROUPS: "3",
       FAULTS_BEFORE_MS: "2000",
       FAULTS_AFTER_MS: "8000",
       FAULTS_PORT_BASE: "23500",

@@ -6,7 +6,7 @@ import type {
   ServerToClientEvents,
 } from "@gochat/contracts";
 import { io, type Socket } from "socket.io-client";
-import type { PairSpec } from "../load/protocol";
+import type { PairSpec, SocketSpec } from "../load/protocol";
 import { apiClient } from "../phases/api";
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -32,6 +32,31 @@ export interface SentMessage {
   messageId?: number;
 }
 
+/**
+ * A conversation of the traffic: its sender sends, and every receiver must see every message. A direct
+ * chat has one receiver; a group has a receiver on each gateway.
+ */
+export interface ConversationSpec {
+  conversationId: string;
+  sender: SocketSpec;
+  receivers: SocketSpec[];
+}
+
+export function directConversations(pairs: PairSpec[]): ConversationSpec[] {
+  return pairs.map((pair) => ({
+    conversationId: pair.conversationId,
+    sender: pair.sender,
+    receivers: [pair.receiver],
+  }));
+}
+
+/** One receiving socket of a conversation, and everything it was delivered. */
+interface Receiver {
+  conversation: ConversationSpec;
+  spec: SocketSpec;
+  received: Received[];
+}
+
 /** One delivery as a receiving socket saw it, live or through catch-up after a reconnect. */
 interface Received {
   seq: number;
@@ -49,41 +74,47 @@ interface Received {
  */
 export class ChatTraffic {
   readonly sent: SentMessage[] = [];
-  readonly #received = new Map<string, Received[]>();
+  readonly #receivers = new Map<string, Receiver[]>();
   readonly #sockets: ChatSocket[] = [];
-  readonly #senders: { pair: PairSpec; socket: ChatSocket }[] = [];
+  readonly #senders: { conversation: ConversationSpec; socket: ChatSocket }[] = [];
   #timer: NodeJS.Timeout | undefined;
   #next = 0;
   #stopped = false;
   #closed = false;
   readonly #pending = new Set<Promise<void>>();
   private readonly repoUrl: string;
-  private readonly pairs: PairSpec[];
+  private readonly conversations: ConversationSpec[];
 
-  constructor(repoUrl: string, pairs: PairSpec[]) {
+  constructor(repoUrl: string, conversations: ConversationSpec[]) {
     this.repoUrl = repoUrl;
-    this.pairs = pairs;
+    this.conversations = conversations;
   }
 
   async connect(): Promise<void> {
     await Promise.all(
-      this.pairs.map(async (pair) => {
-        const sender = await this.#open(pair.sender.url, pair.sender.auth);
-        this.#senders.push({ pair, socket: sender });
-        const receiver = await this.#open(pair.receiver.url, pair.receiver.auth);
-        this.#received.set(pair.conversationId, []);
-        receiver.on("message:new", (message: ChatMessageView) => {
-          // A seq skipped is fetched at once, as the chat client does.
-          const before = this.#highest(pair.conversationId);
-          this.#record(message, true);
-          if (message.seq > before + 1) void this.#catchUp(pair, before);
-        });
-        // After a reconnect, catch up once the gateway has recorded where the socket is.
-        let readyOnce = false;
-        receiver.on("session:ready", () => {
-          if (readyOnce) void this.#catchUp(pair, this.#highest(pair.conversationId));
-          readyOnce = true;
-        });
+      this.conversations.map(async (conversation) => {
+        const sender = await this.#open(conversation.sender.url, conversation.sender.auth);
+        this.#senders.push({ conversation, socket: sender });
+        const receivers: Receiver[] = [];
+        this.#receivers.set(conversation.conversationId, receivers);
+        for (const spec of conversation.receivers) {
+          const receiver: Receiver = { conversation, spec, received: [] };
+          receivers.push(receiver);
+          const socket = await this.#open(spec.url, spec.auth);
+          socket.on("message:new", (message: ChatMessageView) => {
+            if (message.conversationId !== conversation.conversationId) return;
+            // A seq skipped is fetched at once, as the chat client does.
+            const before = highest(receiver);
+            record(receiver, message, true);
+            if (message.seq > before + 1) void this.#catchUp(receiver, before);
+          });
+          // After a reconnect, catch up once the gateway has recorded where the socket is.
+          let readyOnce = false;
+          socket.on("session:ready", () => {
+            if (readyOnce) void this.#catchUp(receiver, highest(receiver));
+            readyOnce = true;
+          });
+        }
       }),
     );
   }
@@ -97,7 +128,7 @@ export class ChatTraffic {
       const now = performance.now();
       while (due <= now) {
         const sender = this.#senders[this.#next++ % this.#senders.length];
-        if (sender !== undefined) this.#track(this.#send(sender.pair, sender.socket));
+        if (sender !== undefined) this.#track(this.#send(sender.conversation, sender.socket));
         due += interval;
       }
       this.#timer = setTimeout(tick, Math.max(0, due - performance.now()));
@@ -119,11 +150,12 @@ export class ChatTraffic {
     }
   }
 
-  /** Acknowledged messages their receiver has not seen yet. */
+  /** Acknowledged messages some receiver of their conversation has not seen yet. */
   missing(): SentMessage[] {
     return this.sent.filter((m) => {
       if (m.seq === undefined) return false;
-      return !(this.#received.get(m.conversationId) ?? []).some((r) => r.seq === m.seq);
+      const receivers = this.#receivers.get(m.conversationId) ?? [];
+      return receivers.some((receiver) => !receiver.received.some((r) => r.seq === m.seq));
     });
   }
 
@@ -153,9 +185,9 @@ export class ChatTraffic {
       duplicateDeliveries: 0,
       outOfOrderLive: 0,
     };
-    for (const pair of this.pairs) {
-      const mine = this.sent.filter((m) => m.conversationId === pair.conversationId);
-      const history = await this.#history(pair);
+    for (const conversation of this.conversations) {
+      const mine = this.sent.filter((m) => m.conversationId === conversation.conversationId);
+      const history = await this.#history(conversation);
       const bySeq = new Map(history.map((m) => [m.seq, m]));
       history.forEach((m, index) => {
         if (m.seq !== index + 1) result.seqGaps++;
@@ -175,36 +207,38 @@ export class ChatTraffic {
         if (stored === undefined) result.lost++;
         else if (stored.clientMsgId !== m.clientMsgId) result.acksWithWrongSeq++;
       }
-      const received = this.#received.get(pair.conversationId) ?? [];
-      const seen = new Set<number>();
-      let highestLive = 0;
-      for (const r of received) {
-        if (seen.has(r.seq)) result.duplicateDeliveries++;
-        seen.add(r.seq);
-        if (!r.live) continue;
-        if (r.seq < highestLive) result.outOfOrderLive++;
-        highestLive = Math.max(highestLive, r.seq);
+      for (const { spec, received } of this.#receivers.get(conversation.conversationId) ?? []) {
+        const seen = new Set<number>();
+        let highestLive = 0;
+        for (const r of received) {
+          if (seen.has(r.seq)) result.duplicateDeliveries++;
+          seen.add(r.seq);
+          if (!r.live) continue;
+          if (r.seq < highestLive) result.outOfOrderLive++;
+          highestLive = Math.max(highestLive, r.seq);
+        }
+        const unseen = history.filter((m) => !seen.has(m.seq)).map((m) => m.seq);
+        result.undelivered += unseen.length;
+        if (unseen.length > 0 && result.undeliveredSample.length < 5)
+          result.undeliveredSample.push({
+            conversationId: conversation.conversationId,
+            receiver: spec.userId,
+            seqs: unseen.slice(0, 20),
+            received: received.length,
+            stored: history.length,
+          });
       }
-      const unseen = history.filter((m) => !seen.has(m.seq)).map((m) => m.seq);
-      result.undelivered += unseen.length;
-      if (unseen.length > 0 && result.undeliveredSample.length < 5)
-        result.undeliveredSample.push({
-          conversationId: pair.conversationId,
-          seqs: unseen.slice(0, 20),
-          received: received.length,
-          stored: history.length,
-        });
     }
     return result;
   }
 
-  async #history(pair: PairSpec): Promise<ChatMessageView[]> {
-    const token = (pair.sender.auth as { token: string }).token;
+  async #history(conversation: ConversationSpec): Promise<ChatMessageView[]> {
+    const token = (conversation.sender.auth as { token: string }).token;
     const api = apiClient(this.repoUrl, token);
     const all: ChatMessageView[] = [];
     for (;;) {
       const page = await api.conversations.since.query({
-        conversationId: pair.conversationId,
+        conversationId: conversation.conversationId,
         afterSeq: all.at(-1)?.seq ?? 0,
         limit: 200,
       });
@@ -213,24 +247,20 @@ export class ChatTraffic {
     }
   }
 
-  #highest(conversationId: string): number {
-    return (this.#received.get(conversationId) ?? []).reduce((max, r) => Math.max(max, r.seq), 0);
-  }
-
   /**
    * conversations.since from `highest`, tried again while im-repo is away (as the chat client does): a
    * gap must be filled without waiting for the next message, which may never come.
    */
-  async #catchUp(pair: PairSpec, highest: number): Promise<void> {
-    const token = (pair.receiver.auth as { token: string }).token;
+  async #catchUp(receiver: Receiver, highest: number): Promise<void> {
+    const token = (receiver.spec.auth as { token: string }).token;
     for (let pause = CATCH_UP_PAUSE_MS; !this.#closed; pause = Math.min(MAX_RESEND_PAUSE_MS, pause * 2)) {
       try {
         const page = await apiClient(this.repoUrl, token).conversations.since.query({
-          conversationId: pair.conversationId,
+          conversationId: receiver.conversation.conversationId,
           afterSeq: highest,
           limit: 200,
         });
-        for (const message of page) this.#record(message, false);
+        for (const message of page) record(receiver, message, false);
         return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, pause));
@@ -238,22 +268,16 @@ export class ChatTraffic {
     }
   }
 
-  #record(message: ChatMessageView, live: boolean): void {
-    this.#received
-      .get(message.conversationId)
-      ?.push({ seq: message.seq, clientMsgId: message.clientMsgId, at: Date.now(), live });
-  }
-
-  async #send(pair: PairSpec, socket: ChatSocket): Promise<void> {
+  async #send(conversation: ConversationSpec, socket: ChatSocket): Promise<void> {
     const message: SentMessage = {
-      conversationId: pair.conversationId,
+      conversationId: conversation.conversationId,
       clientMsgId: randomUUID(),
       firstSentAt: Date.now(),
       attempts: 0,
     };
     this.sent.push(message);
     const payload = {
-      conversationId: pair.conversationId,
+      conversationId: conversation.conversationId,
       clientMsgId: message.clientMsgId,
       contentType: "text" as const,
       content: `fault-suite ${message.clientMsgId}`,
@@ -324,9 +348,23 @@ export interface CheckResult {
   lost: number;
   /** In history and never seen by the online receiver, live or through its catch-up. */
   undelivered: number;
-  undeliveredSample: { conversationId: string; seqs: number[]; received: number; stored: number }[];
+  undeliveredSample: {
+    conversationId: string;
+    receiver: string;
+    seqs: number[];
+    received: number;
+    stored: number;
+  }[];
   storedTwice: number;
   seqGaps: number;
   duplicateDeliveries: number;
   outOfOrderLive: number;
+}
+
+function highest(receiver: Receiver): number {
+  return receiver.received.reduce((max, r) => Math.max(max, r.seq), 0);
+}
+
+function record(receiver: Receiver, message: ChatMessageView, live: boolean): void {
+  receiver.received.push({ seq: message.seq, clientMsgId: message.clientMsgId, at: Date.now(), live });
 }

@@ -4,13 +4,13 @@ import { dirname, join } from "node:path";
 import { fields, parseEnv } from "@gochat/config";
 import { z } from "zod";
 import { repoRoot } from "../env";
-import { signUpPairs } from "../phases/users";
+import { signUpGroups, signUpPairs } from "../phases/users";
 import { formatTable } from "../report/table";
 import { buildBackend } from "../system/start-command";
 import { Cleanups } from "../system/cleanups";
 import { startGoChat, type RunningGoChat } from "../system/gochat";
 import { assertPortsFree, portLayout, type PortLayout } from "../system/ports";
-import { ChatTraffic, type CheckResult } from "./chat-traffic";
+import { ChatTraffic, directConversations, type CheckResult, type ConversationSpec } from "./chat-traffic";
 import { PostgresServer } from "./postgres-server";
 import { SmallDisk } from "./small-disk";
 
@@ -58,9 +58,13 @@ const settings = parseEnv(
     FAULTS_SCENARIOS: fields
       .commaList(z.enum(SCENARIOS), "must name at least one scenario")
       .default([...SCENARIOS]),
-    /** Chat load during every scenario, messages per second over FAULTS_PAIRS conversations. */
+    /**
+     * Chat load during every scenario, messages per second round-robin over FAULTS_PAIRS direct chats and
+     * FAULTS_GROUPS groups (an owner sending on gw-1, a member on each gateway receiving).
+     */
     FAULTS_RATE: fields.positiveInt.default(50),
     FAULTS_PAIRS: fields.positiveInt.default(50),
+    FAULTS_GROUPS: fields.nonNegativeInt.default(10),
     /** Steady traffic before the kill, and how long traffic goes on after it. */
     FAULTS_BEFORE_MS: fields.positiveInt.default(5_000),
     FAULTS_AFTER_MS: fields.positiveInt.default(15_000),
@@ -334,7 +338,22 @@ try {
         senderUrl: gateways[0] ?? "",
         receiverUrl: gateways[1] ?? "",
       });
-      const chat = new ChatTraffic(system.repoUrl, pairs);
+      const groups = await signUpGroups({
+        repoUrl: system.repoUrl,
+        count: settings.FAULTS_GROUPS,
+        concurrency: 4,
+        senderUrl: gateways[0] ?? "",
+        memberUrls: [gateways[1] ?? "", gateways[0] ?? ""],
+      });
+      const conversations: ConversationSpec[] = [
+        ...directConversations(pairs),
+        ...groups.map((group) => ({
+          conversationId: group.conversationId,
+          sender: group.sender,
+          receivers: group.members,
+        })),
+      ];
+      const chat = new ChatTraffic(system.repoUrl, conversations);
       await chat.connect();
       try {
         results.push(await runScenario({ system, layout, postgres, disk }, chat, scenario));
@@ -389,7 +408,8 @@ const table = formatTable(
 );
 process.stdout.write(
   `\nGoChat fault suite, ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores; ` +
-    `${settings.FAULTS_RATE} msg/s over ${settings.FAULTS_PAIRS} conversations, sender on gw-1, receiver on gw-2; ` +
+    `${settings.FAULTS_RATE} msg/s over ${settings.FAULTS_PAIRS} direct chats (sender on gw-1, receiver on gw-2) ` +
+    `and ${settings.FAULTS_GROUPS} groups (owner sending on gw-1, a member receiving on each gateway); ` +
     `each fault on a fresh system; a killed process is restarted by the start command ` +
     `("im-logic 2": the second of two instances, with ${TWO_OF_EACH}; stalls and the full disk last ${settings.FAULTS_STALL_MS} ms)\n${table}\n`,
 );
