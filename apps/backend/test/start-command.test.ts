@@ -8,6 +8,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { runChatDemo } from "../src/demo/chat-demo";
 import { freePortBlock } from "./free-port";
+import { isAlive } from "./processes";
 
 const dataDirs: string[] = [];
 const backendDir = join(import.meta.dirname, "..");
@@ -116,15 +117,6 @@ function childrenOf(pid: number): number[] {
     })
     .map(Number);
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 it("starts the whole system on embedded defaults, carries a scripted chat, and stops on Ctrl-C", async () => {
   const { child, exited, dataDir, output: read, ports } = await startSystem();

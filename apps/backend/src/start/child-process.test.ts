@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { spawnService, type ServiceProcess } from "./child-process";
+import { isAlive } from "../../test/processes";
 
 const backendDir = join(import.meta.dirname, "../..");
 let dir: string | undefined;
@@ -15,15 +16,6 @@ afterEach(async () => {
   }
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 it("runs a service from source as the process it returns, so a SIGKILL ends the service", async () => {
   dir = await mkdtemp(join(tmpdir(), "gochat-spawn-"));
