@@ -222,6 +222,14 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   expect(spans.map((span) => span.name)).toEqual(
     expect.arrayContaining(["send gochat.messages.upstream", "send gochat.messages.persist"]),
   );
+  // A batch consumer's records are traced once, in their messages' traces: the kafkajs instrumentation's
+  // own batch spans, each a trace of its own, are not made (every root is sampled in this run).
+  const logicTraces = (await (
+    await fetch(`http://127.0.0.1:${traces}/api/traces?service=im-logic&limit=1000`)
+  ).json()) as { traces: { rootName: string }[] };
+  expect(
+    logicTraces.traces.filter((t) => /^(poll|process) gochat\.messages\.upstream$/.test(t.rootName)),
+  ).toEqual([]);
 
   // A service that dies is started again by the start command, and the chat goes on.
   const logicPid = childrenOf(child.pid ?? 0).find((pid) => commandOf(pid).includes("dist/logic.js"));

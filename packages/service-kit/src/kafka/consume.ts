@@ -1,6 +1,7 @@
 import { ContractError, decodeRecordFromTopic, type TopicId } from "@gochat/contracts";
 import type {
   Consumer,
+  ConsumerRunConfig,
   EachBatchPayload,
   EachMessagePayload,
   IHeaders,
@@ -13,6 +14,22 @@ import type { Logger } from "../logger";
 import { sendToDeadLetter, type FailedRecord } from "./dead-letter";
 import { consumerMetrics } from "./consumer-metrics";
 import { classifyFailure, describeError, retryDelayFor } from "./failure-policy";
+
+/**
+ * Runs a consumer with kafkajs's own `run`, not the OpenTelemetry instrumentation's wrapper around it
+ * (which keeps the original as `__original`). With `eachBatch`, the instrumentation opens a `poll`
+ * span per batch and, per record, a `process` span (a new trace, only linked to the producer) and a
+ * duration measurement. GoChat's batch consumers open their own `process` span per record, in the
+ * producer's trace (`startRecordSpan`), so that was every record's tracing paid twice, and the second
+ * copy was traced apart from the message. `eachMessage` consumers keep the instrumentation: its span is
+ * their record's context.
+ */
+function runUninstrumented(consumer: Consumer, config: ConsumerRunConfig): Promise<void> {
+  const run: unknown = Reflect.get(consumer, "run");
+  const original: unknown = typeof run === "function" ? Reflect.get(run, "__original") : undefined;
+  if (typeof original === "function") return (original as Consumer["run"]).call(consumer, config);
+  return consumer.run(config);
+}
 
 export interface ConsumedRecord {
   topic: string;
@@ -321,13 +338,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       // started, or a group's first run, must not skip what was already written.
       await next.subscribe({ topics, fromBeginning: true });
       const earliest = rewind ? await earliestOffsets(topics) : [];
-      const started = next.run({
+      const common = {
         autoCommit: true,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        ...(options.handleBatch === undefined
-          ? { eachMessage: processMessage }
-          : { eachBatchAutoResolve: false, eachBatch: processBatch }),
-      });
+      };
+      const started =
+        options.handleBatch === undefined
+          ? next.run({ ...common, eachMessage: processMessage })
+          : runUninstrumented(next, { ...common, eachBatchAutoResolve: false, eachBatch: processBatch });
       // A seek made while run() starts applies at each partition's first fetch, before any record is read.
       for (const seek of earliest) next.seek(seek);
       await started;
