@@ -215,6 +215,26 @@ export function usageBetween(before: Snapshot, after: Snapshot): WindowUsage {
   };
 }
 
+/**
+ * PSS now, MB, of the named process (helpers excluded): its resident pages, each shared one divided
+ * among the processes sharing it. Node's own executable is most of a small process's RSS and is mapped
+ * by every GoChat process on the machine; PSS counts a gateway's share of it, RSS all of it.
+ */
+export function pssMbOf(watched: WatchedProcess[], name: string): number {
+  return watched
+    .filter((process) => process.name === name && !process.helper)
+    .reduce((sum, process) => sum + readPssKb(process.pid) / 1024, 0);
+}
+
+function readPssKb(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+    return match === null ? 0 : Number(match[1]);
+  } catch {
+    return 0;
+  }
+}
+
 /** RSS now, MB, of the named process (helpers excluded). */
 export function rssMbOf(watched: WatchedProcess[], name: string): number {
   return watched

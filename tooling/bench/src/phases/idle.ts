@@ -1,7 +1,7 @@
 import type { BenchSettings } from "../env";
 import type { ConnectResult } from "../load/protocol";
 import type { LoadGenerator } from "../load/worker-client";
-import { cpuMsOf, rssMbOf } from "../measure/proc";
+import { cpuMsOf, pssMbOf, rssMbOf } from "../measure/proc";
 import type { RunningGoChat } from "../system/gochat";
 import { SEED } from "../system/seed";
 import { crowdSockets } from "./crowd-tokens";
@@ -17,6 +17,8 @@ export interface IdleResult {
   /** Gateway CPU spent accepting the sockets, per socket, ms. */
   connectCpuMsPerSocket: number;
   rssBeforeMb: number;
+  /** The gateway's proportional share of memory before the sockets: RSS less what other processes share. */
+  pssBeforeMb: number;
   rssConnectedMb: number;
   rssAfterCloseMb: number;
   perConnectionKb: number;
@@ -43,6 +45,7 @@ export async function runIdle(options: {
       .filter((process) => process.name === GATEWAY)
       .map((process) => process.pid);
   const rssBeforeMb = rssMbOf(system.processes(), GATEWAY);
+  const pssBeforeMb = pssMbOf(system.processes(), GATEWAY);
   const cpuBefore = cpuMsOf(gatewayPids());
   const connect = await generator.call("connectCrowd", { sockets, concurrency: settings.connectConcurrency });
   const cpuAfter = cpuMsOf(gatewayPids());
@@ -58,6 +61,7 @@ export async function runIdle(options: {
     connect,
     connectCpuMsPerSocket: connect.connected > 0 ? (cpuAfter - cpuBefore) / connect.connected : 0,
     rssBeforeMb,
+    pssBeforeMb,
     rssConnectedMb,
     rssAfterCloseMb,
     perConnectionKb: connect.connected > 0 ? ((rssConnectedMb - rssBeforeMb) * 1024) / connect.connected : 0,

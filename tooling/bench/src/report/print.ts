@@ -162,7 +162,7 @@ export function idleLines(result: IdleResult): string {
   return [
     `idle sockets: ${result.sockets} on ${result.gateway}, connected at ${result.connect.perSecond.toFixed(0)}/s ` +
       `(${result.connect.failed} failed), gateway CPU ${result.connectCpuMsPerSocket.toFixed(2)} ms per connect`,
-    `  ${result.gateway} RSS: ${Math.round(result.rssBeforeMb)} MB before, ${Math.round(result.rssConnectedMb)} MB with them ` +
+    `  ${result.gateway} RSS: ${Math.round(result.rssBeforeMb)} MB before (PSS ${Math.round(result.pssBeforeMb)} MB), ${Math.round(result.rssConnectedMb)} MB with them ` +
       `(${result.perConnectionKb.toFixed(1)} KB each), ${Math.round(result.rssAfterCloseMb)} MB after they closed`,
   ].join("\n");
 }
