@@ -26,14 +26,18 @@ function readStat(pid: number): StatLine | undefined {
   };
 }
 
-function readRssKb(pid: number): number {
+/** A "<field>: <n> kB" line of a /proc file, or 0 when the process is gone. */
+function readKbField(path: string, field: string): number {
   try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(path, "utf8"));
     return match === null ? 0 : Number(match[1]);
   } catch {
     return 0;
   }
 }
+
+const readRssKb = (pid: number) => readKbField(`/proc/${pid}/status`, "VmRSS");
+const readPssKb = (pid: number) => readKbField(`/proc/${pid}/smaps_rollup`, "Pss");
 
 function allPids(): number[] {
   return readdirSync("/proc")
@@ -224,15 +228,6 @@ export function pssMbOf(watched: WatchedProcess[], name: string): number {
   return watched
     .filter((process) => process.name === name && !process.helper)
     .reduce((sum, process) => sum + readPssKb(process.pid) / 1024, 0);
-}
-
-function readPssKb(pid: number): number {
-  try {
-    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-    return match === null ? 0 : Number(match[1]);
-  } catch {
-    return 0;
-  }
 }
 
 /** RSS now, MB, of the named process (helpers excluded). */
