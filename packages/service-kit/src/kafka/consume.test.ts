@@ -256,6 +256,53 @@ describe("startConsumer", () => {
     expect(letters.map((l) => l.reason)).toEqual(["rejected: AppError: seq 99 is refused"]);
   });
 
+  it("commits what a batch handler finished while it runs, and all of it before leaving the group", async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async (groupId: string): Promise<number> => {
+      const [topic] = await admin.fetchOffsets({ groupId, topics: [TOPICS.persist.name] });
+      return Number(topic?.partitions[0]?.offset ?? -1);
+    };
+    const end = async (): Promise<number> =>
+      Number((await admin.fetchTopicOffsets(TOPICS.persist.name))[0]?.high ?? 0);
+    const persist = (i: number) => ({
+      message: { ...EXAMPLE_BODIES_FOR_TESTS.persist.message, seq: 500 + i, client_msg_id: `k-${i}` },
+    });
+    try {
+      let seen = 0;
+      const consumer = await startConsumer({
+        kafka,
+        groupId: "kit-commits",
+        subscription: { topics: [TOPICS.persist.name] },
+        deadLetterProducer: rawProducer,
+        logger,
+        handleBatch: async (records) => {
+          seen += records.length;
+          await Promise.resolve();
+        },
+      });
+      await producer.send("persist", [persist(1), persist(2)]);
+      const first = await end();
+      // While running: the commit follows within an interval, with no further batch to carry it.
+      const deadline = Date.now() + 10_000;
+      while ((await committed("kit-commits")) < first) {
+        if (Date.now() > deadline) throw new Error(`committed ${await committed("kit-commits")} of ${first}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Handled and stopped at once: stopping commits it rather than leaving it to the next owner.
+      await producer.send("persist", [persist(3)]);
+      const last = await end();
+      while (seen < last) {
+        if (Date.now() > deadline) throw new Error(`handled ${seen} of ${last}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await consumer.stop();
+      expect(await committed("kit-commits")).toBe(last);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it("picks up a topic that matches the pattern after it started", async () => {
     const seen = collect();
     const consumer = await startConsumer({

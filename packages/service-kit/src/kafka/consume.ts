@@ -15,6 +15,9 @@ import { sendToDeadLetter, type FailedRecord } from "./dead-letter";
 import { consumerMetrics } from "./consumer-metrics";
 import { classifyFailure, describeError, retryDelayFor } from "./failure-policy";
 
+/** How often a batch consumer commits what it has handled (see `handled` in startConsumer). */
+export const COMMIT_INTERVAL_MS = 200;
+
 /**
  * Runs a consumer with kafkajs's own `run`, not the OpenTelemetry instrumentation's wrapper around it
  * (which keeps the original as `__original`). With `eachBatch`, the instrumentation opens a `poll`
@@ -298,9 +301,47 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
     measure.handled(batch.topic, batch.messages.length, startedAt);
     const last = batch.messages.at(-1);
-    if (last !== undefined) payload.resolveOffset(last.offset);
-    await payload.commitOffsetsIfNecessary();
+    if (last !== undefined) {
+      payload.resolveOffset(last.offset);
+      handled.set(`${batch.topic}\n${batch.partition}`, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: (BigInt(last.offset) + 1n).toString(),
+      });
+    }
+    // The last batches of a stopping member are committed before it leaves its group.
+    if (stopping) await commitHandled();
     await heartbeat();
+  }
+
+  /**
+   * What batch consumers have handled and not committed yet: per partition, the next offset to read.
+   * kafkajs would commit after every batch, a round trip to the broker (and a write of its offset
+   * store) awaited before the partition's next fetch; under load batches are small and many. They are
+   * committed together every COMMIT_INTERVAL_MS instead, when the group rebalances, and before the
+   * member leaves. A crash between two commits hands the last interval's records to the next owner
+   * again, which every handler tolerates, as it did a crash in the middle of a batch.
+   */
+  const handled = new Map<string, { topic: string; partition: number; offset: string }>();
+  let committing: Promise<void> | undefined;
+
+  /** Commits everything handled so far, after any commit already on its way. */
+  async function commitHandled(): Promise<void> {
+    while (committing !== undefined) await committing;
+    const target = consumer;
+    if (target === undefined || handled.size === 0) return;
+    const offsets = [...handled.values()];
+    handled.clear();
+    committing = target
+      .commitOffsets(offsets)
+      .catch((error: unknown) => {
+        // Typically a rebalance moved the partition: its new owner reads those records again.
+        log.warn({ err: describeError(error), partitions: offsets.length }, "could not commit offsets");
+      })
+      .finally(() => {
+        committing = undefined;
+      });
+    await committing;
   }
 
   let consumer: Consumer | undefined;
@@ -310,6 +351,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
 
   async function run(topics: string[], rewind = false): Promise<void> {
     if (consumer !== undefined) {
+      await commitHandled();
       await consumer.disconnect();
       consumer = undefined;
       // Until the new consumer runs, nothing is consumed; a failed start is retried by the next refresh.
@@ -326,6 +368,10 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       maxWaitTimeInMs: options.accumulate?.maxWaitMs ?? 1_000,
       ...(options.accumulate === undefined ? {} : { minBytes: options.accumulate.minBytes }),
     });
+    if (options.handleBatch !== undefined)
+      next.on(next.events.REBALANCING, () => {
+        void commitHandled();
+      });
     next.on(next.events.CRASH, (event) => {
       if (event.payload.restart) return;
       healthy = false;
@@ -338,14 +384,16 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       // started, or a group's first run, must not skip what was already written.
       await next.subscribe({ topics, fromBeginning: true });
       const earliest = rewind ? await earliestOffsets(topics) : [];
-      const common = {
-        autoCommit: true,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      };
+      const concurrency = { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1 };
       const started =
         options.handleBatch === undefined
-          ? next.run({ ...common, eachMessage: processMessage })
-          : runUninstrumented(next, { ...common, eachBatchAutoResolve: false, eachBatch: processBatch });
+          ? next.run({ ...concurrency, autoCommit: true, eachMessage: processMessage })
+          : runUninstrumented(next, {
+              ...concurrency,
+              autoCommit: false,
+              eachBatchAutoResolve: false,
+              eachBatch: processBatch,
+            });
       // A seek made while run() starts applies at each partition's first fetch, before any record is read.
       for (const seek of earliest) next.seek(seek);
       await started;
@@ -406,6 +454,11 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     await serialize(() => run([...subscription.topics], options.rewindOnStart === true));
   }
 
+  const commitTimer = setInterval(() => {
+    void commitHandled();
+  }, COMMIT_INTERVAL_MS);
+  commitTimer.unref();
+
   return {
     isHealthy: () => healthy,
     topics: () => current,
@@ -413,7 +466,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     stop: async () => {
       stopping = true;
       if (timer !== undefined) clearInterval(timer);
+      clearInterval(commitTimer);
       await serialize(async () => {
+        await commitHandled();
         if (consumer !== undefined) await consumer.disconnect();
         consumer = undefined;
       });
