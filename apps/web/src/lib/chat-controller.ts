@@ -17,6 +17,7 @@ import { loadOutbox, pendingEntries, saveOutbox } from "./outbox";
 import { AUTO_RESEND_ATTEMPTS, isResendable, resendDelayMs } from "./send-retry";
 import { NO_SEND_TRACING, type SendTracer, type TracedSend } from "./send-tracing";
 import { updateSessionUser } from "./session";
+import { OvertakenReads } from "./overtaken-reads";
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -59,6 +60,8 @@ export class ChatController {
   /** Whether the open conversation is scrolled to its newest messages (only then are they read). */
   private viewingLatest = true;
   private readonly usersInFlight = new Set<string>();
+  /** Reloads of the notifications that a "mark read" made meanwhile must not undo. */
+  private readonly notificationReads = new OvertakenReads();
   private readonly lastTypingSent = new Map<string, number>();
   /** The read cursor this tab last sent per conversation. */
   private readonly reportedRead = new Map<string, number>();
@@ -300,27 +303,34 @@ export class ChatController {
     );
   }
 
-  async refreshNotifications(): Promise<void> {
-    const [count, latest] = await Promise.all([
-      this.api.client.notifications.unreadCount.query(),
-      this.api.client.notifications.list.query({ limit: 50 }),
-    ]);
-    this.store.setNotifications(
-      count.unread,
-      latest.map((n) => ({
-        notificationId: n.notificationId,
-        type: n.type,
-        createdAt: n.createdAt,
-        payload: n.payload,
-        readAt: n.readAt,
-      })),
+  refreshNotifications(): Promise<void> {
+    return this.notificationReads.read(
+      () =>
+        Promise.all([
+          this.api.client.notifications.unreadCount.query(),
+          this.api.client.notifications.list.query({ limit: 50 }),
+        ]),
+      ([count, latest]) => {
+        this.store.setNotifications(
+          count.unread,
+          latest.map((n) => ({
+            notificationId: n.notificationId,
+            type: n.type,
+            createdAt: n.createdAt,
+            payload: n.payload,
+            readAt: n.readAt,
+          })),
+        );
+      },
     );
   }
 
   /** Marks some notifications (or all) read, on screen at once and then on the server. */
   async markNotificationsRead(ids: readonly string[] | "all"): Promise<void> {
     this.store.markNotificationsRead(ids, Date.now());
-    await this.api.client.notifications.markRead.mutate(ids === "all" ? {} : { notificationIds: [...ids] });
+    await this.notificationReads.change(() =>
+      this.api.client.notifications.markRead.mutate(ids === "all" ? {} : { notificationIds: [...ids] }),
+    );
   }
 
   /** Fetches profiles not yet known (one HTTP batch for all of them). */
