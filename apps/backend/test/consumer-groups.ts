@@ -1,4 +1,5 @@
 import { AssignerProtocol, Partitioners, type Admin } from "kafkajs";
+import { eventually } from "./stack";
 
 /** A consumer group as the broker describes it: its state and who owns which `topic:partition`. */
 export interface GroupView {
@@ -61,4 +62,17 @@ export function partitionOfKey(key: string, partitionCount: number): number {
     })),
     message: { key, value: null },
   });
+}
+
+/** Waits until `groupId` has committed every partition of `topic` that holds records up to its end. */
+export async function consumedToEnd(admin: Admin, groupId: string, topic: string, timeoutMs?: number) {
+  const end = await admin.fetchTopicOffsets(topic);
+  await eventually(
+    async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [],
+    (partitions) =>
+      end
+        .filter((e) => e.high !== e.low)
+        .every((e) => partitions.find((p) => p.partition === e.partition)?.offset === e.high),
+    timeoutMs,
+  );
 }

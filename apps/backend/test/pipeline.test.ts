@@ -10,6 +10,7 @@ import { collectFromTopic } from "./kafka-probe";
 import { startSmtpSink } from "./smtp-sink";
 import { eventually, inbox, startStack, STACK_SECRET } from "./stack";
 import { freePort } from "./free-port";
+import { consumedToEnd } from "./consumer-groups";
 
 const silent = createLogger({ service: "test", level: "silent" });
 
@@ -39,20 +40,13 @@ afterAll(async () => {
   await smtp.stop();
 }, 60_000);
 
-/** Waits until `groupId` has committed every partition of `topic` that holds records up to its end. */
-async function consumedToEnd(groupId: string, topic: string): Promise<void> {
+/** consumedToEnd over an admin client of its own, on the stack's broker. */
+async function stackConsumedToEnd(groupId: string, topic: string): Promise<void> {
   const kafka = createKafkaClient({ brokers: stack.broker.brokers, clientId: "offsets", logger: silent });
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const end = await admin.fetchTopicOffsets(topic);
-    await eventually(
-      async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [],
-      (partitions) =>
-        end
-          .filter((e) => e.high !== e.low)
-          .every((e) => partitions.find((p) => p.partition === e.partition)?.offset === e.high),
-    );
+    await consumedToEnd(admin, groupId, topic);
   } finally {
     await admin.disconnect();
   }
@@ -580,7 +574,7 @@ describe("the message pipeline", () => {
       (items) => items.length === 1,
     );
     // Once notification-service has committed past every notification, any e-mail would have been sent.
-    await consumedToEnd("notification.delivery.group", TOPICS.notifications.name);
+    await stackConsumedToEnd("notification.delivery.group", TOPICS.notifications.name);
     expect(smtp.received.filter((mail) => mail.to.includes("quiet@example.test"))).toHaveLength(0);
   });
 

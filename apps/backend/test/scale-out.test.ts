@@ -13,7 +13,7 @@ import type { Admin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceProcess } from "../src/start/child-process";
 import { ChatLoad, firstDeliveries, type LoadedConversation } from "./chat-load";
-import { describeGroup, isSettled, partitionOfKey, partitionsOf } from "./consumer-groups";
+import { consumedToEnd, describeGroup, isSettled, partitionOfKey, partitionsOf } from "./consumer-groups";
 import { eventually, inbox, startStack, STACK_SECRET, type Client } from "./stack";
 
 const silent = createLogger({ service: "test", level: "silent" });
@@ -70,19 +70,6 @@ async function settled(spec: GroupSpec, clientIds: string[]) {
     30_000,
   );
   return group;
-}
-
-/** Waits until `groupId` has committed every partition of `topic` up to its end. */
-async function consumedToEnd(groupId: string, topic: string): Promise<void> {
-  const end = await admin.fetchTopicOffsets(topic);
-  await eventually(
-    async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [],
-    (partitions) =>
-      end
-        .filter((e) => e.high !== e.low)
-        .every((e) => partitions.find((p) => p.partition === e.partition)?.offset === e.high),
-    30_000,
-  );
 }
 
 interface Conversation extends LoadedConversation {
@@ -267,9 +254,9 @@ describe("several instances of im-logic and im-task", () => {
     expect(load.sent.every((m) => m.seq !== undefined)).toBe(true);
     const { duplicates } = await checkDeliveries(conversations, load);
     // The survivors finished what the dead members had left: nothing is unread, every fan-out completed.
-    await consumedToEnd(CONSUMER_GROUPS.logicUpstream.name, TOPICS.upstream.name);
-    await consumedToEnd(CONSUMER_GROUPS.taskPersist.name, TOPICS.persist.name);
-    await consumedToEnd(CONSUMER_GROUPS.taskFanout.name, TOPICS.fanout.name);
+    await consumedToEnd(admin, CONSUMER_GROUPS.logicUpstream.name, TOPICS.upstream.name, 30_000);
+    await consumedToEnd(admin, CONSUMER_GROUPS.taskPersist.name, TOPICS.persist.name, 30_000);
+    await consumedToEnd(admin, CONSUMER_GROUPS.taskFanout.name, TOPICS.fanout.name, 30_000);
     const superLarge = conversations.find((c) => c.label === "g2");
     const operator = await adminApi();
     for (const status of ["pending", "running", "failed"] as const) {
