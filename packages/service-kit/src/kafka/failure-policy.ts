@@ -42,14 +42,14 @@ export function classifyFailure(error: unknown): FailureKind {
  */
 export const TRANSIENT_RETRY_CAP_MS = 500;
 
-/** Exponential backoff, capped so a long outage is polled, not hammered. */
-export function retryDelayMs(attempt: number, baseMs: number, capMs = 10_000): number {
-  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-
-/** The pause before the next try of a record whose try `attempt` failed this way. */
+/**
+ * The pause before the next try of a record whose try `attempt` failed this way: exponential from the
+ * base delay, capped so a long outage is polled, not hammered (10 s), and a dependency that is away
+ * asked again at least every TRANSIENT_RETRY_CAP_MS.
+ */
 export function retryDelayFor(kind: FailureKind, attempt: number, baseMs: number): number {
-  return retryDelayMs(attempt, baseMs, kind === "transient" ? TRANSIENT_RETRY_CAP_MS : undefined);
+  const capMs = kind === "transient" ? TRANSIENT_RETRY_CAP_MS : 10_000;
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 export function describeError(error: unknown): string {
