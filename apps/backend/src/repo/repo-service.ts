@@ -85,10 +85,13 @@ export async function startRepoService(
       },
     ),
   ]);
-  if (opened.status === "rejected" || connected.status === "rejected") {
-    if (opened.status === "fulfilled") await opened.value.close();
+  if (opened.status === "rejected") {
     if (connected.status === "fulfilled") await connected.value.close();
-    throw opened.status === "rejected" ? opened.reason : (connected as PromiseRejectedResult).reason;
+    throw opened.reason;
+  }
+  if (connected.status === "rejected") {
+    await opened.value.close();
+    throw connected.reason;
   }
   const database = opened.value;
   const kafka = connected.value;
