@@ -345,14 +345,7 @@ try {
         senderUrl: gateways[0] ?? "",
         memberUrls: [gateways[1] ?? "", gateways[0] ?? ""],
       });
-      const conversations: ConversationSpec[] = [
-        ...directConversations(pairs),
-        ...groups.map((group) => ({
-          conversationId: group.conversationId,
-          sender: group.sender,
-          receivers: group.members,
-        })),
-      ];
+      const conversations: ConversationSpec[] = [...directConversations(pairs), ...groups];
       const chat = new ChatTraffic(system.repoUrl, conversations);
       await chat.connect();
       try {

@@ -4,6 +4,23 @@ import { apiClient, inParallel } from "./api";
 
 const PASSWORD = "bench-password-1";
 
+/** Signs up one user through the public API: the socket that connects to `url` as them, and their token. */
+async function signUpAt(
+  repoUrl: string,
+  username: string,
+  url: string,
+): Promise<{ spec: SocketSpec; token: string }> {
+  const tokens = await apiClient(repoUrl).auth.signUp.mutate({
+    username,
+    displayName: username,
+    password: PASSWORD,
+  });
+  return {
+    spec: { userId: tokens.user.id, url, auth: { token: tokens.accessToken } },
+    token: tokens.accessToken,
+  };
+}
+
 export interface PairSetup {
   pairs: PairSpec[];
   signUpSeconds: number;
@@ -23,26 +40,18 @@ export async function signUpPairs(options: {
 }): Promise<PairSetup> {
   const started = performance.now();
   const run = randomBytes(3).toString("hex");
-  const signUp = async (username: string) => {
-    const tokens = await apiClient(options.repoUrl).auth.signUp.mutate({
-      username,
-      displayName: username,
-      password: PASSWORD,
-    });
-    return { userId: tokens.user.id, token: tokens.accessToken };
-  };
   const pairs = await inParallel(options.count, options.concurrency, async (index) => {
-    const sender = await signUp(`b${run}s${index}`);
-    const receiver = await signUp(`b${run}r${index}`);
+    const sender = await signUpAt(options.repoUrl, `b${run}s${index}`, options.senderUrl);
+    const receiver = await signUpAt(options.repoUrl, `b${run}r${index}`, options.receiverUrl);
     const { conversationId } = await apiClient(options.repoUrl, sender.token).conversations.openDirect.mutate(
       {
-        userId: receiver.userId,
+        userId: receiver.spec.userId,
       },
     );
     return {
       conversationId,
-      sender: { userId: sender.userId, url: options.senderUrl, auth: { token: sender.token } },
-      receiver: { userId: receiver.userId, url: options.receiverUrl, auth: { token: receiver.token } },
+      sender: sender.spec,
+      receiver: receiver.spec,
     };
   });
   return { pairs, signUpSeconds: (performance.now() - started) / 1000 };
@@ -52,7 +61,7 @@ export async function signUpPairs(options: {
 export interface GroupSetup {
   conversationId: string;
   sender: SocketSpec;
-  members: SocketSpec[];
+  receivers: SocketSpec[];
 }
 
 /**
@@ -67,25 +76,16 @@ export async function signUpGroups(options: {
   memberUrls: string[];
 }): Promise<GroupSetup[]> {
   const run = randomBytes(3).toString("hex");
-  const signUp = async (username: string, url: string): Promise<SocketSpec> => {
-    const tokens = await apiClient(options.repoUrl).auth.signUp.mutate({
-      username,
-      displayName: username,
-      password: PASSWORD,
-    });
-    return { userId: tokens.user.id, url, auth: { token: tokens.accessToken } };
-  };
   return inParallel(options.count, options.concurrency, async (index) => {
-    const sender = await signUp(`g${run}o${index}`, options.senderUrl);
-    const members: SocketSpec[] = [];
+    const { spec: sender, token } = await signUpAt(options.repoUrl, `g${run}o${index}`, options.senderUrl);
+    const receivers: SocketSpec[] = [];
     for (const [n, url] of options.memberUrls.entries())
-      members.push(await signUp(`g${run}m${index}x${n}`, url));
-    const token = (sender.auth as { token: string }).token;
+      receivers.push((await signUpAt(options.repoUrl, `g${run}m${index}x${n}`, url)).spec);
     const group = await apiClient(options.repoUrl, token).groups.create.mutate({
       name: `fault suite ${index}`,
-      memberIds: members.map((member) => member.userId),
+      memberIds: receivers.map((member) => member.userId),
     });
-    return { conversationId: group.id, sender, members };
+    return { conversationId: group.id, sender, receivers };
   });
 }
 
