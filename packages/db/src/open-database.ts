@@ -1,11 +1,13 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { openPglite } from "./embedded/open-pglite";
+import { PgliteStatements } from "./embedded/prepared-statements";
 import type { DbEnv } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 import { deployMigrations } from "./migrate/migrations";
 import type { MigrationTarget } from "./migrate/migration-target";
 import { defaultPgliteDir, locateSchema, pgliteDirIn, type SchemaLocation } from "./paths";
+import { usePreparedStatements } from "./repositories/hot-statements";
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -49,6 +51,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const target: MigrationTarget = { kind: "pglite", db: owned.db };
     const appliedMigrations = options.migrate === false ? [] : await deployMigrations(target, { location });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(owned.db) });
+    usePreparedStatements(prisma, new PgliteStatements(owned.db));
     return {
       prisma,
       kind: "pglite",

@@ -1,5 +1,7 @@
 import type { ChatMessage, ContentType } from "@gochat/contracts";
+import { Prisma } from "../generated/prisma/client";
 import { isUniqueViolation, toSafeNumber, type DbClient } from "./db-client";
+import { hotQuery } from "./hot-statements";
 
 /** One message as im-logic hands it over for acceptance. */
 export interface MessageToAccept {
@@ -61,28 +63,29 @@ export async function loadAcceptFacts(
   audiences: Map<string, Audience>;
 }> {
   const freshSince = new Date(presence.now.getTime() - presence.ttlMs).toISOString();
-  const rows = await db.$queryRaw<
-    {
-      conversation_id: string | null;
-      group_id: string | null;
-      member_count: number | null;
-      super_large_threshold: number | null;
-      only_admins_can_post: boolean | null;
-      role: "owner" | "admin" | "member" | null;
-      e_id: bigint | null;
-      e_conversation_id: string | null;
-      e_seq: bigint | null;
-      e_content_type: ContentType | null;
-      e_content: string | null;
-      e_created_at: Date | null;
-      k_conversation_id: string | null;
-      k_seq: bigint | null;
-      k_message_id: bigint | null;
-      k_content_hash: string | null;
-      k_created_at: Date | null;
-      audience: string | null;
-    }[]
-  >`
+  const rows = await hotQuery<{
+    conversation_id: string | null;
+    group_id: string | null;
+    member_count: number | null;
+    super_large_threshold: number | null;
+    only_admins_can_post: boolean | null;
+    role: "owner" | "admin" | "member" | null;
+    e_id: bigint | null;
+    e_conversation_id: string | null;
+    e_seq: bigint | null;
+    e_content_type: ContentType | null;
+    e_content: string | null;
+    e_created_at: Date | null;
+    k_conversation_id: string | null;
+    k_seq: bigint | null;
+    k_message_id: bigint | null;
+    k_content_hash: string | null;
+    k_created_at: Date | null;
+    audience: string | null;
+  }>(
+    db,
+    "gochat_accept_facts",
+    Prisma.sql`
     WITH x AS (
       SELECT * FROM unnest(
         ${messages.map((m) => m.conversationId)}::text[],
@@ -124,7 +127,8 @@ export async function loadAcceptFacts(
         AND f.ord = x.ord
         AND (g.id IS NULL OR g.member_count <= g.super_large_threshold)
     ) AS a ON true
-    ORDER BY x.ord`;
+    ORDER BY x.ord`,
+  );
   const audiences = new Map<string, Audience>();
   const facts: AcceptFacts[] = [];
   const earlier: (EarlierAcceptance | undefined)[] = [];
@@ -183,12 +187,15 @@ function parseAudience(text: string): Audience {
   return audience;
 }
 
-/** A unique-key violation raised by a raw statement (Prisma reports those with the SQLSTATE inside). */
+/**
+ * A unique-key violation raised by a raw statement: Prisma reports those with the SQLSTATE inside, a
+ * prepared statement on PGlite as PostgreSQL's own error with its `code`.
+ */
 function isRawUniqueViolation(error: unknown): boolean {
   if (isUniqueViolation(error)) return true;
   if (!(error instanceof Error)) return false;
-  const meta = (error as { meta?: { code?: unknown } }).meta;
-  return meta?.code === "23505" || error.message.includes("23505");
+  const { meta, code } = error as { meta?: { code?: unknown }; code?: unknown };
+  return code === "23505" || meta?.code === "23505" || error.message.includes("23505");
 }
 
 /** Thrown when a concurrent acceptance stored one of the batch's messages first; the batch is retried. */
@@ -216,7 +223,10 @@ export async function storeAcceptedMessages(
   if (messages.length === 0) return [];
   const conversationIds = [...new Set(messages.map((m) => m.conversationId))].sort();
   const at = now.toISOString();
-  const rows = await db.$queryRaw<{ id: bigint; seq: bigint }[]>`
+  const rows = await hotQuery<{ id: bigint; seq: bigint }>(
+    db,
+    "gochat_store_accepted",
+    Prisma.sql`
     WITH locked AS (
       SELECT id FROM conversations WHERE id = ANY(${conversationIds}::text[]) ORDER BY id FOR UPDATE
     ),
@@ -259,11 +269,10 @@ export async function storeAcceptedMessages(
       WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
       RETURNING m.user_id
     )
-    SELECT p.id, p.seq FROM placed AS p JOIN inserted AS s ON s.id = p.id ORDER BY p.ord`.catch(
-    (error: unknown) => {
-      throw isRawUniqueViolation(error) ? new AcceptRaceError() : error;
-    },
-  );
+    SELECT p.id, p.seq FROM placed AS p JOIN inserted AS s ON s.id = p.id ORDER BY p.ord`,
+  ).catch((error: unknown) => {
+    throw isRawUniqueViolation(error) ? new AcceptRaceError() : error;
+  });
   if (rows.length !== messages.length) throw new Error("a conversation of the batch does not exist");
   const createdAtMs = now.getTime();
   return messages.map((m, index): ChatMessage => {

@@ -1,0 +1,107 @@
+import { parse, protocol, types, type PGlite } from "@electric-sql/pglite";
+
+const { serialize } = protocol;
+type RowDescription = InstanceType<typeof protocol.messages.RowDescriptionMessage>;
+
+type Prepared = {
+  text: string;
+  paramTypes: number[];
+  rowDescription: RowDescription | undefined;
+};
+
+/** int8 comes back as a bigint, as it does through Prisma, so callers see one type on either path. */
+const RESULT_PARSERS = { [types.INT8]: (value: string) => BigInt(value) };
+
+/** SQLSTATE 26000: the named statement is gone (it is prepared again once). */
+const INVALID_SQL_STATEMENT_NAME = "26000";
+
+/**
+ * Named prepared statements on the embedded PGlite, for the few statements the hot path runs many
+ * times a second. PGlite's own `query` (which Prisma's adapter calls) parses, describes and plans a
+ * statement again on every call, in six trips into the WebAssembly engine; a statement prepared once
+ * is bound and executed in one trip, and PostgreSQL's plan cache stops planning it after a few runs.
+ *
+ * Each run holds PGlite's transaction lock as well as its query lock, as PGlite's `query` does, so it
+ * never lands inside an interactive transaction another caller has open.
+ */
+export class PgliteStatements {
+  readonly #db: PGlite;
+  readonly #prepared = new Map<string, Prepared>();
+
+  constructor(db: PGlite) {
+    this.#db = db;
+  }
+
+  /** Rows of `text` (with `$1…` placeholders) run with `values`, prepared under `name` on first use. */
+  query<T>(name: string, text: string, values: readonly unknown[]): Promise<T[]> {
+    return this.#db._runExclusiveTransaction(() =>
+      this.#db._runExclusiveQuery(async () => {
+        try {
+          return await this.#run<T>(name, text, values);
+        } catch (error) {
+          if (!isDatabaseError(error, INVALID_SQL_STATEMENT_NAME)) throw error;
+          this.#prepared.delete(name);
+          return await this.#run<T>(name, text, values);
+        }
+      }),
+    );
+  }
+
+  async #run<T>(name: string, text: string, values: readonly unknown[]): Promise<T[]> {
+    const statement = await this.#statement(name, text);
+    const bound = values.map((value, index) => {
+      if (value === null || value === undefined) return null;
+      // As PGlite's own query does: the parameter's type's serializer, else text's.
+      const type = statement.paramTypes[index] ?? types.TEXT;
+      const serializer = this.#db.serializers[type] ?? this.#db.serializers[types.TEXT];
+      if (serializer === undefined) throw new TypeError(`no serializer for parameter type ${type}`);
+      return serializer(value);
+    });
+    const { messages } = await this.#db.execProtocol(
+      concat([serialize.bind({ statement: name, values: bound }), serialize.execute({}), serialize.sync()]),
+    );
+    const described = statement.rowDescription ? [statement.rowDescription, ...messages] : messages;
+    const [results] = parse.parseResults(described, this.#db.parsers, { parsers: RESULT_PARSERS });
+    return (results?.rows ?? []) as T[];
+  }
+
+  async #statement(name: string, text: string): Promise<Prepared> {
+    const known = this.#prepared.get(name);
+    if (known?.text === text) return known;
+    const parts = known
+      ? [serialize.close({ type: "S", name })]
+      : [serialize.query("SET plan_cache_mode = force_custom_plan")];
+    this.#prepared.delete(name);
+    const { messages } = await this.#db.execProtocol(
+      concat([
+        ...parts,
+        serialize.parse({ name, text }),
+        serialize.describe({ type: "S", name }),
+        serialize.sync(),
+      ]),
+    );
+    const prepared: Prepared = {
+      text,
+      paramTypes: parse.parseDescribeStatementResults(messages),
+      rowDescription: messages.find(
+        (message): message is RowDescription => message.name === "rowDescription",
+      ),
+    };
+    this.#prepared.set(name, prepared);
+    return prepared;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function isDatabaseError(error: unknown, code: string): boolean {
+  return error instanceof protocol.messages.DatabaseError && error.code === code;
+}
