@@ -140,6 +140,12 @@ describe.each(exporters)("spans exported with %s", (tag, exporterFor) => {
       errorCount: 1,
       services: [`im-gateway-${name}`, `im-logic-${name}`],
     });
+    const started = summary?.startTimeMs ?? Number.NaN;
+    const inWindow = async (window: string) =>
+      (await search(`conversationId=c-${name}&${window}`)).map((t) => t.traceId);
+    expect(await inWindow(`startedAfterMs=${started}&startedBeforeMs=${started + 1}`)).toEqual([traceId]);
+    expect(await inWindow(`startedAfterMs=${started + 1}`)).toEqual([]);
+    expect(await inWindow(`startedBeforeMs=${started}`)).toEqual([]);
   });
 });
 

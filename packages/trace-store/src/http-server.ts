@@ -41,6 +41,8 @@ const searchParams = z.object({
   notificationId: z.string().min(1).optional(),
   service: z.string().min(1).optional(),
   minDurationMs: z.coerce.number().nonnegative().optional(),
+  startedAfterMs: z.coerce.number().nonnegative().optional(),
+  startedBeforeMs: z.coerce.number().nonnegative().optional(),
   error: booleanParam.optional(),
   limit: z.coerce.number().int().positive().optional(),
 });

@@ -20,6 +20,10 @@ export interface TraceQuery extends Partial<Record<IndexedField, string>> {
   minDurationMs?: number;
   /** Only traces with (true) or without (false) a span whose status is error. */
   error?: boolean;
+  /** Traces whose first span started at or after this time (epoch ms). */
+  startedAfterMs?: number;
+  /** Traces whose first span started before this time (epoch ms). */
+  startedBeforeMs?: number;
   /** Newest first; at most this many. */
   limit?: number;
 }
@@ -136,6 +140,8 @@ export class TraceStore {
       .filter(
         (trace) =>
           (query.minDurationMs === undefined || trace.endMs - trace.startMs >= query.minDurationMs) &&
+          (query.startedAfterMs === undefined || trace.startMs >= query.startedAfterMs) &&
+          (query.startedBeforeMs === undefined || trace.startMs < query.startedBeforeMs) &&
           (query.error === undefined || trace.errorCount > 0 === query.error),
       )
       .sort((a, b) => b.startMs - a.startMs)

@@ -169,6 +169,7 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
             generator,
             processes: async () => [...(await processes()), ...benchProcesses(generator)],
             log,
+            traceStoreUrl: system.traceStoreUrl,
           },
           settings,
           options.plan,

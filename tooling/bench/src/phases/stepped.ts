@@ -8,6 +8,7 @@ import {
   type WatchedProcess,
   type WindowUsage,
 } from "../measure/proc";
+import { readHopBreakdown, type HopBreakdown } from "../measure/hops";
 import { ms } from "../report/table";
 
 const START_DELAY_MS = 500;
@@ -25,6 +26,8 @@ export interface StepRecord extends StepResult {
   /** Highest RSS seen per process during the step, MB. */
   peakRssMb: Record<string, number>;
   saturated: string | null;
+  /** Where the steady window's sampled messages spent their time, hop by hop, from their traces. */
+  hops: HopBreakdown | null;
 }
 
 export interface SteppedResult {
@@ -45,6 +48,8 @@ export interface SteppedTarget {
   /** The processes to measure at this moment: the system's and the generator (not counted as system). */
   processes: () => Promise<WatchedProcess[]>;
   log: (line: string) => void;
+  /** Where the system's traces can be read, for the hop breakdown; none for the relay. */
+  traceStoreUrl?: string;
 }
 
 function saturation(result: StepResult, settings: BenchSettings): string | null {
@@ -131,6 +136,13 @@ export async function runSteppedLoad(
       clearInterval(sampler);
     }
     const usage = usageBetween(await before, await after);
+    const hops =
+      target.traceStoreUrl === undefined
+        ? null
+        : await readHopBreakdown(target.traceStoreUrl, {
+            fromMs: windowStart,
+            toMs: windowStart + settings.steadyMs,
+          });
     const record: StepRecord = {
       ...result,
       usage,
@@ -141,6 +153,7 @@ export async function runSteppedLoad(
           : null,
       peakRssMb,
       saturated: saturation(result, settings),
+      hops,
     };
     steps.push(record);
     target.log(

@@ -3,6 +3,7 @@ import type { IdleResult } from "../phases/idle";
 import type { SteppedResult } from "../phases/stepped";
 import type { PipelineReport, RatioRow, SystemRun } from "./results";
 import type { LatencySummary } from "../measure/latency";
+import type { HopBreakdown, HopFigures } from "../measure/hops";
 import type { WindowUsage } from "../measure/proc";
 import { duration, formatTable, ms, ratio } from "./table";
 
@@ -97,6 +98,44 @@ export function steppedTables(title: string, result: SteppedResult): string {
           `after the last step: backlog ${result.settle.quiet ? "gone" : "still arriving"} after ` +
             `${duration(result.settle.waitedMs)} (${result.settle.lateReceipts} late receipts)`,
         ];
+  const traced = result.steps.filter((step) => step.hops !== null);
+  const hopFigure = (figures: HopFigures) =>
+    figures.p50Ms === null ? "-" : `${ms(figures.p50Ms)} / ${ms(figures.p90Ms ?? figures.p50Ms)}`;
+  const hops =
+    traced.length === 0
+      ? []
+      : [
+          "",
+          "where the time went, p50 / p90 ms, from the sampled messages' traces (gateway in = checks and produce queue;",
+          "upstream and downstream = produce, broker and fetch; im-logic = from its process span to the receiver's record, the im-repo call within it):",
+          formatTable(
+            [
+              "offered/s",
+              "traces",
+              "gateway in",
+              "upstream",
+              "im-logic",
+              "im-repo call",
+              "downstream",
+              "gateway out",
+              "total",
+            ],
+            traced.map((step) => {
+              const h = step.hops as HopBreakdown;
+              return [
+                String(step.rateMps),
+                String(h.traces),
+                hopFigure(h.hops.gatewayIn),
+                hopFigure(h.hops.upstreamKafka),
+                hopFigure(h.hops.logic),
+                hopFigure(h.acceptCall),
+                hopFigure(h.hops.downstreamKafka),
+                hopFigure(h.hops.gatewayOut),
+                hopFigure(h.hops.total),
+              ];
+            }),
+          ),
+        ];
   return [
     header,
     "latency in ms from the scheduled send; ooo = received below a seq already seen; seq inv = sent later, lower seq;\n" +
@@ -106,6 +145,7 @@ export function steppedTables(title: string, result: SteppedResult): string {
     "",
     "CPU (% of one core over the steady window) and RSS per process:",
     processes,
+    ...hops,
   ].join("\n");
 }
 

@@ -24,6 +24,8 @@ export interface StopResult {
 export interface RunningGoChat {
   pid: number;
   repoUrl: string;
+  /** The embedded trace store (absent when the run turns it off). */
+  traceStoreUrl: string;
   gatewayUrls: Record<string, string>;
   startMs: number;
   /** The secret the start command generated in the data directory, which signs access tokens. */
@@ -69,6 +71,7 @@ export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat
     GOCHAT_BROKER_PORT: String(layout.broker),
     GOCHAT_REPO_PORT: String(layout.repo),
     GOCHAT_GATEWAYS: layout.gateways.map((g) => `${g.id}:${g.port}`).join(","),
+    GOCHAT_TRACE_STORE_PORT: String(layout.traceStore),
     GOCHAT_WEB_PORT: "0",
     // Every simulated user comes from this one address, and sign-up's scrypt cost is not what is measured.
     SIGNUP_MAX_PER_ADDRESS: "1000000",
@@ -108,6 +111,7 @@ export async function startGoChat(options: GoChatOptions): Promise<RunningGoChat
   const system: RunningGoChat = {
     pid,
     repoUrl: `http://127.0.0.1:${layout.repo}/trpc`,
+    traceStoreUrl: `http://127.0.0.1:${layout.traceStore}`,
     gatewayUrls: Object.fromEntries(layout.gateways.map((g) => [g.id, `http://127.0.0.1:${g.port}`])),
     startMs: 0,
     tokenSecret: async () => (await readFile(join(options.dataDir, "token-secret"), "utf8")).trim(),

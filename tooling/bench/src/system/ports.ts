@@ -9,6 +9,8 @@ export interface PortLayout {
   broker: number;
   gateways: { id: string; port: number }[];
   relay: number;
+  /** The embedded trace store's OTLP and query port. */
+  traceStore: number;
   all: number[];
 }
 
@@ -19,12 +21,14 @@ export function portLayout(base: number): PortLayout {
   ];
   const health = [base + 100, base + 110, base + 111, base + 112, base + 113, base + 200];
   const relay = base + 300;
+  const traceStore = base + 318;
   return {
     repo: base,
     broker: base + 90,
     gateways,
     relay,
-    all: [base, base + 90, relay, ...health, ...gateways.flatMap((g) => [g.port, g.port + 100])],
+    traceStore,
+    all: [base, base + 90, relay, traceStore, ...health, ...gateways.flatMap((g) => [g.port, g.port + 100])],
   };
 }
 
