@@ -13,3 +13,19 @@ export const benchEnv = parseEnv(
   },
   process.env,
 );
+
+export const acceptBenchEnv = parseEnv(
+  "@gochat/db accept bench",
+  {
+    BENCH_ACCEPT_CONVERSATIONS: fields.positiveInt.default(200),
+    BENCH_ACCEPT_BATCH_SIZES: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, "comma-separated batch sizes")
+      .default("1,20,50,200"),
+    BENCH_ACCEPT_ROUNDS: fields.positiveInt.default(200),
+    BENCH_ACCEPT_OUTPUT: z
+      .string()
+      .default(new URL("../../../bench-results/db-accept.json", import.meta.url).pathname),
+  },
+  process.env,
+);

@@ -94,6 +94,22 @@ describe("prepared statements on the embedded PGlite", () => {
     expect(seen).toEqual([{ n: 1 }]);
   });
 
+  it("settle on a generic plan after five planned runs, and are prepared again after a while", async () => {
+    if (database.target.kind !== "pglite") throw new Error("an embedded database was opened");
+    const statements = new PgliteStatements(database.target.db, { replanAfterRuns: 8 });
+    const statement = Prisma.sql`SELECT count(*)::int AS n FROM unnest(${["a"]}::text[])`;
+    const plans = async () =>
+      database.prisma.$queryRaw<{ generic: bigint; custom: bigint }[]>`
+        SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
+        WHERE name = 'test_plans'`;
+    for (let run = 1; run <= 8; run += 1)
+      expect(await statements.query("test_plans", statement.text, statement.values)).toEqual([{ n: 1 }]);
+    expect(await plans()).toEqual([{ generic: 3n, custom: 5n }]);
+    // The ninth run prepares it afresh: planned for its values again.
+    await statements.query("test_plans", statement.text, statement.values);
+    expect(await plans()).toEqual([{ generic: 0n, custom: 1n }]);
+  });
+
   it("prepare a statement again when it is gone or its text changed", async () => {
     if (database.target.kind !== "pglite") throw new Error("an embedded database was opened");
     const statements = new PgliteStatements(database.target.db);

@@ -5,12 +5,22 @@ type RowDescription = InstanceType<typeof protocol.messages.RowDescriptionMessag
 
 type Prepared = {
   text: string;
+  /** Runs since it was prepared. */
+  runs: number;
   paramTypes: number[];
   rowDescription: RowDescription | undefined;
 };
 
 /** int8 comes back as a bigint, as it does through Prisma, so callers see one type on either path. */
 const RESULT_PARSERS = { [types.INT8]: (value: string) => BigInt(value) };
+
+/**
+ * A prepared statement is prepared again after this many runs. PostgreSQL plans its first five runs for
+ * their values and then settles on one generic plan, which it keeps; PGlite never analyzes a table by
+ * itself, so a plan made while `messages` was small goes on treating it as small. Preparing again every
+ * few hundred runs lets the plan follow the tables, at the cost of five planned runs each time.
+ */
+export const REPLAN_AFTER_RUNS = 500;
 
 /** SQLSTATE 26000: the named statement is gone (it is prepared again once). */
 const INVALID_SQL_STATEMENT_NAME = "26000";
@@ -19,7 +29,8 @@ const INVALID_SQL_STATEMENT_NAME = "26000";
  * Named prepared statements on the embedded PGlite, for the few statements the hot path runs many
  * times a second. PGlite's own `query` (which Prisma's adapter calls) parses, describes and plans a
  * statement again on every call, in six trips into the WebAssembly engine; a statement prepared once
- * is bound and executed in one trip, and PostgreSQL's plan cache stops planning it after a few runs.
+ * is bound and executed in one trip, and PostgreSQL's plan cache stops planning it after a few runs
+ * (until it is prepared again, see REPLAN_AFTER_RUNS).
  *
  * Each run holds PGlite's transaction lock as well as its query lock, as PGlite's `query` does, so it
  * never lands inside an interactive transaction another caller has open.
@@ -27,9 +38,11 @@ const INVALID_SQL_STATEMENT_NAME = "26000";
 export class PgliteStatements {
   readonly #db: PGlite;
   readonly #prepared = new Map<string, Prepared>();
+  readonly #replanAfterRuns: number;
 
-  constructor(db: PGlite) {
+  constructor(db: PGlite, options: { replanAfterRuns?: number } = {}) {
     this.#db = db;
+    this.#replanAfterRuns = options.replanAfterRuns ?? REPLAN_AFTER_RUNS;
   }
 
   /** Rows of `text` (with `$1…` placeholders) run with `values`, prepared under `name` on first use. */
@@ -67,10 +80,11 @@ export class PgliteStatements {
 
   async #statement(name: string, text: string): Promise<Prepared> {
     const known = this.#prepared.get(name);
-    if (known?.text === text) return known;
-    const parts = known
-      ? [serialize.close({ type: "S", name })]
-      : [serialize.query("SET plan_cache_mode = force_custom_plan")];
+    if (known?.text === text && known.runs < this.#replanAfterRuns) {
+      known.runs += 1;
+      return known;
+    }
+    const parts = known ? [serialize.close({ type: "S", name })] : [];
     this.#prepared.delete(name);
     const { messages } = await this.#db.execProtocol(
       concat([
@@ -82,6 +96,7 @@ export class PgliteStatements {
     );
     const prepared: Prepared = {
       text,
+      runs: 1,
       paramTypes: parse.parseDescribeStatementResults(messages),
       rowDescription: messages.find(
         (message): message is RowDescription => message.name === "rowDescription",
