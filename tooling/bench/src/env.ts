@@ -61,7 +61,7 @@ const shape = {
    * A gateway records a socket's presence just after accepting it and tells no client when that is done;
    * the first group message waits this long after the last handshake so that it goes to a settled crowd.
    */
-  BENCH_FANOUT_SETTLE_MS: fields.nonNegativeInt.default(3_000),
+  BENCH_FANOUT_SETTLE_MS: fields.nonNegativeInt.default(0),
   BENCH_IDLE_SOCKETS: fields.positiveInt.default(10_000),
   /** Idle sockets are measured after this long connected, once the gateway has settled. */
   BENCH_IDLE_SETTLE_MS: fields.nonNegativeInt.default(5_000),

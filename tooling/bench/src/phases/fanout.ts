@@ -1,6 +1,7 @@
 import type { BenchSettings } from "../env";
 import type { ConnectResult, CrowdMessage } from "../load/protocol";
 import type { LoadGenerator } from "../load/worker-client";
+import { waitForConsumersCaughtUp, type Backlog } from "../measure/backlog";
 import { takeSnapshot, usageBetween, type WatchedProcess, type WindowUsage } from "../measure/proc";
 import type { RunningGoChat } from "../system/gochat";
 import { SEED } from "../system/seed";
@@ -13,7 +14,9 @@ export interface FanoutResult {
   members: number;
   online: number;
   connect: ConnectResult;
-  /** The first message to the group after the crowd came online. */
+  /** The work the crowd's logins left (presence, announcements), waited out before the first message. */
+  loginBacklog: Backlog;
+  /** The first message to the group after the crowd came online and its logins were worked off. */
   cold: CrowdMessage;
   /** Then one message per interval. */
   warm: CrowdMessage[];
@@ -48,6 +51,14 @@ export async function runFanout(options: {
   options.log(
     `fan-out: ${connect.connected} of ${group.memberCount} members online across ${gateways.length} gateways`,
   );
+  const loginBacklog = await waitForConsumersCaughtUp(
+    { address: system.brokerAddress, ...(await system.brokerCredentials()) },
+    fanout.timeoutMs,
+  );
+  options.log(
+    `fan-out: the logins' work ${loginBacklog.caughtUp ? "done" : "still queued"} after ` +
+      `${duration(loginBacklog.waitedMs)} (at most ${loginBacklog.maxLag} records behind)`,
+  );
   await new Promise((resolve) => setTimeout(resolve, fanout.settleMs));
   const sender = { userId: admin.user.id, url: gateways[0] as string, auth: { token: admin.accessToken } };
   const send = (offsetsMs: number[]) =>
@@ -78,6 +89,7 @@ export async function runFanout(options: {
     members: group.memberCount,
     online: connect.connected,
     connect,
+    loginBacklog,
     cold,
     warm,
     warmLastMs: {

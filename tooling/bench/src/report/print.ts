@@ -191,7 +191,12 @@ export function fanoutTable(result: FanoutResult): string {
     .join(", ");
   return [
     `fan-out: ${result.groupId}, ${result.members} members, ${result.online} online across both gateways ` +
-      `(connected at ${result.connect.perSecond.toFixed(0)}/s)`,
+      `(connected at ${result.connect.perSecond.toFixed(0)}/s; the logins' work ` +
+      `${result.loginBacklog.caughtUp ? "done" : "not done"} ${duration(result.loginBacklog.waitedMs)} later, ` +
+      `at most ${result.loginBacklog.maxLag} records behind: ` +
+      `${Object.entries(result.loginBacklog.maxLagByGroup)
+        .map(([group, lag]) => `${group} ${lag}`)
+        .join(", ")})`,
     formatTable(["message", "ack", "first", "median", "last", "received", ""], rows),
     `last delivery over the ${result.warm.length} warm messages: p50 ${duration(result.warmLastMs.p50)}, max ${duration(result.warmLastMs.max)}`,
     `CPU over the whole fan-out: ${busiest}`,
