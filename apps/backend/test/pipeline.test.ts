@@ -319,6 +319,37 @@ describe("the message pipeline", () => {
     });
   });
 
+  it("tells a friend of each of many logins at once, each with where that user stands", async () => {
+    const hub = await stack.user("hub-of-many");
+    const friends = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) => {
+        const friend = await stack.user(`spoke-${index}`);
+        const request = await friend.api.friends.request.mutate({ userId: hub.id });
+        await hub.api.friends.accept.mutate({ requestId: request.id });
+        return friend;
+      }),
+    );
+    const hubSocket = await hub.connect("gw-1");
+    const seen: { userId: string; online: boolean }[] = [];
+    hubSocket.on("presence", (presence) => seen.push(presence));
+    const lastState = () => new Map(seen.map((presence) => [presence.userId, presence.online]));
+
+    // All at once, on both gateways; the last one leaves again straight away.
+    const sockets = await Promise.all(
+      friends.map((friend, index) => friend.connect(index % 2 ? "gw-1" : "gw-2")),
+    );
+    sockets.at(-1)?.disconnect();
+    const expected = new Map(friends.map((friend, index) => [friend.id, index < friends.length - 1]));
+    expect(
+      await eventually(
+        async () => lastState(),
+        (state) =>
+          state.size === friends.length && [...expected].every(([id, online]) => state.get(id) === online),
+      ),
+    ).toEqual(expected);
+    for (const socket of sockets) socket.disconnect();
+  });
+
   it("pushes a new display name and colour to friends, direct-chat peers and the user's other devices", async () => {
     const eli = await stack.user("eli");
     const fox = await stack.user("fox");

@@ -2,42 +2,66 @@ import { randomUUID } from "node:crypto";
 import type { TopicValue } from "@gochat/contracts";
 import {
   listDirectPeers,
+  listFriendIdsOf,
   listFriends,
   lookupPresence,
-  recordUserSeen,
+  recordUsersSeen,
   sweepSilentGateways,
   type PrismaClient,
 } from "@gochat/db/server";
 import { batchByInstance } from "@gochat/messaging";
 import { downstreamBatch, type KafkaConnection, type Logger } from "@gochat/service-kit";
+import type { Context } from "@opentelemetry/api";
+
+type UserEvent = TopicValue<"userEvents">;
+type PresenceEvent = Exclude<UserEvent, { event_type: "user.profile.updated" }>;
 
 /**
- * What friends see of a user's presence. A user is online while any gateway holds one of their sockets, so
- * a user.offline from one gateway leaves them online if another still has them: each event is answered
- * with the user's state across all gateways, sent to every online friend's devices.
+ * What friends see of users' presence, for a fetched batch of user events. A user is online while any
+ * gateway holds one of their sockets, so a user.offline from one gateway leaves them online if another
+ * still has them: each user of the batch is answered once, with their state across all gateways now (as
+ * the last of their events would have been), sent to every online friend's devices. The whole batch takes
+ * a few statements, whatever its size: a burst of logins (a gateway restarting, a morning) is not one
+ * round of lookups per user. Profile updates are told one by one, in order.
  */
 export async function tellFriendsPresence(
   db: PrismaClient,
   kafka: KafkaConnection,
-  event: TopicValue<"userEvents">,
+  events: readonly { event: UserEvent; cause?: Context }[],
   presenceTtlMs: number,
 ): Promise<void> {
-  if (event.event_type === "user.profile.updated") {
-    await tellContactsProfile(db, kafka, event, presenceTtlMs);
-    return;
+  const latest = new Map<string, { event: PresenceEvent; cause?: Context }>();
+  for (const { event, cause } of events) {
+    if (event.event_type === "user.profile.updated") {
+      await tellContactsProfile(db, kafka, event, presenceTtlMs);
+      continue;
+    }
+    latest.delete(event.user_id);
+    latest.set(event.user_id, cause === undefined ? { event } : { event, cause });
   }
-  const online = (await lookupPresence(db, [event.user_id], { ttlMs: presenceTtlMs })).has(event.user_id);
-  if (!online) await recordUserSeen(db, event.user_id, new Date(event.payload.last_seen * 1000));
-  const friends = (await listFriends(db, event.user_id)).map((friend) => friend.id);
-  const friendPresence = await lookupPresence(db, friends, { ttlMs: presenceTtlMs });
-  const records = batchByInstance(friendPresence.keys(), friendPresence, (recipients) => ({
-    kind: "presence" as const,
-    recipients,
-    user_id: event.user_id,
-    online,
-    last_seen: event.payload.last_seen,
-  }));
-  await kafka.producer.sendBatch(downstreamBatch(records));
+  if (latest.size === 0) return;
+  const users = [...latest.keys()];
+  const online = await lookupPresence(db, users, { ttlMs: presenceTtlMs });
+  await recordUsersSeen(
+    db,
+    [...latest.values()]
+      .filter(({ event }) => !online.has(event.user_id))
+      .map(({ event }) => ({ userId: event.user_id, at: new Date(event.payload.last_seen * 1000) })),
+  );
+  const friendsOf = await listFriendIdsOf(db, users);
+  const friendPresence = await lookupPresence(db, [...new Set([...friendsOf.values()].flat())], {
+    ttlMs: presenceTtlMs,
+  });
+  const records = [...latest.values()].flatMap(({ event, cause }) =>
+    batchByInstance(friendsOf.get(event.user_id) ?? [], friendPresence, (recipients) => ({
+      kind: "presence" as const,
+      recipients,
+      user_id: event.user_id,
+      online: online.has(event.user_id),
+      last_seen: event.payload.last_seen,
+    })).map((record) => (cause === undefined ? record : { ...record, cause })),
+  );
+  if (records.length > 0) await kafka.producer.sendBatch(downstreamBatch(records));
 }
 
 /**

@@ -28,6 +28,8 @@ import {
   type Logger,
   type RunningService,
 } from "@gochat/service-kit";
+import { domainAttributes, endingSpans, startRecordSpan } from "@gochat/telemetry";
+import { context, trace } from "@opentelemetry/api";
 import { corsMiddleware } from "./cors";
 
 export interface RepoConfig {
@@ -136,13 +138,27 @@ export async function startRepoService(
   const presenceConsumer = await kafka.consume({
     groupId: CONSUMER_GROUPS.presenceFriends.name,
     subscription: { topics: [TOPICS.userEvents.name] },
-    handle: (record) =>
-      tellFriendsPresence(
-        database.prisma,
-        kafka,
-        record.value as TopicValue<"userEvents">,
-        config.presenceTtlMs,
-      ),
+    // A batch at a time: a burst of logins is answered in a few statements, not a round per user.
+    handleBatch: async (records) => {
+      const spans = records.map((record) =>
+        startRecordSpan(record, {
+          groupId: CONSUMER_GROUPS.presenceFriends.name,
+          attributes: domainAttributes({ userId: (record.value as TopicValue<"userEvents">).user_id }),
+        }),
+      );
+      await endingSpans(spans, () =>
+        tellFriendsPresence(
+          database.prisma,
+          kafka,
+          records.map((record, index) => {
+            const span = spans[index];
+            const event = record.value as TopicValue<"userEvents">;
+            return span === undefined ? { event } : { event, cause: trace.setSpan(context.active(), span) };
+          }),
+          config.presenceTtlMs,
+        ),
+      );
+    },
   });
   const sweeper = startGatewaySweeper(database.prisma, kafka, {
     intervalMs: config.presenceSweepMs,

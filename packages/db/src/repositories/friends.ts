@@ -121,6 +121,21 @@ export async function listFriends(db: DbClient, userId: string): Promise<Friend[
   return rows.map((row) => ({ ...row.friend, friendsSince: row.createdAt }));
 }
 
+/** The friends of each of `userIds` (ids only), every one of them present, with none for a user without. */
+export async function listFriendIdsOf(
+  db: DbClient,
+  userIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const friends = new Map<string, string[]>(userIds.map((userId) => [userId, []]));
+  if (userIds.length === 0) return friends;
+  const rows = await db.friendship.findMany({
+    where: { userId: { in: [...new Set(userIds)] } },
+    select: { userId: true, friendId: true },
+  });
+  for (const row of rows) friends.get(row.userId)?.push(row.friendId);
+  return friends;
+}
+
 export async function areFriends(db: DbClient, userId: string, otherId: string): Promise<boolean> {
   const row = await db.friendship.findUnique({ where: { userId_friendId: { userId, friendId: otherId } } });
   return row !== null;

@@ -111,6 +111,22 @@ export async function recordUserSeen(db: DbClient, userId: string, at: Date = ne
   await db.user.updateMany({ where: { id: userId }, data: { lastSeenAt: at } });
 }
 
+/**
+ * recordUserSeen for many users in one statement, each given its own time (one entry per user), and
+ * `updated_at` moved as Prisma's update moves it.
+ */
+export async function recordUsersSeen(
+  db: DbClient,
+  seen: readonly { userId: string; at: Date }[],
+): Promise<void> {
+  if (seen.length === 0) return;
+  await db.$executeRaw`
+    UPDATE users AS u SET last_seen_at = s.at, updated_at = now()
+    FROM unnest(${seen.map((s) => s.userId)}::text[], ${seen.map((s) => s.at.toISOString())}::timestamptz[])
+      AS s(id, at)
+    WHERE u.id = s.id`;
+}
+
 /** Prefix search for adding friends; usernames are stored lower-case so the index serves it. */
 export function searchUsers(db: DbClient, query: string, limit = 20): Promise<PublicUser[]> {
   return db.user.findMany({

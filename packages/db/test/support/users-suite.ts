@@ -150,6 +150,47 @@ export function defineUserTests({ db, createUser }: SuiteContext): void {
       expect(await repo.areFriends(db(), b.id, a.id)).toBe(false);
     });
 
+    it("lists the friends of many users at once, and records when many users were last seen", async () => {
+      const [a, b, c, loner] = [
+        await createUser(),
+        await createUser(),
+        await createUser(),
+        await createUser(),
+      ];
+      for (const [requester, addressee] of [
+        [a, b],
+        [a, c],
+      ] as const) {
+        const request = await repo.sendFriendRequest(db(), {
+          requesterId: requester.id,
+          addresseeId: addressee.id,
+        });
+        await repo.acceptFriendRequest(db(), request.id, addressee.id);
+      }
+      const friends = await repo.listFriendIdsOf(db(), [a.id, b.id, loner.id]);
+      expect([...friends.keys()]).toEqual([a.id, b.id, loner.id]);
+      expect(friends.get(a.id)?.sort()).toEqual([b.id, c.id].sort());
+      expect(friends.get(b.id)).toEqual([a.id]);
+      expect(friends.get(loner.id)).toEqual([]);
+
+      const [atA, atB] = [new Date("2026-03-01T10:00:00.123Z"), new Date("2026-03-02T11:00:00.456Z")];
+      await repo.recordUsersSeen(db(), [
+        { userId: a.id, at: atA },
+        { userId: b.id, at: atB },
+      ]);
+      const seen = await db().user.findMany({
+        where: { id: { in: [a.id, b.id, c.id] } },
+        select: { id: true, lastSeenAt: true },
+      });
+      expect(new Map(seen.map((user) => [user.id, user.lastSeenAt]))).toEqual(
+        new Map([
+          [a.id, atA],
+          [b.id, atB],
+          [c.id, null],
+        ]),
+      );
+    });
+
     it("declines, re-opens, and accepts a crossing request", async () => {
       const [a, b] = [await createUser(), await createUser()];
       const request = await repo.sendFriendRequest(db(), { requesterId: a.id, addresseeId: b.id });
