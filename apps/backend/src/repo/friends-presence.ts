@@ -3,7 +3,6 @@ import type { TopicValue } from "@gochat/contracts";
 import {
   listDirectPeers,
   listFriendIdsOf,
-  listFriends,
   lookupPresence,
   recordUsersSeen,
   sweepSilentGateways,
@@ -77,7 +76,7 @@ async function tellContactsProfile(
 ): Promise<void> {
   const { display_name, avatar_color } = event.payload;
   if (display_name === undefined && avatar_color === undefined) return;
-  const friends = (await listFriends(db, event.user_id)).map((friend) => friend.id);
+  const friends = (await listFriendIdsOf(db, [event.user_id])).get(event.user_id) ?? [];
   const audience = new Set([event.user_id, ...friends, ...(await listDirectPeers(db, event.user_id))]);
   const online = await lookupPresence(db, [...audience], { ttlMs: presenceTtlMs });
   const records = batchByInstance(online.keys(), online, (recipients) => ({

@@ -107,13 +107,9 @@ export function updateUserProfile(
   return db.user.update({ where: { id: userId }, data: changes, omit: omitHash });
 }
 
-export async function recordUserSeen(db: DbClient, userId: string, at: Date = new Date()): Promise<void> {
-  await db.user.updateMany({ where: { id: userId }, data: { lastSeenAt: at } });
-}
-
 /**
- * recordUserSeen for many users in one statement, each given its own time (one entry per user), and
- * `updated_at` moved as Prisma's update moves it.
+ * Records when each of many users was last seen, in one statement, each given its own time (one entry
+ * per user); `updated_at` moves as Prisma's own updates move it.
  */
 export async function recordUsersSeen(
   db: DbClient,
