@@ -58,8 +58,8 @@ const shape = {
   BENCH_FANOUT_INTERVAL_MS: fields.positiveInt.default(1_000),
   BENCH_FANOUT_TIMEOUT_MS: fields.positiveInt.default(30_000),
   /**
-   * A gateway records a socket's presence just after accepting it and tells no client when that is done;
-   * the first group message waits this long after the last handshake so that it goes to a settled crowd.
+   * The first group message waits for the crowd's logins to be worked off (every consumer group caught
+   * up), then this much longer.
    */
   BENCH_FANOUT_SETTLE_MS: fields.nonNegativeInt.default(0),
   BENCH_IDLE_SOCKETS: fields.positiveInt.default(10_000),

@@ -1,3 +1,5 @@
+import { inParallel } from "../phases/api";
+
 /** A span as the trace store serves it, with what the breakdown reads. */
 interface Span {
   spanId: string;
@@ -123,17 +125,12 @@ export async function readHopBreakdown(
   // Spread over the window rather than only its newest traces.
   const stride = Math.max(1, Math.floor(candidates.length / MAX_TRACES));
   const chosen = candidates.filter((_, index) => index % stride === 0).slice(0, MAX_TRACES);
-  const results: NonNullable<ReturnType<typeof hopsOf>>[] = [];
-  for (let start = 0; start < chosen.length; start += READ_CONCURRENCY) {
-    const batch = await Promise.all(
-      chosen.slice(start, start + READ_CONCURRENCY).map(async ({ traceId }) => {
-        const response = await fetch(`${traceStoreUrl}/api/traces/${traceId}`);
-        if (!response.ok) return null;
-        return hopsOf(((await response.json()) as { spans: Span[] }).spans);
-      }),
-    );
-    for (const result of batch) if (result !== null) results.push(result);
-  }
+  const read = await inParallel(chosen.length, READ_CONCURRENCY, async (index) => {
+    const response = await fetch(`${traceStoreUrl}/api/traces/${chosen[index]?.traceId ?? ""}`);
+    if (!response.ok) return null;
+    return hopsOf(((await response.json()) as { spans: Span[] }).spans);
+  });
+  const results = read.filter((result) => result !== null);
   if (results.length === 0) return null;
   const accepts = results.flatMap((result) => (result.acceptMs === null ? [] : [result.acceptMs]));
   return {

@@ -3,7 +3,7 @@ import type { IdleResult } from "../phases/idle";
 import type { SteppedResult } from "../phases/stepped";
 import type { PipelineReport, RatioRow, SystemRun } from "./results";
 import type { LatencySummary } from "../measure/latency";
-import type { HopBreakdown, HopFigures } from "../measure/hops";
+import type { HopFigures } from "../measure/hops";
 import type { WindowUsage } from "../measure/proc";
 import { duration, formatTable, ms, ratio } from "./table";
 
@@ -98,7 +98,7 @@ export function steppedTables(title: string, result: SteppedResult): string {
           `after the last step: backlog ${result.settle.quiet ? "gone" : "still arriving"} after ` +
             `${duration(result.settle.waitedMs)} (${result.settle.lateReceipts} late receipts)`,
         ];
-  const traced = result.steps.filter((step) => step.hops !== null);
+  const traced = result.steps.flatMap((step) => (step.hops === null ? [] : [{ step, hops: step.hops }]));
   const hopFigure = (figures: HopFigures) =>
     figures.p50Ms === null ? "-" : `${ms(figures.p50Ms)} / ${ms(figures.p90Ms ?? figures.p50Ms)}`;
   const hops =
@@ -120,8 +120,7 @@ export function steppedTables(title: string, result: SteppedResult): string {
               "gateway out",
               "total",
             ],
-            traced.map((step) => {
-              const h = step.hops as HopBreakdown;
+            traced.map(({ step, hops: h }) => {
               return [
                 String(step.rateMps),
                 String(h.traces),
