@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgliteStatements } from "../src/embedded/prepared-statements";
 import { Prisma } from "../src/generated/prisma/client";
 import { openDatabase, type Database } from "../src/open-database";
+import { loadAcceptFacts, storeAcceptedMessages } from "../src/repositories/accept-batch";
+import { getOrCreateDirectConversation } from "../src/repositories/conversations";
 import { hotQuery } from "../src/repositories/hot-statements";
+import { attachSocket, registerGateway } from "../src/repositories/presence";
 
 function insertUsers(ids: string[]): Prisma.Sql {
   return Prisma.sql`
@@ -108,6 +111,47 @@ describe("prepared statements on the embedded PGlite", () => {
     // The ninth run prepares it afresh: planned for its values again.
     await statements.query("test_plans", statement.text, statement.values);
     expect(await plans()).toEqual([{ generic: 0n, custom: 1n }]);
+  });
+
+  it("keep one generic plan for each of the acceptance's statements, whatever the batch", async () => {
+    const prisma = database.prisma;
+    await hotQuery(prisma, "test_insert", insertUsers(["plan-a", "plan-b"]));
+    await registerGateway(prisma, "plan-gw");
+    await attachSocket(prisma, "plan-b", "plan-gw");
+    const { id: conversationId } = await getOrCreateDirectConversation(prisma, "plan-a", "plan-b");
+    let sent = 0;
+    const rounds = [1, 4, 2, 9, 1, 3, 16, 1, 5, 2, 7, 1];
+    for (const size of rounds) {
+      const messages = Array.from({ length: size }, () => ({
+        conversationId,
+        senderId: "plan-a",
+        clientMsgId: `plan-${(sent += 1)}`,
+        contentType: "text" as const,
+        content: `message ${sent}`,
+      }));
+      const now = new Date();
+      const { facts, earlier, audiences } = await loadAcceptFacts(prisma, messages, { ttlMs: 15_000, now });
+      expect(facts).toHaveLength(size);
+      expect(facts.every((fact) => fact.conversationExists && fact.role === "member")).toBe(true);
+      expect(earlier.every((found) => found === undefined)).toBe(true);
+      expect(audiences.get(conversationId)).toEqual({
+        members: ["plan-a", "plan-b"].sort(),
+        presence: new Map([["plan-b", ["plan-gw"]]]),
+      });
+      expect((await storeAcceptedMessages(prisma, messages, now)).map((m) => m.seq)).toEqual(
+        messages.map((_, index) => sent - size + index + 1),
+      );
+    }
+    // Planned for their values five times, then PostgreSQL's generic plan for every later batch:
+    // a statement whose plan depended on the batch's size would be planned again on every run.
+    const plans = await prisma.$queryRaw<{ name: string; generic: bigint; custom: bigint }[]>`
+      SELECT name, generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
+      WHERE name IN ('gochat_accept_facts', 'gochat_store_accepted') ORDER BY name`;
+    const later = BigInt(rounds.length - 5);
+    expect(plans).toEqual([
+      { name: "gochat_accept_facts", generic: later, custom: 5n },
+      { name: "gochat_store_accepted", generic: later, custom: 5n },
+    ]);
   });
 
   it("prepare a statement again when it is gone or its text changed", async () => {

@@ -87,33 +87,42 @@ export async function loadAcceptFacts(
     "gochat_accept_facts",
     Prisma.sql`
     WITH x AS (
-      SELECT * FROM unnest(
-        ${messages.map((m) => m.conversationId)}::text[],
-        ${messages.map((m) => m.senderId)}::text[],
-        ${messages.map((m) => m.clientMsgId)}::text[]
-      ) WITH ORDINALITY AS x(conversation_id, sender_id, client_msg_id, ord)
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(
+        messages.map((m, index) => ({ c: m.conversationId, s: m.senderId, k: m.clientMsgId, o: index })),
+      )}::jsonb) AS x(c text, s text, k text, o int)
     ),
     -- The audience rides on each conversation's first message from a member (the others need none).
     firsts AS (
-      SELECT x.conversation_id, min(x.ord) AS ord FROM x
-      JOIN conversation_members fm ON fm.conversation_id = x.conversation_id AND fm.user_id = x.sender_id
-      GROUP BY x.conversation_id
+      SELECT x.c, min(x.o) AS o FROM x
+      WHERE EXISTS (SELECT 1 FROM conversation_members fm WHERE fm.conversation_id = x.c AND fm.user_id = x.s)
+      GROUP BY x.c
     )
-    SELECT c.id AS conversation_id, g.id AS group_id, g.member_count, g.super_large_threshold,
-           g.only_admins_can_post, m.role::text AS role,
+    SELECT c.id AS conversation_id, c.group_id, c.member_count, c.super_large_threshold,
+           c.only_admins_can_post, m.role,
            e.id AS e_id, e.conversation_id AS e_conversation_id, e.seq AS e_seq,
-           e.content_type::text AS e_content_type, e.content AS e_content, e.created_at AS e_created_at,
+           e.content_type AS e_content_type, e.content AS e_content, e.created_at AS e_created_at,
            k.conversation_id AS k_conversation_id, k.seq AS k_seq, k.message_id AS k_message_id,
            k.content_hash AS k_content_hash, k.created_at AS k_created_at,
            a.audience
     FROM x
-    LEFT JOIN conversations c ON c.id = x.conversation_id
-    LEFT JOIN groups g ON g.id = c.id
-    LEFT JOIN conversation_members m ON m.conversation_id = x.conversation_id AND m.user_id = x.sender_id
-    LEFT JOIN messages e ON e.sender_id = x.sender_id AND e.client_msg_id = x.client_msg_id
-    LEFT JOIN message_claims k
-      ON e.id IS NULL AND k.sender_id = x.sender_id AND k.client_msg_id = x.client_msg_id
-    LEFT JOIN firsts f ON f.conversation_id = x.conversation_id
+    LEFT JOIN LATERAL (
+      SELECT c.id, g.id AS group_id, g.member_count, g.super_large_threshold, g.only_admins_can_post
+      FROM conversations c LEFT JOIN groups g ON g.id = c.id
+      WHERE c.id = x.c LIMIT 1
+    ) AS c ON true
+    LEFT JOIN LATERAL (
+      SELECT m.role::text AS role FROM conversation_members m
+      WHERE m.conversation_id = x.c AND m.user_id = x.s LIMIT 1
+    ) AS m ON true
+    LEFT JOIN LATERAL (
+      SELECT e.id, e.conversation_id, e.seq, e.content_type::text AS content_type, e.content, e.created_at
+      FROM messages e WHERE e.sender_id = x.s AND e.client_msg_id = x.k LIMIT 1
+    ) AS e ON true
+    LEFT JOIN LATERAL (
+      SELECT k.conversation_id, k.seq, k.message_id, k.content_hash, k.created_at
+      FROM message_claims k WHERE e.id IS NULL AND k.sender_id = x.s AND k.client_msg_id = x.k LIMIT 1
+    ) AS k ON true
+    LEFT JOIN firsts f ON f.c = x.c AND f.o = x.o
     LEFT JOIN LATERAL (
       SELECT json_agg(json_build_array(am.user_id, live.gateway_id) ORDER BY am.user_id, live.gateway_id)::text
              AS audience
@@ -123,11 +132,10 @@ export async function loadAcceptFacts(
         JOIN gateway_instances gi ON gi.id = p.gateway_id AND gi.last_beat_at >= ${freshSince}::timestamptz
         WHERE p.user_id = am.user_id AND p.sockets > 0
       ) AS live ON true
-      WHERE am.conversation_id = x.conversation_id
-        AND f.ord = x.ord
-        AND (g.id IS NULL OR g.member_count <= g.super_large_threshold)
+      WHERE f.o IS NOT NULL AND am.conversation_id = x.c
+        AND (c.group_id IS NULL OR c.member_count <= c.super_large_threshold)
     ) AS a ON true
-    ORDER BY x.ord`,
+    ORDER BY x.o`,
   );
   const audiences = new Map<string, Audience>();
   const facts: AcceptFacts[] = [];
