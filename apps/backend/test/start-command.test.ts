@@ -73,6 +73,8 @@ async function startSystem() {
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "pipe"],
+    // A process group of its own, as a terminal gives a command: Ctrl-C is sent to the whole group.
+    detached: true,
   });
   started.push(child);
   let output = "";
@@ -246,9 +248,12 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
   });
   expect(after.history.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
 
-  child.kill("SIGINT");
+  // Ctrl-C, as a terminal sends it: SIGINT to every process of the group. The services leave it to the
+  // start command, which stops them in order, so none loses the broker or im-repo while it drains.
+  process.kill(-(child.pid ?? 0), "SIGINT");
   expect(await exited).toBe(0);
   expect(read()).toContain("stopping GoChat");
+  expect(read()).not.toContain("ECONNREFUSED");
 }, 180_000);
 
 it("restarts a service that keeps dying only so often, then stops the system and says why", async () => {

@@ -17,6 +17,7 @@ export interface ServiceHandle {
 /**
  * The one way a service starts and stops: build it, serve `/healthz` (alive) and `/readyz` (ready) on the
  * health port, and on SIGINT or SIGTERM stop it once, with a deadline after which the process exits anyway.
+ * Under a supervisor (`supervisorPid`) only SIGTERM stops it: the supervisor handles Ctrl-C.
  */
 export async function runService(options: {
   name: string;
@@ -77,10 +78,18 @@ export async function runService(options: {
     return stopping;
   };
 
-  process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  if (options.supervisorPid !== undefined)
+  if (options.supervisorPid === undefined) {
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+  } else {
+    // Ctrl-C reaches every process of the terminal's process group at once. A supervised service leaves
+    // it to the supervisor, which stops the services in order with SIGTERM: stopping on it here too would
+    // take the broker and im-repo away while the services that depend on them are still draining.
+    process.on("SIGINT", () => {
+      logger.debug("SIGINT left to the supervisor, which stops the services in order");
+    });
     watchSupervisor(options.supervisorPid, () => void shutdown("supervisor gone"));
+  }
 
   try {
     service = await options.start((reason) => {
