@@ -3,6 +3,7 @@
 import type { AppRouter } from "@gochat/api";
 import { SERVICE_CREDENTIAL_HEADER, serviceCredential } from "@gochat/auth";
 import { createTRPCClient, httpLink } from "@trpc/client";
+import { keepAliveFetch } from "./http-fetch";
 
 export type RepoClient = ReturnType<typeof createRepoClient>;
 
@@ -11,7 +12,7 @@ const CALL_TIMEOUT_MS = 15_000;
 
 /**
  * How a service reaches im-repo's internal API: tRPC over HTTP with the service credential, the configured
- * one (GOCHAT_SERVICE_CREDENTIAL) or else the one derived from the token secret.
+ * one (GOCHAT_SERVICE_CREDENTIAL) or else the one derived from the token secret, on kept-alive connections.
  */
 export function createRepoClient(url: string, tokenSecret: string, configuredCredential?: string) {
   const credential = configuredCredential ?? serviceCredential(tokenSecret);
@@ -20,8 +21,7 @@ export function createRepoClient(url: string, tokenSecret: string, configuredCre
       httpLink({
         url,
         headers: () => ({ [SERVICE_CREDENTIAL_HEADER]: credential }),
-        fetch: (url: string, init?: RequestInit) =>
-          fetch(url, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) }),
+        fetch: keepAliveFetch({ timeoutMs: CALL_TIMEOUT_MS }),
       }),
     ],
   });
