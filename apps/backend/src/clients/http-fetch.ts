@@ -1,5 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+// The modules themselves, not their named exports: OpenTelemetry's http instrumentation replaces `request` on
+// the module object, which carries the caller's trace on to im-repo, and an ES named import would keep the
+// function from before it did.
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
 
 /** What tRPC's httpLink reads of a response. */
 export interface JsonResponse {
@@ -33,8 +36,8 @@ export class CallTimeoutError extends Error {
  */
 export function keepAliveFetch(options: { timeoutMs: number; maxSockets?: number }) {
   const agents = {
-    http: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }),
+    http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }),
   };
   return (input: string | URL, init: JsonRequestInit = {}): Promise<JsonResponse> =>
     new Promise<JsonResponse>((resolve, reject) => {
@@ -58,7 +61,7 @@ export function keepAliveFetch(options: { timeoutMs: number; maxSockets?: number
         reject(abortReason());
         return;
       }
-      const send = secure ? httpsRequest : httpRequest;
+      const send = secure ? https.request : http.request;
       const call = send(url, {
         method: init.method ?? "GET",
         headers,
