@@ -82,7 +82,7 @@ export class PgliteStatements {
       concat([serialize.bind({ statement: name, values: bound }), serialize.execute({}), serialize.sync()]),
     );
     // The columns' parsers were looked up when the statement was prepared: PGlite's parseResults merges
-    // its 318 type parsers into a new object on every call, 0.25 ms of a hot statement's run.
+    // its 318 type parsers into a new object on every call, about 145 µs for a one-row result (0.7 here).
     const rows: Record<string, unknown>[] = [];
     for (const message of messages) {
       if (!(message instanceof DataRowMessage)) continue;
