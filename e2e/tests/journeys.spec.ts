@@ -21,6 +21,10 @@ test("two people on different gateways chat in real time", async ({ browser }, t
   await openDirectChat(ann, ben);
   await send(ann, "Hello from gateway one");
   await expect(messageWith(ann.page, "Hello from gateway one")).toHaveAttribute("data-state", "sent");
+  // Her list shows it as the latest message too: her tab learns of it from the acknowledgement alone.
+  await expect(ann.page.getByTestId("conversation-row").filter({ hasText: ben.displayName })).toContainText(
+    "Hello from gateway one",
+  );
 
   // Ben's list gains the new conversation live, with the preview and an unread count.
   const row = ben.page.getByTestId("conversation-row").filter({ hasText: ann.displayName });

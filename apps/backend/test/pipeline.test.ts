@@ -94,9 +94,19 @@ describe("the message pipeline", () => {
     const inboxes = sockets.map(inbox);
     const ack = await send(sockets[0], group.id, "g-1", "team hello");
     expect(ack).toMatchObject({ ok: true, seq: 1 });
-    for (const box of inboxes) await box.waitFor((all) => all.some((m) => m.conversationId === group.id));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(inboxes.map((box) => box.of(group.id).length)).toEqual([1, 1, 1]);
+    // Then one from each other member. One conversation's messages reach a socket in seq order, so once
+    // every socket holds the last message it gets, it holds all it will ever get of the earlier ones.
+    expect(await send(sockets[1], group.id, "g-2", "hello back")).toMatchObject({ ok: true, seq: 2 });
+    expect(await send(sockets[2], group.id, "g-3", "hi both")).toMatchObject({ ok: true, seq: 3 });
+    const seen = (box: (typeof inboxes)[number]) => box.of(group.id).map((m) => m.clientMsgId);
+    const lastFor = ["g-3", "g-3", "g-2"];
+    await Promise.all(inboxes.map((box, i) => box.waitFor(() => seen(box).includes(lastFor[i] ?? ""))));
+    // Each member once; a sending socket is told by its acknowledgement, not by message:new.
+    expect(inboxes.map(seen)).toEqual([
+      ["g-2", "g-3"],
+      ["g-1", "g-3"],
+      ["g-1", "g-2"],
+    ]);
 
     const intruder = await outsider.connect("gw-2");
     const refused = await send(intruder, group.id, "x-1", "let me in");

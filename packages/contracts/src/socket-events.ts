@@ -48,12 +48,19 @@ export type TypingInput = z.infer<typeof typingInput>;
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
-/** The sender learns the server id and `seq` of its message once im-logic has accepted it. */
+/**
+ * The sender learns the server id, `seq` and time of its message once im-logic has accepted it. The
+ * socket that sent it gets only this acknowledgement, not `message:new` as well: with the content it
+ * already holds, that is the whole message. The sender's other sockets get `message:new`, and so does
+ * this one when the acknowledgement could no longer reach it (it timed out, or a resend superseded it).
+ */
 export type SendMessageAck = Ack<{
   conversationId: string;
   clientMsgId: string;
   messageId: number;
   seq: number;
+  /** When im-logic accepted it (epoch ms), as `message:new`'s `createdAt`. */
+  createdAt: number;
 }>;
 export type AcceptedAck = Ack<{ accepted: true }>;
 

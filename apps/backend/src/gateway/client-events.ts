@@ -144,7 +144,7 @@ export function handleClientEvents(socket: GatewaySocket, deps: ClientEventDeps)
       conversationId: input.conversationId,
       clientMsgId: input.clientMsgId,
     });
-    deps.acks.add(socket.data.userId, input.clientMsgId, ack as Parameters<PendingAcks["add"]>[2]);
+    deps.acks.add(socket.data.userId, input.clientMsgId, socket.id, ack as Parameters<PendingAcks["add"]>[3]);
     const published = await context.with(active, () =>
       publish(
         "message:send",

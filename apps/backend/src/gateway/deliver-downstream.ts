@@ -5,8 +5,9 @@ import { userRoom, type GatewayServer } from "./socket-types";
 
 /**
  * Hands one downstream record to the sockets of its recipients on this instance. The sender is among the
- * recipients of its own message, which both confirms the send to the waiting tab and shows the message
- * on the sender's other tabs and devices.
+ * recipients of its own message: the socket that sent it is acknowledged (with the id, seq and time,
+ * which with the content it holds make the whole message), and the sender's other tabs and devices get
+ * `message:new` as everyone else does.
  */
 export function deliverDownstream(
   io: GatewayServer,
@@ -18,12 +19,16 @@ export function deliverDownstream(
   switch (body.kind) {
     case "message": {
       const { message } = body;
-      io.to(rooms).emit("message:new", toChatMessageView(message));
-      acks.accept(message.sender_id, message.client_msg_id, {
+      const acknowledged = acks.accept(message.sender_id, message.client_msg_id, {
         conversationId: message.conversation_id,
         messageId: message.message_id,
         seq: message.seq,
+        createdAt: message.created_at_ms,
       });
+      // In a 1:1 chat the sender's gateway often holds no other socket of the message's: nothing to encode.
+      if (acknowledged !== undefined && localSockets(io, rooms) <= 1) return;
+      const audience = acknowledged === undefined ? io.to(rooms) : io.to(rooms).except(acknowledged);
+      audience.emit("message:new", toChatMessageView(message));
       return;
     }
     case "rejected": {
@@ -83,4 +88,11 @@ export function deliverDownstream(
       });
       return;
   }
+}
+
+/** Sockets on this instance in these rooms; each socket is in one user's room only. */
+function localSockets(io: GatewayServer, rooms: string[]): number {
+  let count = 0;
+  for (const room of rooms) count += io.sockets.adapter.rooms.get(room)?.size ?? 0;
+  return count;
 }

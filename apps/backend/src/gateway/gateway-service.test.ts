@@ -214,13 +214,19 @@ describe("im-gateway", () => {
     const aliceTab1 = await open(gateways.a, tokenFor("alice"));
     const aliceTab2 = await open(gateways.a, tokenFor("alice"));
     const bob = await open(gateways.a, tokenFor("bob"));
-    const seenBy = (client: Client) =>
+    const arrivals = (client: Client) => {
+      const ids: string[] = [];
+      client.on("message:new", (message) => ids.push(message.clientMsgId));
+      return ids;
+    };
+    const seenBy = (client: Client, clientMsgId: string) =>
       new Promise<string>((resolve) => {
         client.on("message:new", (message) => {
-          if (message.clientMsgId === "echo-1") resolve(message.content);
+          if (message.clientMsgId === clientMsgId) resolve(message.content);
         });
       });
-    const views = [seenBy(aliceTab1), seenBy(aliceTab2), seenBy(bob)];
+    const tab1Arrivals = arrivals(aliceTab1);
+    const views = [seenBy(aliceTab2, "echo-1"), seenBy(bob, "echo-1")];
     const ack = await aliceTab1.emitWithAck("message:send", {
       conversationId: "conv-1",
       clientMsgId: "echo-1",
@@ -228,8 +234,23 @@ describe("im-gateway", () => {
       content: "echo: hi bob",
     });
     expect(ack).toMatchObject({ ok: true, conversationId: "conv-1", clientMsgId: "echo-1" });
-    if (ack.ok) expect(ack.seq).toBeGreaterThan(0);
-    await expect(Promise.all(views)).resolves.toEqual(["echo: hi bob", "echo: hi bob", "echo: hi bob"]);
+    if (ack.ok) {
+      expect(ack.seq).toBeGreaterThan(0);
+      expect(ack.createdAt).toBeGreaterThan(0);
+    }
+    await expect(Promise.all(views)).resolves.toEqual(["echo: hi bob", "echo: hi bob"]);
+
+    // The sending tab was told by its acknowledgement alone. A send from the other tab reaches it as
+    // message:new, after echo-1 would have in the same conversation: echo-1 never came to it.
+    const fromTab2 = seenBy(aliceTab1, "echo-2");
+    await aliceTab2.emitWithAck("message:send", {
+      conversationId: "conv-1",
+      clientMsgId: "echo-2",
+      contentType: "text",
+      content: "echo: from the other tab",
+    });
+    await fromTab2;
+    expect(tab1Arrivals).toEqual(["echo-2"]);
   });
 
   it("rate limits a socket that floods events", async () => {

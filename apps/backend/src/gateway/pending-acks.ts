@@ -2,6 +2,7 @@ import type { ErrorBody, SendMessageAck } from "@gochat/contracts";
 import { recordAck } from "./gateway-metrics";
 
 type Resolve = (result: SendMessageAck) => void;
+type Waiting = { resolve: Resolve; socketId: string; timer: NodeJS.Timeout; since: number };
 
 /**
  * Senders waiting to learn the id and seq im-logic gave their message. The answer comes back on this
@@ -10,14 +11,15 @@ type Resolve = (result: SendMessageAck) => void;
  */
 export class PendingAcks {
   // Insertion order is the order sends arrived in, so the oldest waiting sends are at the front.
-  readonly #waiting = new Map<string, { resolve: Resolve; timer: NodeJS.Timeout; since: number }>();
+  readonly #waiting = new Map<string, Waiting>();
   readonly #timeoutMs: number;
 
   constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
   }
 
-  add(senderId: string, clientMsgId: string, resolve: Resolve): void {
+  /** `socketId` is the socket that sent it: the one socket the acknowledgement reaches. */
+  add(senderId: string, clientMsgId: string, socketId: string, resolve: Resolve): void {
     const key = `${senderId}\n${clientMsgId}`;
     // A resend while the first attempt is pending answers both: the first one is told to stop waiting.
     this.#settle(key, {
@@ -34,7 +36,7 @@ export class PendingAcks {
       });
     }, this.#timeoutMs);
     timer.unref();
-    this.#waiting.set(key, { resolve, timer, since: Date.now() });
+    this.#waiting.set(key, { resolve, socketId, timer, since: Date.now() });
   }
 
   /** Sends waiting for an answer. */
@@ -55,12 +57,16 @@ export class PendingAcks {
     return false;
   }
 
+  /**
+   * The message was accepted: its sender is told. Returns the socket the acknowledgement went to, which
+   * then needs no `message:new`; undefined when no send was waiting for it here.
+   */
   accept(
     senderId: string,
     clientMsgId: string,
-    result: { conversationId: string; messageId: number; seq: number },
-  ): void {
-    this.#settle(`${senderId}\n${clientMsgId}`, { ok: true, clientMsgId, ...result });
+    result: { conversationId: string; messageId: number; seq: number; createdAt: number },
+  ): string | undefined {
+    return this.#settle(`${senderId}\n${clientMsgId}`, { ok: true, clientMsgId, ...result });
   }
 
   reject(senderId: string, clientMsgId: string, error: ErrorBody): void {
@@ -72,12 +78,13 @@ export class PendingAcks {
     this.#waiting.clear();
   }
 
-  #settle(key: string, result: SendMessageAck): void {
+  #settle(key: string, result: SendMessageAck): string | undefined {
     const entry = this.#waiting.get(key);
-    if (entry === undefined) return;
+    if (entry === undefined) return undefined;
     this.#waiting.delete(key);
     clearTimeout(entry.timer);
     recordAck(entry.since);
     entry.resolve(result);
+    return entry.socketId;
   }
 }

@@ -1,5 +1,10 @@
 import type { UserView } from "@gochat/api";
-import type { ClientToServerEvents, ErrorCode, ServerToClientEvents } from "@gochat/contracts";
+import type {
+  ChatMessageView,
+  ClientToServerEvents,
+  ErrorCode,
+  ServerToClientEvents,
+} from "@gochat/contracts";
 import { io, type Socket } from "socket.io-client";
 import { errorCode, type ApiClient } from "./api";
 import { fillUntilDone } from "./catch-up-retry";
@@ -201,23 +206,7 @@ export class ChatController {
       }
     });
 
-    socket.on("message:new", (message) => {
-      const before = lastConfirmedSeq(this.store.getState().timelines.get(message.conversationId));
-      const result = this.store.receiveMessage(message, this.onScreen(message.conversationId));
-      if (result === "unknown-conversation") {
-        // A new conversation: once the list holds it, the message becomes its preview.
-        void this.refreshConversations().then(() =>
-          this.store.receiveMessage(message, this.onScreen(message.conversationId)),
-        );
-      }
-      // Seqs were skipped: fetch from the last one held before this message.
-      if (result === "gap") void this.fillReliably(message.conversationId, before);
-      void this.ensureUsers([message.senderId]);
-      if (message.conversationId === this.store.getState().activeConversationId) this.markActiveRead();
-      if (message.senderId !== this.store.getState().me.id) {
-        this.store.setTyping(message.conversationId, message.senderId, false, Date.now());
-      }
-    });
+    socket.on("message:new", (message) => this.receive(message));
     socket.on("message:rejected", ({ conversationId, clientMsgId, error }) => {
       this.store.markSendState(conversationId, clientMsgId, "failed", error.code);
     });
@@ -473,6 +462,25 @@ export class ChatController {
     this.store.discardPending(conversationId, clientMsgId);
   }
 
+  /** A live message, from `message:new` or, for this tab's own sends, from their acknowledgement. */
+  private receive(message: ChatMessageView): void {
+    const before = lastConfirmedSeq(this.store.getState().timelines.get(message.conversationId));
+    const result = this.store.receiveMessage(message, this.onScreen(message.conversationId));
+    if (result === "unknown-conversation") {
+      // A new conversation: once the list holds it, the message becomes its preview.
+      void this.refreshConversations().then(() =>
+        this.store.receiveMessage(message, this.onScreen(message.conversationId)),
+      );
+    }
+    // Seqs were skipped: fetch from the last one held before this message.
+    if (result === "gap") void this.fillReliably(message.conversationId, before);
+    void this.ensureUsers([message.senderId]);
+    if (message.conversationId === this.store.getState().activeConversationId) this.markActiveRead();
+    if (message.senderId !== this.store.getState().me.id) {
+      this.store.setTyping(message.conversationId, message.senderId, false, Date.now());
+    }
+  }
+
   private emitSend(conversationId: string, item: ChatItem, attempt = 0): void {
     const socket = this.socket;
     // Offline: it stays "sending" and goes out on the next connect (resendPending).
@@ -495,7 +503,18 @@ export class ChatController {
           // only a live connection that never answered counts as a failed attempt.
           if (socket.connected) this.sendFailed(conversationId, item, attempt, "UNAVAILABLE", undefined);
         } else if (ack.ok) {
-          this.store.confirmSent(conversationId, item.clientMsgId, ack.messageId, ack.seq);
+          // This socket gets no message:new for its own send: the acknowledgement completes the message.
+          this.receive({
+            messageId: ack.messageId,
+            conversationId,
+            seq: ack.seq,
+            senderId: this.store.getState().me.id,
+            clientMsgId: item.clientMsgId,
+            contentType: item.contentType,
+            content: item.content,
+            createdAt: ack.createdAt,
+            recalled: false,
+          });
           this.settleTrace(item.clientMsgId, { seq: ack.seq, messageId: ack.messageId });
         } else {
           this.sendFailed(conversationId, item, attempt, ack.error.code, ack.error.retryAfterMs);

@@ -79,6 +79,7 @@ io.on(
         clientMsgId: payload.clientMsgId,
         messageId: messageIds,
         seq,
+        createdAt: message.createdAt,
       });
     });
   },
