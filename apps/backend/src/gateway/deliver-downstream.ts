@@ -25,10 +25,13 @@ export function deliverDownstream(
         seq: message.seq,
         createdAt: message.created_at_ms,
       });
+      if (acknowledged === undefined) {
+        io.to(rooms).emit("message:new", toChatMessageView(message));
+        return;
+      }
       // In a 1:1 chat the sender's gateway often holds no other socket of the message's: nothing to encode.
-      if (acknowledged !== undefined && localSockets(io, rooms) <= 1) return;
-      const audience = acknowledged === undefined ? io.to(rooms) : io.to(rooms).except(acknowledged);
-      audience.emit("message:new", toChatMessageView(message));
+      if (!hasSocketBesides(io, rooms, acknowledged)) return;
+      io.to(rooms).except(acknowledged).emit("message:new", toChatMessageView(message));
       return;
     }
     case "rejected": {
@@ -90,9 +93,14 @@ export function deliverDownstream(
   }
 }
 
-/** Sockets on this instance in these rooms; each socket is in one user's room only. */
-function localSockets(io: GatewayServer, rooms: string[]): number {
-  let count = 0;
-  for (const room of rooms) count += io.sockets.adapter.rooms.get(room)?.size ?? 0;
-  return count;
+/**
+ * Whether a socket on this instance other than `except` is in one of these rooms. `except` may have left
+ * already (it disconnected while its send was on the way), so it is looked for, not assumed present.
+ */
+function hasSocketBesides(io: GatewayServer, rooms: string[], except: string): boolean {
+  for (const room of rooms) {
+    const members = io.sockets.adapter.rooms.get(room);
+    if (members !== undefined && members.size > (members.has(except) ? 1 : 0)) return true;
+  }
+  return false;
 }

@@ -26,6 +26,11 @@ let echo: RunningConsumer;
 let echoProducer: TopicProducer;
 let deadLetters: Producer;
 const clients: Client[] = [];
+/** Answers to "echo-late:" sends wait for this: the test decides when im-logic's stand-in replies. */
+let releaseLate: () => void = () => undefined;
+const lateReply = new Promise<void>((resolve) => {
+  releaseLate = resolve;
+});
 
 function tokenFor(userId: string): string {
   return issueAccessToken({ userId, sessionId: `s-${userId}` }, secret, { ttlSeconds: 600 }).token;
@@ -87,12 +92,14 @@ beforeAll(async () => {
     logger,
     handle: async (record) => {
       const body = record.value as TopicValue<"upstream">;
-      if (body.kind !== "message" || !body.content.startsWith("echo:")) return;
+      if (body.kind !== "message" || !/^echo(-late)?:/.test(body.content)) return;
+      const late = body.content.startsWith("echo-late:");
+      if (late) await lateReply;
       seq += 1;
       await echoProducer.sendDownstream("gw-a", [
         {
           kind: "message",
-          recipients: [body.sender_id, "bob"],
+          recipients: [body.sender_id, late ? "erin" : "bob"],
           message: {
             message_id: 1000 + seq,
             conversation_id: body.conversation_id,
@@ -251,6 +258,33 @@ describe("im-gateway", () => {
     });
     await fromTab2;
     expect(tab1Arrivals).toEqual(["echo-2"]);
+  });
+
+  it("still delivers to the other sockets when the sending socket left before its acknowledgement", async () => {
+    const carol = await open(gateways.a, tokenFor("carol"));
+    // The only other socket of the message's on this gateway: nothing else is there to be counted.
+    const erin = await open(gateways.a, tokenFor("erin"));
+    const seen = new Promise<string>((resolve) => {
+      erin.on("message:new", (message) => {
+        if (message.clientMsgId === "echo-gone") resolve(message.content);
+      });
+    });
+    carol.emit(
+      "message:send",
+      { conversationId: "conv-2", clientMsgId: "echo-gone", contentType: "text", content: "echo-late: gone" },
+      () => undefined,
+    );
+    // The send is on its way (published upstream), then carol leaves; only after the gateway has seen her go
+    // does the stand-in for im-logic answer, so the acknowledgement settles for a socket that is gone.
+    await collectFromTopic(kafka, "upstream", (all) =>
+      all.some((r) => r.kind === "message" && r.client_msg_id === "echo-gone"),
+    );
+    carol.disconnect();
+    await collectFromTopic(kafka, "userEvents", (all) =>
+      all.some((e) => e.user_id === "carol" && e.event_type === "user.offline"),
+    );
+    releaseLate();
+    await expect(seen).resolves.toBe("echo-late: gone");
   });
 
   it("rate limits a socket that floods events", async () => {
