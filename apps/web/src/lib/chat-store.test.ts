@@ -92,9 +92,10 @@ describe("ChatStore timelines", () => {
     store.addHistory("c-1", [], false);
     store.addPending("c-1", pending("a", "first"));
     store.addPending("c-1", pending("b", "second"));
-    // The broadcast of "b" overtakes the acknowledgement of "a".
+    // The broadcast of "b" (to another tab of mine) overtakes the acknowledgement of "a", which the
+    // sending tab receives as the message itself; then the broadcast of "a" repeats it.
     store.receiveMessage(message(1, me.id, { clientMsgId: "b", content: "second" }), true);
-    store.confirmSent("c-1", "a", 2001, 2);
+    store.receiveMessage(message(2, me.id, { clientMsgId: "a", content: "first", messageId: 2001 }), true);
     store.receiveMessage(message(2, me.id, { clientMsgId: "a", content: "first", messageId: 2001 }), true);
     const items = store.getState().timelines.get("c-1")?.items ?? [];
     expect(items.map((item) => [item.seq, item.content, item.state])).toEqual([
@@ -133,12 +134,12 @@ describe("ChatStore timelines", () => {
 });
 
 describe("ChatStore timelines that are not loaded", () => {
-  it("does not invent a timeline for a recall, receipt or send result in a conversation never opened", () => {
+  it("does not invent a timeline for a recall, receipt or send failure in a conversation never opened", () => {
     const store = new ChatStore(me);
     store.setConversations([row({ kind: "group", peerId: null, lastSeq: 3 })]);
     store.applyRecall("c-1", 1001);
     store.setReaders("c-1", [{ seq: 1, readers: 2 }]);
-    store.confirmSent("c-1", "x", 1, 1);
+    store.markSendState("c-1", "x", "failed", "UNAVAILABLE");
     expect(store.getState().timelines.has("c-1")).toBe(false);
   });
 

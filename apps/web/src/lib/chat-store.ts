@@ -378,19 +378,6 @@ export class ChatStore {
     );
   }
 
-  /** The server accepted a message of mine: it now has its id and place. */
-  confirmSent(conversationId: string, clientMsgId: string, messageId: number, seq: number): void {
-    const key = itemKey(this.state.me.id, clientMsgId);
-    this.patchTimeline(conversationId, (timeline) => {
-      const item = timeline.items.find((candidate) => candidate.key === key);
-      if (item === undefined) return timeline;
-      return {
-        ...timeline,
-        items: mergeItems(timeline.items, [{ ...item, messageId, seq, state: "sent", error: null }]),
-      };
-    });
-  }
-
   markSendState(
     conversationId: string,
     clientMsgId: string,
