@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { readSettings, type BenchSettings } from "./env";
 import { LoadGenerator } from "./load/worker-client";
 import type { WatchedProcess } from "./measure/proc";
-import { rssMbOf } from "./measure/proc";
+import { privateMbOf, rssMbOf } from "./measure/proc";
 import { runFanout, type FanoutResult } from "./phases/fanout";
 import { runIdle, type IdleResult } from "./phases/idle";
 import { runSteppedLoad, type SteppedResult, type StepPlan } from "./phases/stepped";
@@ -116,6 +116,7 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
     seedMs: null,
     startMs: 0,
     rssAtReadyMb: {},
+    privateAtReadyMb: {},
     signUpSeconds: null,
     stepped: null,
     stop: null,
@@ -146,8 +147,10 @@ async function runSystem(options: SystemPhaseOptions, ports: PortLayout): Promis
   try {
     run.startMs = system.startMs;
     const atReady = system.processes();
-    for (const name of new Set(atReady.filter((p) => !p.helper).map((p) => p.name)))
+    for (const name of new Set(atReady.filter((p) => !p.helper).map((p) => p.name))) {
       run.rssAtReadyMb[name] = rssMbOf(atReady, name);
+      run.privateAtReadyMb[name] = privateMbOf(atReady, name);
+    }
     const processes = async () => [...system.processes(), ...((await options.extraProcesses?.()) ?? [])];
     if (options.stepped) {
       const gateways = Object.values(system.gatewayUrls);

@@ -38,6 +38,10 @@ function readKbField(path: string, field: string): number {
 
 const readRssKb = (pid: number) => readKbField(`/proc/${pid}/status`, "VmRSS");
 const readPssKb = (pid: number) => readKbField(`/proc/${pid}/smaps_rollup`, "Pss");
+const readPrivateKb = (pid: number) => {
+  const path = `/proc/${pid}/smaps_rollup`;
+  return readKbField(path, "Private_Clean") + readKbField(path, "Private_Dirty");
+};
 
 function allPids(): number[] {
   return readdirSync("/proc")
@@ -228,6 +232,17 @@ export function pssMbOf(watched: WatchedProcess[], name: string): number {
   return watched
     .filter((process) => process.name === name && !process.helper)
     .reduce((sum, process) => sum + readPssKb(process.pid) / 1024, 0);
+}
+
+/**
+ * Private resident memory now, MB, of the named process (helpers excluded): the pages no other process
+ * maps, which is what stopping it would give back. Node's executable, shared by every GoChat process,
+ * is not in it.
+ */
+export function privateMbOf(watched: WatchedProcess[], name: string): number {
+  return watched
+    .filter((process) => process.name === name && !process.helper)
+    .reduce((sum, process) => sum + readPrivateKb(process.pid) / 1024, 0);
 }
 
 /** RSS now, MB, of the named process (helpers excluded). */

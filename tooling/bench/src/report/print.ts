@@ -160,7 +160,10 @@ export function ratioTable(title: string, rows: RatioRow[], against = " / relay"
 
 export function systemLines(title: string, run: SystemRun): string {
   const rss = Object.entries(run.rssAtReadyMb)
-    .map(([name, mb]) => `${name} ${Math.round(mb)}M`)
+    .map(([name, mb]) => {
+      const own = run.privateAtReadyMb[name];
+      return `${name} ${Math.round(mb)}M` + (own === undefined ? "" : ` (${Math.round(own)}M private)`);
+    })
     .join(", ");
   return [
     `${title} (${run.database}): up in ${(run.startMs / 1000).toFixed(1)} s` +

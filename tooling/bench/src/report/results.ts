@@ -10,6 +10,8 @@ export interface SystemRun {
   startMs: number;
   /** RSS of each process right after start, before any socket connected, MB. */
   rssAtReadyMb: Record<string, number>;
+  /** The private part of that RSS (not Node's executable, which every process shares), MB. */
+  privateAtReadyMb: Record<string, number>;
   signUpSeconds: number | null;
   stepped: SteppedResult | null;
   stop: StopResult | null;
