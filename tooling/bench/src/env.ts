@@ -29,11 +29,10 @@ const shape = {
     .default([50, 100, 250, 500, 1000, 1500, 2000, 3000]),
   /**
    * The overload phase's rates, in the order given: capacity, twice capacity, capacity again. It runs
-   * every step whatever happens, to show what beyond capacity does and how quickly it passes.
+   * every step whatever happens, to show what beyond capacity does and how quickly it passes. Unset, they
+   * come from the capacity the embedded steps found in the same run (see overloadPlan).
    */
-  BENCH_OVERLOAD_STEPS: fields
-    .commaList(listedNumber, "must list at least one rate")
-    .default([1500, 3000, 1500]),
+  BENCH_OVERLOAD_STEPS: fields.commaList(listedNumber, "must list at least one rate").optional(),
   BENCH_WARMUP_MS: fields.nonNegativeInt.default(4_000),
   BENCH_STEADY_MS: fields.positiveInt.default(10_000),
   /** Before the first step, the connected system is measured with no load for this long. */
@@ -81,8 +80,10 @@ const shape = {
 export interface BenchSettings {
   phases: Phase[];
   steps: number[];
-  overloadSteps: number[];
-  overloadPairs: number;
+  /** As given; null means measured (overloadPlan). */
+  overloadSteps: number[] | null;
+  /** BENCH_PAIRS was set: every phase uses that many pairs. */
+  pairsGiven: boolean;
   warmupMs: number;
   steadyMs: number;
   baselineMs: number;
@@ -110,24 +111,63 @@ export interface BenchSettings {
   gatewayRatePerSecond: number;
 }
 
+/** Pairs enough that `topRateMps` keeps every sender under its share of the gateway's per-socket limit. */
+function pairsFor(topRateMps: number, gatewayRatePerSecond: number): number {
+  return Math.max(MIN_PAIRS, Math.ceil(topRateMps / (gatewayRatePerSecond * SENDER_SHARE_OF_LIMIT)));
+}
+
+/** The overload phase's rates when BENCH_OVERLOAD_STEPS names none and no capacity was measured. */
+export const FALLBACK_OVERLOAD_STEPS = [1500, 3000, 1500];
+
+export interface OverloadPlan {
+  steps: number[];
+  pairs: number;
+  /** Where the rates came from, for the report. */
+  basis: string;
+}
+
+/**
+ * The overload phase's rates: those given, else capacity, twice capacity and capacity again, capacity
+ * being the highest rate the embedded steps of the same run carried unsaturated. Machines differ by a
+ * factor of two or more between days, so a fixed rate is capacity on one and overload on another.
+ * Enough senders that twice capacity stays under the per-socket limit: the gateways' refusals are then
+ * overload's, not the rate limiter's.
+ */
+export function overloadPlan(
+  settings: Pick<BenchSettings, "overloadSteps" | "pairs" | "pairsGiven" | "gatewayRatePerSecond">,
+  embeddedSteps: readonly { rateMps: number; saturated: string | null }[] | undefined,
+): OverloadPlan {
+  const carried = (embeddedSteps ?? []).filter((step) => step.saturated === null).map((step) => step.rateMps);
+  const capacity = carried.length === 0 ? undefined : Math.max(...carried);
+  const steps =
+    settings.overloadSteps ??
+    (capacity === undefined ? FALLBACK_OVERLOAD_STEPS : [capacity, 2 * capacity, capacity]);
+  const basis =
+    settings.overloadSteps !== null
+      ? "BENCH_OVERLOAD_STEPS"
+      : capacity === undefined
+        ? "no embedded step carried its load unsaturated in this run: fixed rates"
+        : `capacity ${capacity}/s, the highest embedded step carried unsaturated in this run`;
+  const pairs = settings.pairsGiven
+    ? settings.pairs
+    : pairsFor(Math.max(...steps), settings.gatewayRatePerSecond);
+  return { steps, pairs, basis };
+}
+
 export function readSettings(source: Record<string, string | undefined> = process.env): BenchSettings {
   const env = parseEnv("pipeline bench", shape, source);
   const steps = [...env.BENCH_STEPS].sort((a, b) => a - b);
-  const pairsFor = (top: number) =>
-    Math.max(MIN_PAIRS, Math.ceil(top / (env.GATEWAY_RATE_PER_SECOND * SENDER_SHARE_OF_LIMIT)));
-  const autoPairs = pairsFor(steps[steps.length - 1] ?? 0);
+  const autoPairs = pairsFor(steps[steps.length - 1] ?? 0, env.GATEWAY_RATE_PER_SECOND);
   return {
     phases: PHASES.filter((phase) => env.BENCH_PHASES.includes(phase)),
     steps,
-    overloadSteps: env.BENCH_OVERLOAD_STEPS,
-    // Enough senders that twice capacity stays under the per-socket limit: the gateways' refusals are
-    // then overload's, not the rate limiter's.
-    overloadPairs: env.BENCH_PAIRS === 0 ? pairsFor(Math.max(...env.BENCH_OVERLOAD_STEPS)) : env.BENCH_PAIRS,
+    overloadSteps: env.BENCH_OVERLOAD_STEPS ?? null,
     warmupMs: env.BENCH_WARMUP_MS,
     steadyMs: env.BENCH_STEADY_MS,
     baselineMs: env.BENCH_BASELINE_MS,
     drainMs: env.BENCH_DRAIN_MS,
     pairs: env.BENCH_PAIRS === 0 ? autoPairs : env.BENCH_PAIRS,
+    pairsGiven: env.BENCH_PAIRS !== 0,
     contentBytes: env.BENCH_CONTENT_BYTES,
     saturation: { deliveredShare: env.BENCH_SATURATION_DELIVERED, p99Ms: env.BENCH_SATURATION_P99_MS },
     portBase: env.BENCH_PORT_BASE,

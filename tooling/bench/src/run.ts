@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { readSettings, type BenchSettings } from "./env";
+import { overloadPlan, readSettings, type BenchSettings } from "./env";
 import { LoadGenerator } from "./load/worker-client";
 import type { WatchedProcess } from "./measure/proc";
 import { privateMbOf, rssMbOf } from "./measure/proc";
@@ -214,6 +214,7 @@ const report: PipelineReport = {
   untraced: null,
   postgres: null,
   overload: null,
+  overloadBasis: null,
   fanout: null,
   idle: null,
   ratios: { embedded: [], untraced: [], postgres: [] },
@@ -280,6 +281,9 @@ try {
     // A fresh system offered capacity, then twice it (the gateways refuse what they cannot take with
     // UNAVAILABLE and a retry-after), then capacity again: accepted messages keep a bounded latency, and
     // the step after the overload shows how soon it is over.
+    const plan = overloadPlan(settings, report.embedded?.stepped?.steps);
+    log(`overload: ${plan.steps.map((rate) => `${rate}/s`).join(", ")} (${plan.basis})`);
+    report.overloadBasis = plan.basis;
     report.overload = await phase("overload", () =>
       runSystem(
         {
@@ -287,8 +291,8 @@ try {
           database: "embedded PGlite",
           seed: false,
           stepped: true,
-          plan: { steps: settings.overloadSteps, stopAtSaturation: false },
-          pairs: settings.overloadPairs,
+          plan: { steps: plan.steps, stopAtSaturation: false },
+          pairs: plan.pairs,
         },
         layout,
       ),

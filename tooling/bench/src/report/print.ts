@@ -234,6 +234,7 @@ export function printReport(report: PipelineReport, print: (text: string) => voi
   if (report.overload !== null) {
     const title = "GoChat under overload (capacity, twice capacity, capacity again)";
     print(`\n${systemLines(title, report.overload)}`);
+    if (report.overloadBasis !== null) print(`  rates: ${report.overloadBasis}`);
     if (report.overload.stepped !== null) print(`\n${steppedTables(title, report.overload.stepped)}`);
   }
   if (report.tracingCost.length > 0)

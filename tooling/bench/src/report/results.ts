@@ -39,8 +39,10 @@ export interface PipelineReport {
   /** The embedded run again with tracing off (sampler always_off, no trace store). */
   untraced: SystemRun | null;
   postgres: SystemRun | null;
-  /** Capacity, twice capacity, capacity again, every step run (BENCH_OVERLOAD_STEPS). */
+  /** Capacity, twice capacity, capacity again, every step run (see overloadPlan). */
   overload: SystemRun | null;
+  /** Where the overload phase's rates came from. */
+  overloadBasis: string | null;
   fanout: FanoutResult | null;
   idle: IdleResult | null;
   /** GoChat divided by the relay at the same offered rate, in the same run. */
