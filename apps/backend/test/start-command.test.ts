@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_CREDENTIAL_HEADER, serviceCredential } from "@gochat/auth";
 import { Kafka, logLevel } from "kafkajs";
@@ -164,6 +164,25 @@ it("starts the whole system on embedded defaults, carries a scripted chat, and s
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   expect(stats?.messages.sent).toBe(4);
+
+  // The services no message waits on run at a lower CPU priority (GOCHAT_BACKGROUND_NICE, 10), the hot
+  // path at the usual one, this process's.
+  const usual = getPriority();
+  const niceness: Record<string, number> = {};
+  for (const pid of childrenOf(child.pid ?? 0)) {
+    const entry = /dist\/([a-z]+)\.js/.exec(commandOf(pid))?.[1];
+    if (entry !== undefined) niceness[entry] = getPriority(pid);
+  }
+  expect(niceness).toEqual({
+    traces: 10,
+    broker: usual,
+    repo: usual,
+    logic: usual,
+    task: 10,
+    notify: 10,
+    analytics: 10,
+    gateway: usual,
+  });
 
   // Every service exports its spans to the embedded trace store, which finds them by service.
   expect(output).toContain(`traces       http://127.0.0.1:${traces}/api/traces`);

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { spawnService, type ServiceProcess } from "./child-process";
+import { lowerPriority, spawnProcess, spawnService, type ServiceProcess } from "./child-process";
 import { isAlive } from "../../test/processes";
 
 const backendDir = join(import.meta.dirname, "../..");
@@ -39,4 +39,27 @@ it("runs a service from source as the process it returns, so a SIGKILL ends the 
   service.child.kill("SIGKILL");
   await service.exited;
   expect(isAlive(pid ?? 0)).toBe(false);
+});
+
+it("lowers a started process's priority, and leaves one that has exited alone", async () => {
+  service = spawnProcess(
+    "sleeper",
+    process.execPath,
+    ["-e", "setTimeout(() => {}, 60_000)"],
+    process.env,
+    backendDir,
+  );
+  const pid = service.child.pid ?? 0;
+  // Relative to this process's own niceness, which the child inherits.
+  const usual = getPriority();
+  const lower = Math.min(19, usual + 7);
+  expect(getPriority(pid)).toBe(usual);
+  lowerPriority(service, 0);
+  expect(getPriority(pid)).toBe(usual);
+  lowerPriority(service, lower);
+  expect(getPriority(pid)).toBe(lower);
+
+  service.child.kill("SIGKILL");
+  await service.exited;
+  expect(() => lowerPriority(service as ServiceProcess, lower)).not.toThrow();
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { setPriority } from "node:os";
 import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
@@ -61,6 +62,21 @@ export function spawnProcess(
     });
   });
   return { name, child, exited };
+}
+
+/**
+ * Lowers a started process's CPU priority to `niceness` (0 leaves it as it is). It is set on the process's
+ * main thread, where its JavaScript runs, as soon as it exists; threads it starts later inherit it.
+ */
+export function lowerPriority(service: ServiceProcess, niceness: number): void {
+  const { pid } = service.child;
+  if (niceness === 0 || pid === undefined) return;
+  try {
+    setPriority(pid, niceness);
+  } catch (error) {
+    // Gone already (its exit is reported), or a system that refuses: it runs at the usual priority.
+    process.stdout.write(`[${service.name}] runs at the usual priority: ${(error as Error).message}\n`);
+  }
 }
 
 /** Asks the process to stop, and kills it if it has not within the deadline. */

@@ -87,6 +87,11 @@ const shape = {
   LOG_LEVEL: fields.logLevel.default("info"),
   /** How often the pipeline probe sends a synthetic message through the system; 0 leaves it out. */
   GOCHAT_PROBE_INTERVAL_MS: fields.nonNegativeInt.max(3_600_000).default(10_000),
+  /**
+   * The niceness (CPU priority, 0–19) of the services no message waits on: im-task, notification-service,
+   * analytics and the embedded trace store. 0 runs them level with the hot path.
+   */
+  GOCHAT_BACKGROUND_NICE: fields.nonNegativeInt.max(19, "must be a niceness from 0 to 19").default(10),
   /** The embedded trace store (false leaves it out); it also stays out when OTLP is pointed elsewhere. */
   GOCHAT_TRACE_STORE: fields.flag.default(true),
   /** Its OTLP/HTTP and query port; by default GOCHAT_REPO_PORT + 318. */

@@ -63,3 +63,19 @@ it("takes the browser's trace settings from the environment, and names a bad rat
     /GOCHAT_PUBLIC_TRACE_SAMPLE_RATIO/,
   );
 });
+
+it("runs the services no message waits on at a lower priority, named by GOCHAT_BACKGROUND_NICE", () => {
+  const plan = planServices(readStartEnv({ GOCHAT_INSTANCES: "im-task=2" }));
+  expect(plan.filter((s) => s.background).map((s) => s.name)).toEqual([
+    "trace-store",
+    "im-task",
+    "im-task 2",
+    "notification-service",
+    "analytics",
+  ]);
+  expect(readStartEnv({}).GOCHAT_BACKGROUND_NICE).toBe(10);
+  expect(readStartEnv({ GOCHAT_BACKGROUND_NICE: "0" }).GOCHAT_BACKGROUND_NICE).toBe(0);
+  expect(() => readStartEnv({ GOCHAT_BACKGROUND_NICE: "20" })).toThrow(
+    /GOCHAT_BACKGROUND_NICE.*must be a niceness from 0 to 19/,
+  );
+});

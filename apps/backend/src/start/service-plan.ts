@@ -21,6 +21,11 @@ export interface PlannedService {
   env: Record<string, string>;
   /** Node.js flags of its own. */
   nodeFlags?: string[];
+  /**
+   * No message waits on it (see BACKGROUND_SERVICES): on one machine it runs at a lower CPU priority,
+   * GOCHAT_BACKGROUND_NICE.
+   */
+  background: boolean;
   /** What the start command prints for it. */
   line: string;
 }
@@ -31,6 +36,21 @@ export interface PlannedService {
  * under load. The other services allocate more per message and keep V8's default.
  */
 const GATEWAY_NODE_FLAGS = ["--max-semi-space-size=2"];
+
+/**
+ * The services no message waits on: im-task (which only checks that accepted messages are stored,
+ * counts deliveries and pages super-large groups' fan-out), notification-service, analytics and the
+ * embedded trace store. Every stage of the hot path takes the batch at hand as soon as it is done with
+ * the last, so under load two cores are nearly always busy, and a gateway or im-logic woken by a fetch
+ * would wait for a core behind one of these. At a lower priority they take what the hot path leaves,
+ * and catch up as soon as it idles.
+ */
+const BACKGROUND_SERVICES: ReadonlySet<string> = new Set([
+  "trace-store",
+  "im-task",
+  "notification-service",
+  "analytics",
+]);
 
 /** analytics' `/stats` port: the API port + 200. */
 export function analyticsPort(env: StartEnv): number {
@@ -84,13 +104,14 @@ export function planServices(env: StartEnv): PlannedService[] {
     return count === 1 ? "" : `, ${count} instances`;
   };
   const add = (
-    service: Omit<PlannedService, "readyUrl" | "instance" | "hasMetrics"> &
+    service: Omit<PlannedService, "readyUrl" | "instance" | "hasMetrics" | "background"> &
       Partial<Pick<PlannedService, "readyUrl" | "instance" | "hasMetrics">>,
   ) => {
     plan.push({
       instance: service.service,
       readyUrl: `http://127.0.0.1:${service.healthPort}/readyz`,
       hasMetrics: true,
+      background: BACKGROUND_SERVICES.has(service.service),
       ...service,
     });
   };

@@ -13,6 +13,7 @@ import { loadOrCreateBrokerCredentials } from "./broker-credentials";
 import { inheritedEnv, type StartEnv } from "./env";
 import {
   describeExit,
+  lowerPriority,
   RestartBudget,
   spawnProcess,
   spawnService,
@@ -192,17 +193,17 @@ export async function startSystem(
     const readiness: { url: string; service: ServiceProcess }[] = [];
     const plan = planServices(env);
     for (const planned of plan) {
-      const service = launch(
-        () =>
-          spawnService(
-            planned.name,
-            planned.entry,
-            { ...shared, ...planned.env, HEALTH_PORT: String(planned.healthPort) },
-            backendDir,
-            planned.nodeFlags,
-          ),
-        planned.tier,
-      );
+      const service = launch(() => {
+        const started = spawnService(
+          planned.name,
+          planned.entry,
+          { ...shared, ...planned.env, HEALTH_PORT: String(planned.healthPort) },
+          backendDir,
+          planned.nodeFlags,
+        );
+        if (planned.background) lowerPriority(started, env.GOCHAT_BACKGROUND_NICE);
+        return started;
+      }, planned.tier);
       lines.push(planned.line);
       // The trace store receives every other service's spans and im-repo keeps their state: each tier
       // below the services' own must be ready before the next starts.
